@@ -1,0 +1,316 @@
+/* src/util/cfg.c: loading the configuration from env, .env and config.yaml.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "util/cfg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <pwd.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/dotenv.h"
+#include "util/jsonx.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+#include "util/yamlcfg.h"
+
+#define CFG_FILE_MAX (1024 * 1024)
+
+char *cfg_default_home(void)
+{
+	const char *h = getenv("HERMES_HOME");
+	struct passwd *pw;
+	const char *dir = NULL;
+	struct buf b;
+
+	if(h && *h)
+		return xstrdup(h);
+	pw = getpwuid(getuid());
+	if(pw && pw->pw_dir && *pw->pw_dir)
+		dir = pw->pw_dir;
+	else if(getenv("HOME") && *getenv("HOME"))
+		dir = getenv("HOME");
+	else
+		dir = "/tmp";
+	buf_init(&b, 4096);
+	if(buf_addf(&b, "%s/.hermes", dir))
+		return xstrdup("/tmp/.hermes");
+	return buf_take(&b);
+}
+
+/* Read a whole file into out. Returns 0, or the errno (ENOENT = absent,
+ * EFBIG = larger than CFG_FILE_MAX). */
+static int read_file(const char *path, struct buf *out)
+{
+	char chunk[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
+	ssize_t n;
+
+	if(fd < 0)
+		return errno;
+	for(;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if(n < 0 && errno == EINTR)
+			continue;
+		if(n < 0) {
+			e = errno;
+			break;
+		}
+		if(n == 0)
+			break;
+		if(buf_add(out, chunk, (size_t)n)) {
+			e = EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	return e;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+/* Load one file through parse (dotenv or yaml). Absent is fine. */
+static enum herr load_file(struct cfg *cfg, const char *path, int is_yaml)
+{
+	struct buf text;
+	enum herr rc = HERR_OK;
+	int e;
+
+	buf_init(&text, CFG_FILE_MAX);
+	e = read_file(path, &text);
+	if(e == ENOENT)
+		goto out;
+	if(e) {
+		rc = herr_set(&cfg->err, HERR_CONFIG, "config_error", NULL,
+			      "%s: cannot read: %s%s", path,
+			      e == EFBIG ? "larger than 1 MiB" : strerror(e),
+			      e == EACCES ? " (check the owner and mode of HERMES_HOME and its files)" : "");
+		goto out;
+	}
+	if(is_yaml)
+		rc = yamlcfg_parse(buf_str(&text), buf_len(&text), path, &cfg->yaml,
+				   &cfg->lines, &cfg->err);
+	else
+		rc = dotenv_parse(buf_str(&text), buf_len(&text), path, &cfg->dotenv, &cfg->err);
+out:
+	buf_release(&text);
+	return rc;
+}
+
+struct json_object *cfg_yaml_node(const struct cfg *cfg, const char *path)
+{
+	struct json_object *node = cfg->yaml, *child;
+	char part[128];
+
+	while(node && *path) {
+		size_t n = strcspn(path, ".");
+		if(n >= sizeof(part) || !json_object_is_type(node, json_type_object))
+			return NULL;
+		memcpy(part, path, n);
+		part[n] = '\0';
+		if(!json_object_object_get_ex(node, part, &child))
+			return NULL;
+		node = child;
+		path += n + (path[n] == '.');
+	}
+	return node;
+}
+
+int cfg_yaml_line(const struct cfg *cfg, const char *path)
+{
+	struct json_object *v;
+
+	if(!cfg->lines || !json_object_object_get_ex(cfg->lines, path, &v))
+		return 0;
+	return json_object_get_int(v);
+}
+
+static int extra_allowed(const char *name)
+{
+	return str_starts(name, "HERMES_") || str_starts(name, "API_SERVER_") ||
+	       str_starts(name, "OPENAI_");
+}
+
+static const char *yaml_scalar(struct cfg *cfg, const char *path, char **scratch)
+{
+	struct json_object *node = cfg_yaml_node(cfg, path);
+	struct buf b;
+	size_t n;
+
+	if(!node)
+		return NULL;
+	switch(json_object_get_type(node)) {
+	case json_type_null:
+		return NULL;
+	case json_type_string:
+	case json_type_int:
+	case json_type_double:
+	case json_type_boolean:
+		return json_object_get_string(node);
+	case json_type_array:
+		buf_init(&b, CFG_FILE_MAX);
+		n = json_object_array_length(node);
+		for(size_t i = 0; i < n; i++) {
+			struct json_object *it = json_object_array_get_idx(node, i);
+			if(json_object_is_type(it, json_type_object) ||
+			   json_object_is_type(it, json_type_array)) {
+				buf_release(&b);
+				goto bad;
+			}
+			if(buf_addf(&b, "%s%s", i ? "," : "", json_object_get_string(it)))
+				goto bad;
+		}
+		free(*scratch);
+		*scratch = buf_take(&b);
+		return *scratch;
+	case json_type_object:
+		break;
+	}
+bad:
+	if(!cfg->err.rc)
+		herr_set(&cfg->err, HERR_CONFIG, "config_error", NULL,
+			 "%s line %d: key %s must be a value or a list of values, not a mapping",
+			 cfg->yaml_path ? cfg->yaml_path : "config.yaml",
+			 cfg_yaml_line(cfg, path), path);
+	return NULL;
+}
+
+const char *cfg_lookup(struct cfg *cfg, const char *env_name, const char *yaml_path,
+		       char **scratch)
+{
+	const char *v;
+
+	if(env_name) {
+		v = getenv(env_name);
+		if(v && *v)
+			return v;
+		if(cfg->extra_env && extra_allowed(env_name)) {
+			v = cfg->extra_env(cfg->extra_ctx, env_name);
+			if(v && *v)
+				return v;
+		}
+		v = cfg->dotenv ? jsonx_get_str(cfg->dotenv, env_name) : NULL;
+		if(v && *v)
+			return v;
+	}
+	if(yaml_path)
+		return yaml_scalar(cfg, yaml_path, scratch);
+	return NULL;
+}
+
+/* The settings resolved at load time: field, env name, yaml path, default. */
+struct setting {
+	size_t off;
+	const char *env;
+	const char *yaml;
+	const char *def;
+};
+
+#define F(name) offsetof(struct cfg, name)
+static const struct setting settings[] = {
+	{ F(api_key), "API_SERVER_KEY", "platforms.api_server.extra.key", NULL },
+	{ F(cors_origins), "API_SERVER_CORS_ORIGINS", "platforms.api_server.extra.cors_origins", NULL },
+	{ F(model_name), "API_SERVER_MODEL_NAME", "platforms.api_server.extra.model_name", "hermes-agent" },
+	{ F(base_path), "API_SERVER_BASE_PATH", "platforms.api_server.extra.base_path", NULL },
+	{ F(base_url), "OPENAI_BASE_URL", "model.base_url", NULL },
+	{ F(upstream_key), "OPENAI_API_KEY", "model.api_key", NULL },
+	{ F(model), "HERMES_MODEL", "model.default", NULL },
+	{ F(provider), "HERMES_PROVIDER", "model.provider", NULL },
+	{ F(log_level), "HERMES_LOG_LEVEL", "logging.level", "info" },
+};
+#undef F
+
+/* Hermes also accepts `model: name` as a plain string. */
+static void resolve_model_shorthand(struct cfg *cfg)
+{
+	struct json_object *m = cfg_yaml_node(cfg, "model");
+
+	if(!cfg->model && m && json_object_is_type(m, json_type_string))
+		cfg->model = xstrdup(json_object_get_string(m));
+}
+
+static enum herr check_mapping(struct cfg *cfg, const char *path)
+{
+	struct json_object *n = cfg_yaml_node(cfg, path);
+
+	if(!n || json_object_is_type(n, json_type_object) || json_object_is_type(n, json_type_null))
+		return HERR_OK;
+	if(strcmp(path, "model") == 0 && json_object_is_type(n, json_type_string))
+		return HERR_OK;
+	return herr_set(&cfg->err, HERR_CONFIG, "config_error", NULL,
+			"%s line %d: key %s must be a mapping (indented key: value lines)",
+			cfg->yaml_path, cfg_yaml_line(cfg, path), path);
+}
+
+enum herr cfg_load(struct cfg *cfg, cfg_env_fn extra_env, void *extra_ctx)
+{
+	static const char *const mappings[] = {
+		"model", "platforms", "platforms.api_server", "platforms.api_server.extra", "logging",
+	};
+	const char *home;
+	char *scratch = NULL;
+
+	memset(cfg, 0, sizeof(*cfg));
+	herr_clear(&cfg->err);
+	cfg->extra_env = extra_env;
+	cfg->extra_ctx = extra_ctx;
+	home = getenv("HERMES_HOME");
+	if((!home || !*home) && extra_env)
+		home = extra_env(extra_ctx, "HERMES_HOME");
+	cfg->home = (home && *home) ? xstrdup(home) : cfg_default_home();
+	cfg->env_path = join_path(cfg->home, ".env");
+	cfg->yaml_path = join_path(cfg->home, "config.yaml");
+
+	if(load_file(cfg, cfg->env_path, 0) || load_file(cfg, cfg->yaml_path, 1))
+		goto out;
+	for(size_t i = 0; i < sizeof(mappings) / sizeof(mappings[0]); i++)
+		if(check_mapping(cfg, mappings[i]))
+			goto out;
+	for(size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		const struct setting *s = &settings[i];
+		const char *v = cfg_lookup(cfg, s->env, s->yaml, &scratch);
+		char **field = (char **)(void *)((char *)cfg + s->off);
+
+		if(cfg->err.rc)
+			goto out;
+		if(!v)
+			v = s->def;
+		*field = v ? xstrdup(v) : NULL;
+	}
+	resolve_model_shorthand(cfg);
+out:
+	free(scratch);
+	cfg->extra_env = NULL;
+	cfg->extra_ctx = NULL;
+	return cfg->err.rc;
+}
+
+void cfg_release(struct cfg *cfg)
+{
+	for(size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		char **field = (char **)(void *)((char *)cfg + settings[i].off);
+		free(*field);
+		*field = NULL;
+	}
+	free(cfg->home);
+	free(cfg->env_path);
+	free(cfg->yaml_path);
+	json_object_put(cfg->dotenv);
+	json_object_put(cfg->yaml);
+	json_object_put(cfg->lines);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,79 @@
+/* src/util/cfg.h: the process configuration, Hermes-compatible.
+ *
+ * Each setting has an environment name and, where Hermes has one, a
+ * config.yaml path. Lookup order, first hit wins:
+ *   1. the process environment (FcgidInitialEnv, bin-environment, systemd);
+ *   2. the extra environment given to cfg_load (the first request's FastCGI
+ *      params, so Apache SetEnv and .htaccess SetEnv work too; only names
+ *      starting with HERMES_, API_SERVER_ or OPENAI_ are taken from it);
+ *   3. $HERMES_HOME/.env;
+ *   4. $HERMES_HOME/config.yaml.
+ * Loaded once per process. A broken file leaves cfg->err set (HERR_CONFIG,
+ * message naming file, line and key); the caller answers 500 with it.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_UTIL_CFG_H
+#define HERMES_UTIL_CFG_H
+
+#include <stdbool.h>
+
+#include "util/err.h"
+
+struct json_object;
+
+/* getenv-like lookup in an extra environment; may be NULL. */
+typedef const char *(*cfg_env_fn)(void *ctx, const char *name);
+
+struct cfg {
+	/* Resolved settings. Each is owned (free()d by cfg_release) or NULL. */
+	char *home;           /* HERMES_HOME; default ~/.hermes of the process user */
+	char *api_key;        /* API_SERVER_KEY | platforms.api_server.extra.key */
+	char *cors_origins;   /* API_SERVER_CORS_ORIGINS | …extra.cors_origins (comma list) */
+	char *model_name;     /* API_SERVER_MODEL_NAME | …extra.model_name; default hermes-agent */
+	char *base_path;      /* API_SERVER_BASE_PATH | …extra.base_path; NULL = automatic */
+	char *base_url;       /* OPENAI_BASE_URL | model.base_url */
+	char *upstream_key;   /* OPENAI_API_KEY | model.api_key */
+	char *model;          /* HERMES_MODEL | model.default */
+	char *provider;       /* HERMES_PROVIDER | model.provider */
+	char *log_level;      /* HERMES_LOG_LEVEL | logging.level; default info */
+
+	/* Sources, kept for later lookups by other modules. Owned. */
+	struct json_object *dotenv;  /* object of strings, or NULL */
+	struct json_object *yaml;    /* tree, or NULL */
+	struct json_object *lines;   /* dotted path → line, or NULL */
+	char *env_path;              /* $HERMES_HOME/.env */
+	char *yaml_path;             /* $HERMES_HOME/config.yaml */
+
+	cfg_env_fn extra_env;        /* only valid during cfg_load */
+	void *extra_ctx;
+
+	struct herror err;           /* rc != HERR_OK: a file is broken */
+};
+
+/* Load the configuration. extra_env may be NULL. Always leaves cfg usable
+ * (release it with cfg_release); returns cfg->err.rc. */
+enum herr cfg_load(struct cfg *cfg, cfg_env_fn extra_env, void *extra_ctx);
+
+/* Free everything cfg owns (not the struct). */
+void cfg_release(struct cfg *cfg);
+
+/* Look a setting up by env name and yaml path (either may be NULL), in the
+ * order above; the extra environment is not consulted after cfg_load.
+ * Borrowed result, valid until cfg_release; NULL if unset. A yaml value
+ * that is a list is joined with commas into *scratch (caller frees; may be
+ * set even on NULL return). A mapping where a scalar is expected sets
+ * cfg->err and returns NULL. */
+const char *cfg_lookup(struct cfg *cfg, const char *env_name, const char *yaml_path,
+		       char **scratch);
+
+/* Borrowed yaml node at a dotted path ("a.b.c"), or NULL. */
+struct json_object *cfg_yaml_node(const struct cfg *cfg, const char *path);
+
+/* The line a yaml path starts on, 0 if unknown. */
+int cfg_yaml_line(const struct cfg *cfg, const char *path);
+
+/* Default HERMES_HOME for this process: $HERMES_HOME, else ~/.hermes of the
+ * process user. Caller frees. */
+char *cfg_default_home(void);
+
+#endif

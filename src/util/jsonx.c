@@ -1,0 +1,97 @@
+/* src/util/jsonx.c: json-c helpers.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "util/jsonx.h"
+
+#include <json-c/json.h>
+#include <limits.h>
+
+enum herr jsonx_parse(const char *text, size_t len, int max_depth,
+		      struct json_object **out, struct herror *err)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	enum json_tokener_error jerr;
+	size_t used;
+	enum herr rc = HERR_OK;
+
+	*out = NULL;
+	if(len > INT_MAX)
+		return herr_set(err, HERR_TOO_LARGE, "body_too_large", NULL,
+				"Request body too large.");
+	tok = json_tokener_new_ex(max_depth);
+	if(!tok)
+		return herr_set(err, HERR_INTERNAL, NULL, NULL, "out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	obj = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	used = json_tokener_get_parse_end(tok);
+	if(jerr == json_tokener_continue || (jerr == json_tokener_success && !obj && len == 0)) {
+		rc = herr_set(err, HERR_BAD_REQUEST, "invalid_json", NULL,
+			      "Invalid JSON in request body: unexpected end of input.");
+		goto out;
+	}
+	if(jerr != json_tokener_success) {
+		rc = herr_set(err, HERR_BAD_REQUEST, "invalid_json", NULL,
+			      "Invalid JSON in request body at byte %zu: %s.", used,
+			      json_tokener_error_desc(jerr));
+		goto out;
+	}
+	for(; used < len; used++) {
+		char c = text[used];
+		if(c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+			rc = herr_set(err, HERR_BAD_REQUEST, "invalid_json", NULL,
+				      "Invalid JSON in request body: unexpected data at byte %zu.",
+				      used);
+			goto out;
+		}
+	}
+	*out = obj;
+	obj = NULL;
+out:
+	json_object_put(obj);
+	json_tokener_free(tok);
+	return rc;
+}
+
+const char *jsonx_text(struct json_object *obj, size_t *len)
+{
+	const char *s;
+	size_t n;
+
+	s = json_object_to_json_string_length(obj,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	if(len)
+		*len = n;
+	return s;
+}
+
+const char *jsonx_get_str(struct json_object *obj, const char *key)
+{
+	struct json_object *v;
+
+	if(!obj || !json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+void jsonx_add_owned(struct json_object *obj, const char *key, struct json_object *val)
+{
+	json_object_object_add(obj, key, val);
+}
+
+void jsonx_add_str(struct json_object *obj, const char *key, const char *s)
+{
+	jsonx_add_owned(obj, key, s ? json_object_new_string(s) : NULL);
+}
+
+void jsonx_add_int(struct json_object *obj, const char *key, int64_t v)
+{
+	jsonx_add_owned(obj, key, json_object_new_int64(v));
+}
+
+void jsonx_add_bool(struct json_object *obj, const char *key, int v)
+{
+	jsonx_add_owned(obj, key, json_object_new_boolean(v ? 1 : 0));
+}

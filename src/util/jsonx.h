@@ -1,0 +1,43 @@
+/* src/util/jsonx.h: json-c helpers with the ownership rules spelled out.
+ *
+ * json-c: json_object_object_get() returns a BORROWED child; *_add() TAKES
+ * the reference passed to it. The helpers here keep those semantics and say
+ * so in their names (_owned = takes ownership).
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_UTIL_JSONX_H
+#define HERMES_UTIL_JSONX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct json_object;
+
+#define JSONX_MAX_DEPTH 64
+
+/* Parse exactly len bytes as one JSON value, nesting at most max_depth.
+ * On success *out is a new reference the caller puts with json_object_put().
+ * Malformed, truncated, trailing garbage or too deep → HERR_BAD_REQUEST with
+ * code invalid_json and a message saying where. */
+enum herr jsonx_parse(const char *text, size_t len, int max_depth,
+		      struct json_object **out, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* Compact serialisation without escaped slashes. Borrowed: valid until obj
+ * is freed or changed. */
+const char *jsonx_text(struct json_object *obj, size_t *len);
+
+/* Borrowed string member of obj, or NULL if absent or not a string. */
+const char *jsonx_get_str(struct json_object *obj, const char *key);
+
+/* Add a member; takes ownership of val (may be NULL = JSON null). */
+void jsonx_add_owned(struct json_object *obj, const char *key, struct json_object *val);
+
+/* Shorthands that create the value (copies s; s == NULL adds null). */
+void jsonx_add_str(struct json_object *obj, const char *key, const char *s);
+void jsonx_add_int(struct json_object *obj, const char *key, int64_t v);
+void jsonx_add_bool(struct json_object *obj, const char *key, int v);
+
+#endif
