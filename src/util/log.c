@@ -68,6 +68,9 @@ void log_write(enum log_level level, const char *file, int line, const char *fmt
 
 	if(level < log_level)
 		return;
+	/* VPATH builds pass "../../src/x.c"; show the path from src/. */
+	if(strstr(file, "src/"))
+		file = strstr(file, "src/");
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -1,0 +1,63 @@
+/* src/api/app.c: process state and the once-per-process configuration.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "api/app.h"
+
+#include <string.h>
+
+#include "http/req.h"
+#include "util/auth.h"
+#include "util/log.h"
+
+void api_app_init(struct app *app, enum api_mode mode)
+{
+	memset(app, 0, sizeof(*app));
+	app->mode = mode;
+	app->started = time(NULL);
+}
+
+void api_app_release(struct app *app)
+{
+	if(app->cfg_loaded)
+		cfg_release(&app->cfg);
+	app->cfg_loaded = false;
+}
+
+const char *api_mode_name(enum api_mode mode)
+{
+	return mode == API_MODE_CGI ? "cgi" : "fastcgi";
+}
+
+static const char *request_env(void *ctx, const char *name)
+{
+	return req_param(ctx, name);
+}
+
+void api_app_configure(struct app *app, struct req *r)
+{
+	enum log_level lvl;
+	enum auth_key_state ks;
+
+	if(app->cfg_loaded)
+		return;
+	app->cfg_loaded = true;
+	if(cfg_load(&app->cfg, request_env, r)) {
+		LOG_ERR("configuration error: %s", app->cfg.err.msg);
+		return;
+	}
+	if(app->cfg.log_level) {
+		if(log_level_parse(app->cfg.log_level, &lvl))
+			log_set_level(lvl);
+		else
+			LOG_WARN("HERMES_LOG_LEVEL/logging.level '%s' is not one of debug, info, "
+				 "warning, error; using info", app->cfg.log_level);
+	}
+	ks = auth_key_state(app->cfg.api_key);
+	if(ks != AUTH_KEY_OK)
+		LOG_WARN("%s Requests from non-loopback addresses get 503 until this is fixed.",
+			 auth_key_problem(ks));
+	LOG_INFO("configured: HERMES_HOME=%s model_name=%s upstream=%s", app->cfg.home,
+		 app->cfg.model_name ? app->cfg.model_name : "-",
+		 app->cfg.base_url ? app->cfg.base_url : "(none)");
+}

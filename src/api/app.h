@@ -1,0 +1,38 @@
+/* src/api/app.h: the per-process state of the responder.
+ *
+ * One struct app lives for the whole process (main owns it). The
+ * configuration is read once, at the first request, because only then are
+ * the web server's FastCGI parameters (Apache SetEnv) visible.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_API_APP_H
+#define HERMES_API_APP_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "util/cfg.h"
+
+struct req;
+struct hio;
+
+enum api_mode { API_MODE_FASTCGI, API_MODE_CGI };
+
+struct app {
+	struct cfg cfg;            /* owned; valid once cfg_loaded */
+	bool cfg_loaded;
+	enum api_mode mode;
+	unsigned long requests;    /* requests served by this process */
+	time_t started;            /* wall clock at start */
+};
+
+void api_app_init(struct app *app, enum api_mode mode);
+void api_app_release(struct app *app);
+
+/* Load the configuration on first use; later calls do nothing. */
+void api_app_configure(struct app *app, struct req *r);
+
+/* "fastcgi" or "cgi". */
+const char *api_mode_name(enum api_mode mode);
+
+#endif

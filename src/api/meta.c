@@ -1,0 +1,183 @@
+/* src/api/meta.c: health, models and capabilities.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "api/meta.h"
+
+#include <json-c/json.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/app.h"
+#include "api/routes.h"
+#include "http/req.h"
+#include "http/resp.h"
+#include "util/auth.h"
+#include "util/jsonx.h"
+
+#define PLATFORM "hermes-agent"
+
+static const char *model_name(const struct app *app)
+{
+	return app->cfg.model_name && *app->cfg.model_name ? app->cfg.model_name : "hermes-agent";
+}
+
+/* Send obj and drop it. */
+static enum herr send_owned(struct req *r, struct json_object *obj)
+{
+	enum herr rc = resp_json(r, 200, obj);
+
+	json_object_put(obj);
+	return rc;
+}
+
+static void iso_time(char *out, size_t cap, time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+enum herr api_health(void *app, struct req *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	(void)app;
+	jsonx_add_str(o, "status", "ok");
+	jsonx_add_str(o, "platform", PLATFORM);
+	jsonx_add_str(o, "version", PACKAGE_VERSION);
+	return send_owned(r, o);
+}
+
+enum herr api_health_detailed(void *vapp, struct req *r)
+{
+	struct app *app = vapp;
+	struct json_object *o = json_object_new_object();
+	struct json_object *resp = json_object_new_object();
+	struct json_object *cfg = json_object_new_object();
+	char started[32];
+
+	jsonx_add_str(o, "status", "ok");
+	jsonx_add_str(o, "platform", PLATFORM);
+	jsonx_add_str(o, "version", PACKAGE_VERSION);
+	jsonx_add_int(o, "pid", (int64_t)getpid());
+	/* No runner exists yet (runs issue): nothing drives a gateway state. */
+	jsonx_add_owned(o, "gateway_state", NULL);
+	jsonx_add_owned(o, "platforms", json_object_new_object());
+	jsonx_add_int(o, "active_agents", 0);
+	jsonx_add_bool(o, "gateway_busy", 0);
+	jsonx_add_bool(o, "gateway_drainable", 0);
+	jsonx_add_owned(o, "exit_reason", NULL);
+	jsonx_add_owned(o, "updated_at", NULL);
+
+	iso_time(started, sizeof(started), app->started);
+	jsonx_add_str(resp, "mode", api_mode_name(app->mode));
+	jsonx_add_int(resp, "requests_served", (int64_t)app->requests);
+	jsonx_add_str(resp, "started_at", started);
+	jsonx_add_owned(o, "responder", resp);
+
+	jsonx_add_bool(cfg, "api_key_ok", auth_key_state(app->cfg.api_key) == AUTH_KEY_OK);
+	jsonx_add_bool(cfg, "upstream_configured", app->cfg.base_url != NULL);
+	jsonx_add_bool(cfg, "cors", app->cfg.cors_origins != NULL);
+	jsonx_add_owned(o, "config", cfg);
+	return send_owned(r, o);
+}
+
+enum herr api_models(void *vapp, struct req *r)
+{
+	struct app *app = vapp;
+	struct json_object *o = json_object_new_object();
+	struct json_object *data = json_object_new_array();
+	struct json_object *m = json_object_new_object();
+	const char *name = model_name(app);
+
+	jsonx_add_str(m, "id", name);
+	jsonx_add_str(m, "object", "model");
+	jsonx_add_int(m, "created", (int64_t)time(NULL));
+	jsonx_add_str(m, "owned_by", "hermes");
+	jsonx_add_owned(m, "permission", json_object_new_array());
+	jsonx_add_str(m, "root", name);
+	jsonx_add_owned(m, "parent", NULL);
+	json_object_array_add(data, m);
+	jsonx_add_str(o, "object", "list");
+	jsonx_add_owned(o, "data", data);
+	return send_owned(r, o);
+}
+
+/* A feature is advertised only when the route that serves it exists; later
+ * issues add routes and the flags follow. SPEC: runs-discovery-security §3.1 */
+static const struct {
+	const char *feature;
+	const char *route;   /* capability name of the route that implements it */
+} features[] = {
+	{ "chat_completions", "chat_completions" },
+	{ "chat_completions_streaming", "chat_completions" },
+	{ "responses_api", "responses" },
+	{ "responses_streaming", "responses" },
+	{ "run_submission", "runs" },
+	{ "run_status", "run_status" },
+	{ "run_events_sse", "run_events" },
+	{ "run_stop", "run_stop" },
+	{ "run_approval_response", "run_approval" },
+	{ "tool_progress_events", "run_events" },
+	{ "approval_events", "run_approval" },
+	{ "session_resources", "sessions" },
+	{ "session_chat", "session_chat" },
+	{ "session_chat_streaming", "session_chat_stream" },
+	{ "session_fork", "session_fork" },
+	{ "skills_api", "skills" },
+};
+
+static const char *const never[] = {
+	"admin_config_rw", "jobs_admin", "memory_write_api", "audio_api", "realtime_voice",
+};
+
+enum herr api_capabilities(void *vapp, struct req *r)
+{
+	struct app *app = vapp;
+	struct json_object *o = json_object_new_object();
+	struct json_object *auth = json_object_new_object();
+	struct json_object *rt = json_object_new_object();
+	struct json_object *feat = json_object_new_object();
+	struct json_object *eps = json_object_new_object();
+	size_t n;
+	const struct route *t = api_routes(&n);
+
+	jsonx_add_str(o, "object", "hermes.api_server.capabilities");
+	jsonx_add_str(o, "platform", PLATFORM);
+	jsonx_add_str(o, "model", model_name(app));
+	jsonx_add_str(auth, "type", "bearer");
+	jsonx_add_bool(auth, "required", auth_key_state(app->cfg.api_key) != AUTH_KEY_MISSING);
+	jsonx_add_owned(o, "auth", auth);
+	jsonx_add_str(rt, "mode", "server_agent");
+	jsonx_add_str(rt, "tool_execution", "server");
+	jsonx_add_bool(rt, "split_runtime", 0);
+	jsonx_add_str(rt, "description",
+		      "The API server creates a server-side Hermes AIAgent; tools execute on the "
+		      "API-server host unless a future explicit split-runtime mode is enabled.");
+	jsonx_add_owned(o, "runtime", rt);
+
+	for(size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		jsonx_add_bool(feat, features[i].feature, api_route_named(features[i].route) != NULL);
+	for(size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		jsonx_add_bool(feat, never[i], 0);
+	jsonx_add_bool(feat, "cors", app->cfg.cors_origins != NULL);
+	jsonx_add_str(feat, "session_continuity_header", "X-Hermes-Session-Id");
+	jsonx_add_str(feat, "session_key_header", "X-Hermes-Session-Key");
+	jsonx_add_owned(o, "features", feat);
+
+	for(size_t i = 0; i < n; i++) {
+		struct json_object *e;
+
+		if(!t[i].name)
+			continue;
+		e = json_object_new_object();
+		jsonx_add_str(e, "method", t[i].method);
+		jsonx_add_str(e, "path", t[i].pattern);
+		jsonx_add_owned(eps, t[i].name, e);
+	}
+	jsonx_add_owned(o, "endpoints", eps);
+	return send_owned(r, o);
+}

@@ -1,0 +1,187 @@
+/* src/ctl/doctor.c: installation checks with a fix for each problem.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "ctl/doctor.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/auth.h"
+#include "util/buf.h"
+#include "util/cfg.h"
+#include "util/jsonx.h"
+
+#define DOCTOR_TIMEOUT_S 10L
+#define DOCTOR_BODY_MAX (1024 * 1024)
+
+struct tally {
+	FILE *out;
+	int fails;
+};
+
+static void ok(struct tally *t, const char *check, const char *what)
+{
+	fprintf(t->out, "ok %s: %s\n", check, what);
+}
+
+static void warn(struct tally *t, const char *check, const char *problem, const char *fix)
+{
+	fprintf(t->out, "warn %s: %s fix: %s\n", check, problem, fix);
+}
+
+static void fail(struct tally *t, const char *check, const char *problem, const char *fix)
+{
+	fprintf(t->out, "FAIL %s: %s fix: %s\n", check, problem, fix);
+	t->fails++;
+}
+
+static void check_mode(struct tally *t, const char *check, const char *path, mode_t want,
+		       int required)
+{
+	struct stat st;
+	char problem[600], fix[600];
+
+	if(stat(path, &st) != 0) {
+		snprintf(problem, sizeof(problem), "%s: %s.", path, strerror(errno));
+		if(required)
+			fail(t, check, problem, "run 'hermesctl init' (as the user the web server runs "
+			     "hermes-fcgi as) or set HERMES_HOME to the right directory.");
+		else
+			ok(t, check, "not present (optional)");
+		return;
+	}
+	if(st.st_mode & 077 & ~want) {
+		snprintf(problem, sizeof(problem), "%s is mode %04o; others can read secrets.", path,
+			 (unsigned)(st.st_mode & 07777));
+		snprintf(fix, sizeof(fix), "chmod %04o %s", (unsigned)want, path);
+		warn(t, check, problem, fix);
+		return;
+	}
+	snprintf(problem, sizeof(problem), "%s (mode %04o)", path, (unsigned)(st.st_mode & 07777));
+	ok(t, check, problem);
+}
+
+static size_t collect(char *p, size_t size, size_t n, void *ud)
+{
+	struct buf *b = ud;
+
+	if(buf_add(b, p, size * n))
+		return 0;
+	return size * n;
+}
+
+static void check_upstream(struct tally *t, const struct cfg *cfg)
+{
+	CURL *c;
+	CURLcode cc;
+	struct curl_slist *hdr = NULL;
+	struct buf url, body, auth;
+	char problem[1024];
+	long status = 0;
+
+	if(!cfg->base_url || !*cfg->base_url) {
+		warn(t, "upstream", "no upstream LLM is configured, so agent endpoints cannot answer.",
+		     "set OPENAI_BASE_URL (and OPENAI_API_KEY) in $HERMES_HOME/.env, or model.base_url "
+		     "in config.yaml, then restart the web server.");
+		return;
+	}
+	buf_init(&url, 8192);
+	buf_init(&body, DOCTOR_BODY_MAX);
+	buf_init(&auth, 8192);
+	if(buf_addf(&url, "%s%smodels", cfg->base_url,
+		    cfg->base_url[strlen(cfg->base_url) - 1] == '/' ? "" : "/")) {
+		fail(t, "upstream", "base_url is too long.", "shorten OPENAI_BASE_URL.");
+		goto out;
+	}
+	c = curl_easy_init();
+	if(!c) {
+		fail(t, "upstream", "libcurl could not start.", "check the libcurl installation.");
+		goto out;
+	}
+	if(cfg->upstream_key && *cfg->upstream_key &&
+	   !buf_addf(&auth, "Authorization: Bearer %s", cfg->upstream_key))
+		hdr = curl_slist_append(hdr, buf_str(&auth));
+	curl_easy_setopt(c, CURLOPT_URL, buf_str(&url));
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, DOCTOR_TIMEOUT_S);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+	cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if(cc != CURLE_OK) {
+		snprintf(problem, sizeof(problem), "GET %s failed: %s.", buf_str(&url),
+			 curl_easy_strerror(cc));
+		fail(t, "upstream", problem, "start the upstream server or correct OPENAI_BASE_URL "
+		     "(it should end in /v1 for OpenAI-compatible servers).");
+	} else if(status == 401 || status == 403) {
+		snprintf(problem, sizeof(problem), "GET %s answered %ld: the upstream rejected the key.",
+			 buf_str(&url), status);
+		fail(t, "upstream", problem, "set OPENAI_API_KEY (or model.api_key) to a valid key.");
+	} else if(status != 200) {
+		snprintf(problem, sizeof(problem), "GET %s answered HTTP %ld.", buf_str(&url), status);
+		fail(t, "upstream", problem, "check OPENAI_BASE_URL: it should be the API root "
+		     "that serves /models (often ending in /v1).");
+	} else {
+		struct json_object *j = json_tokener_parse(buf_str(&body));
+		struct json_object *data = NULL;
+		size_t models = 0;
+
+		if(j && json_object_object_get_ex(j, "data", &data) &&
+		   json_object_is_type(data, json_type_array))
+			models = json_object_array_length(data);
+		snprintf(problem, sizeof(problem), "GET %s answered 200 (%zu models)", buf_str(&url),
+			 models);
+		ok(t, "upstream", problem);
+		json_object_put(j);
+	}
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+out:
+	buf_release(&url);
+	buf_release(&body);
+	buf_release(&auth);
+}
+
+int ctl_doctor(FILE *out)
+{
+	struct tally t = { out, 0 };
+	struct cfg cfg;
+	struct stat st;
+	enum auth_key_state ks;
+	char line[600];
+
+	cfg_load(&cfg, NULL, NULL);
+	if(stat(cfg.home, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(line, sizeof(line), "HERMES_HOME %s does not exist or is not a directory.",
+			 cfg.home);
+		fail(&t, "home", line, "run 'hermesctl init' as the user that runs hermes-fcgi, "
+		     "or set HERMES_HOME.");
+	} else {
+		check_mode(&t, "home", cfg.home, 0700, 1);
+		check_mode(&t, "env-file", cfg.env_path, 0600, 0);
+		check_mode(&t, "config-file", cfg.yaml_path, 0600, 0);
+	}
+	if(cfg.err.rc) {
+		fail(&t, "config", cfg.err.msg, "correct that line; hermes-fcgi answers 500 "
+		     "config_error until it parses.");
+	} else {
+		ok(&t, "config", "the environment, .env and config.yaml parse");
+	}
+	ks = auth_key_state(cfg.api_key);
+	if(ks == AUTH_KEY_OK)
+		ok(&t, "api-key", "API_SERVER_KEY is set and strong");
+	else
+		fail(&t, "api-key", auth_key_problem(ks), "run 'hermesctl init --force' to "
+		     "generate a strong key.");
+	if(!cfg.err.rc)
+		check_upstream(&t, &cfg);
+	cfg_release(&cfg);
+	fprintf(out, "%s\n", t.fails ? "doctor: problems found" : "doctor: all checks passed");
+	return t.fails ? 1 : 0;
+}

@@ -1,0 +1,106 @@
+/* src/main/hermes-fcgi.c: the responder. FastCGI when a web server starts
+ * it with a listening socket on fd 0 (lighttpd bin-path, mod_fcgid,
+ * spawn-fcgi, systemd socket), or on its own socket with --listen; plain CGI
+ * (one request) when started with a CGI environment instead.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "api/dispatch.h"
+#include "http/hio.h"
+#include "http/req.h"
+#include "util/log.h"
+
+extern char **environ;
+
+static void usage(FILE *to)
+{
+	fputs("usage: hermes-fcgi [--listen ADDR] [--version]\n"
+	      "  Started by a web server (FastCGI socket on fd 0) it serves FastCGI;\n"
+	      "  started with a CGI environment it answers one CGI request.\n"
+	      "  --listen ADDR  open a FastCGI socket: host:port, :port or a unix path\n",
+	      to);
+}
+
+static int serve_cgi(struct app *app)
+{
+	struct hio io;
+	struct req r;
+
+	hio_init_cgi(&io, environ);
+	req_init(&r);
+	api_serve(app, &r, &io);
+	req_release(&r);
+	hio_release(&io);
+	return 0;
+}
+
+static int serve_fastcgi(struct app *app, const char *listen_addr)
+{
+	struct hio_server srv;
+	struct herror err;
+	struct hio io;
+	struct req r;
+
+	herr_clear(&err);
+	if(hio_server_init(&srv, listen_addr, &err)) {
+		LOG_ERR("%s", err.msg);
+		hio_server_release(&srv);
+		return 1;
+	}
+	if(listen_addr)
+		LOG_INFO("listening for FastCGI on %s", listen_addr);
+	req_init(&r);
+	while(hio_server_accept(&srv, &io) == HERR_OK) {
+		api_serve(app, &r, &io);
+		hio_server_finish(&srv, &io);
+		hio_release(&io);
+	}
+	req_release(&r);
+	hio_server_release(&srv);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *listen_addr = NULL;
+	struct app app;
+	int rc;
+
+	log_init("hermes-fcgi");
+	signal(SIGPIPE, SIG_IGN);
+	for(int i = 1; i < argc; i++) {
+		if(strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
+			listen_addr = argv[++i];
+		} else if(strcmp(argv[i], "--version") == 0) {
+			printf("hermes-fcgi %s\n", PACKAGE_VERSION);
+			return 0;
+		} else if(strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if(!listen_addr && hio_is_cgi()) {
+		if(!getenv("GATEWAY_INTERFACE") && !getenv("REQUEST_METHOD")) {
+			fputs("hermes-fcgi: no FastCGI socket on fd 0 and no CGI environment.\n", stderr);
+			usage(stderr);
+			return 2;
+		}
+		api_app_init(&app, API_MODE_CGI);
+		rc = serve_cgi(&app);
+	} else {
+		api_app_init(&app, API_MODE_FASTCGI);
+		rc = serve_fastcgi(&app, listen_addr);
+	}
+	api_app_release(&app);
+	return rc;
+}

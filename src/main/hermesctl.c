@@ -1,0 +1,65 @@
+/* src/main/hermesctl.c: the admin CLI.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl/doctor.h"
+#include "ctl/init.h"
+#include "util/cfg.h"
+#include "util/log.h"
+
+static void usage(FILE *to)
+{
+	fputs("usage: hermesctl COMMAND\n"
+	      "  init [--force]  create HERMES_HOME with a new API key (printed once)\n"
+	      "  doctor          check HERMES_HOME, key, config files and the upstream\n"
+	      "  version         print the version\n"
+	      "HERMES_HOME defaults to ~/.hermes of the current user.\n",
+	      to);
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	log_init("hermesctl");
+	if(argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if(strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("hermesctl %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if(strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if(strcmp(argv[1], "init") == 0) {
+		bool force = argc > 2 && strcmp(argv[2], "--force") == 0;
+		char *home = cfg_default_home();
+
+		if(argc > 2 && !force) {
+			usage(stderr);
+			free(home);
+			return 2;
+		}
+		rc = ctl_init(home, force, stdout, stderr);
+		free(home);
+		return rc;
+	}
+	if(strcmp(argv[1], "doctor") == 0) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = ctl_doctor(stdout);
+		curl_global_cleanup();
+		return rc;
+	}
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,41 @@
+/* tests/unit/test_buf.c */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "tap.h"
+#include "util/buf.h"
+
+int main(void)
+{
+	struct buf b;
+	char *s;
+
+	buf_init(&b, 16);
+	is_str(buf_str(&b), "", "empty buffer reads as empty string");
+	is_int(buf_len(&b), 0, "empty length 0");
+	is_int(buf_adds(&b, "hello"), HERR_OK, "append fits");
+	is_int(buf_addf(&b, " %d", 42), HERR_OK, "printf append fits");
+	is_str(buf_str(&b), "hello 42", "contents");
+	is_int(buf_adds(&b, "0123456789"), HERR_TOO_LARGE, "append past max fails");
+	is_int(buf_len(&b), 0, "over-cap append releases the buffer");
+	is_int(buf_adds(&b, "0123456789abcdef"), HERR_OK, "exactly max bytes fits");
+	is_int(buf_add(&b, "x", 1), HERR_TOO_LARGE, "one more byte does not");
+	is_int(buf_adds(&b, "abc"), HERR_OK, "usable after failure");
+	s = buf_take(&b);
+	is_str(s, "abc", "take hands over the contents");
+	is_int(buf_len(&b), 0, "take leaves it empty");
+	free(s);
+	s = buf_take(&b);
+	is_str(s, "", "take of an empty buffer gives an empty string");
+	free(s);
+	buf_init(&b, 1 << 20);
+	for(int i = 0; i < 1000; i++)
+		if(buf_adds(&b, "0123456789"))
+			break;
+	is_int(buf_len(&b), 10000, "grows across many appends");
+	buf_reset(&b);
+	is_int(buf_len(&b), 0, "reset empties");
+	buf_release(&b);
+	return tap_done();
+}

@@ -1,0 +1,276 @@
+/* tests/unit/test_dispatch.c: the whole request pipeline over the memory
+ * back end: gate order, envelopes, auth, CORS, mount prefixes. */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/app.h"
+#include "api/dispatch.h"
+#include "http/hio.h"
+#include "http/req.h"
+#include "tap.h"
+
+#define KEY "0123456789abcdef0123456789abcdef"
+
+struct answer {
+	int status;
+	char head[4096];
+	struct json_object *json;
+};
+
+/* Run one request: env entries (NULL-terminated), body may be NULL. */
+static void run(struct app *app, struct answer *a, const char *const *env, const char *body)
+{
+	char *envp[32];
+	size_t n = 0, len;
+	struct hio io;
+	struct req r;
+	const char *out, *sep;
+
+	for(; env[n] && n < 31; n++)
+		envp[n] = (char *)env[n];
+	envp[n] = NULL;
+	hio_init_mem(&io, envp, body, body ? strlen(body) : 0, 1 << 20);
+	req_init(&r);
+	api_serve(app, &r, &io);
+	out = hio_mem_output(&io, &len);
+	a->status = atoi(out + 8);
+	sep = strstr(out, "\r\n\r\n");
+	snprintf(a->head, sizeof(a->head), "%.*s", sep ? (int)(sep - out) : 0, out);
+	a->json = sep ? json_tokener_parse(sep + 4) : NULL;
+	req_release(&r);
+	hio_release(&io);
+}
+
+static const char *code(const struct answer *a)
+{
+	struct json_object *e, *c;
+
+	if(!a->json || !json_object_object_get_ex(a->json, "error", &e) ||
+	   !json_object_object_get_ex(e, "code", &c))
+		return NULL;
+	return json_object_get_string(c);
+}
+
+static int envelope_complete(const struct answer *a)
+{
+	struct json_object *e;
+
+	return a->json && json_object_object_get_ex(a->json, "error", &e) &&
+	       json_object_object_length(e) == 4 && json_object_object_get_ex(e, "message", NULL) &&
+	       json_object_object_get_ex(e, "type", NULL) &&
+	       json_object_object_get_ex(e, "param", NULL) &&
+	       json_object_object_get_ex(e, "code", NULL);
+}
+
+static void drop(struct answer *a)
+{
+	json_object_put(a->json);
+	a->json = NULL;
+}
+
+static char home[256];
+
+static void write_env(const char *text)
+{
+	char p[300];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/.env", home);
+	f = fopen(p, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+int main(void)
+{
+	struct app app;
+	struct answer a;
+	struct json_object *v, *d;
+
+	snprintf(home, sizeof(home), "%s/hermes-test-dispatch-%ld",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
+	mkdir(home, 0700);
+	setenv("HERMES_HOME", home, 1);
+	unsetenv("API_SERVER_KEY");
+	unsetenv("API_SERVER_CORS_ORIGINS");
+	unsetenv("API_SERVER_MODEL_NAME");
+	unsetenv("API_SERVER_BASE_PATH");
+	write_env("API_SERVER_KEY=" KEY "\nAPI_SERVER_CORS_ORIGINS=http://ok.example\n");
+	api_app_init(&app, API_MODE_FASTCGI);
+
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "PATH_INFO=/health", "SERVER_ADDR=10.1.1.1", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 200, "health without auth");
+		ok(json_object_object_get_ex(a.json, "status", &v) &&
+		   !strcmp(json_object_get_string(v), "ok"), "health status ok");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "SCRIPT_NAME=/v1", "PATH_INFO=/models",
+				    "SERVER_ADDR=10.1.1.1", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 401, "models without key → 401");
+		is_str(code(&a), "invalid_api_key", "code invalid_api_key");
+		ok(envelope_complete(&a), "401 envelope has all four keys");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "SCRIPT_NAME=/v1", "PATH_INFO=/models",
+				    "SERVER_ADDR=10.1.1.1", "HTTP_AUTHORIZATION=Bearer wrong", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 401, "wrong key → 401");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "SCRIPT_NAME=/hermes", "PATH_INFO=/v1/models",
+				    "SERVER_ADDR=10.1.1.1", "HTTP_AUTHORIZATION=Bearer " KEY, NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 200, "right key under a /hermes mount → 200");
+		ok(json_object_object_get_ex(a.json, "data", &d) &&
+		   !strcmp(json_object_get_string(json_object_object_get(
+				   json_object_array_get_idx(d, 0), "id")), "hermes-agent"),
+		   "model id hermes-agent");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/v1/nope?x", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 404, "unknown route → 404");
+		is_str(code(&a), "not_found", "code not_found");
+		ok(envelope_complete(&a), "404 envelope complete");
+		ok(strstr(a.head, "Content-Type: application/json") != NULL, "404 is JSON");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=POST", "PATH_INFO=/v1/models", "CONTENT_LENGTH=2",
+				    NULL };
+		run(&app, &a, e, "{}");
+		is_int(a.status, 405, "POST /v1/models → 405");
+		is_str(code(&a), "method_not_allowed", "code method_not_allowed");
+		ok(strstr(a.head, "Allow: GET") != NULL, "Allow header");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=POST", "PATH_INFO=/v1/models", "CONTENT_LENGTH=x1",
+				    NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 400, "bad Content-Length → 400");
+		is_str(code(&a), "invalid_content_length", "code invalid_content_length");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=POST", "PATH_INFO=/v1/models",
+				    "CONTENT_LENGTH=10000001", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 413, "oversized body → 413");
+		is_str(code(&a), "body_too_large", "code body_too_large");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "PATH_INFO=/health",
+				    "HTTP_ORIGIN=http://evil.example", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 403, "disallowed origin → 403 even on /health");
+		is_str(code(&a), "origin_not_allowed", "code origin_not_allowed");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=OPTIONS", "PATH_INFO=/v1/models",
+				    "HTTP_ORIGIN=http://ok.example", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 200, "preflight → 200 without auth");
+		ok(strstr(a.head, "Access-Control-Allow-Origin: http://ok.example"), "allow origin");
+		ok(strstr(a.head, "Access-Control-Allow-Methods: GET, POST, DELETE, OPTIONS"),
+		   "allow methods");
+		ok(strstr(a.head, "Access-Control-Max-Age: 600"), "max age");
+		ok(strstr(a.head, "Vary: Origin"), "vary");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "PATH_INFO=/v1/capabilities",
+				    "HTTP_AUTHORIZATION=Bearer " KEY, NULL };
+		struct json_object *eps, *feat;
+
+		run(&app, &a, e, NULL);
+		is_int(a.status, 200, "capabilities");
+		ok(json_object_object_get_ex(a.json, "endpoints", &eps) &&
+		   json_object_object_get_ex(eps, "models", NULL) &&
+		   !json_object_object_get_ex(eps, "runs", NULL), "advertises only implemented");
+		ok(json_object_object_get_ex(a.json, "features", &feat) &&
+		   json_object_object_get_ex(feat, "chat_completions", &v) &&
+		   !json_object_get_boolean(v), "chat_completions false until implemented");
+		ok(json_object_object_get_ex(feat, "cors", &v) && json_object_get_boolean(v),
+		   "cors true when origins configured");
+		drop(&a);
+	}
+	api_app_release(&app);
+
+	/* Weak key: 503 off loopback, usable on loopback. */
+	write_env("API_SERVER_KEY=changeme\n");
+	api_app_init(&app, API_MODE_FASTCGI);
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "PATH_INFO=/v1/models",
+				    "SERVER_ADDR=192.0.2.7", "HTTP_AUTHORIZATION=Bearer changeme", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 503, "placeholder key off loopback → 503");
+		is_str(code(&a), "weak_api_key", "code weak_api_key");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "PATH_INFO=/v1/models",
+				    "SERVER_ADDR=127.0.0.1", "HTTP_AUTHORIZATION=Bearer changeme", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 200, "placeholder key on loopback still works");
+		drop(&a);
+	}
+	api_app_release(&app);
+
+	/* No key: 503 off loopback, open on loopback. */
+	write_env("# nothing\n");
+	api_app_init(&app, API_MODE_FASTCGI);
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "PATH_INFO=/v1/models", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 503, "no key, unknown SERVER_ADDR → 503");
+		is_str(code(&a), "api_key_not_configured", "code api_key_not_configured");
+		ok(json_object_object_get_ex(json_object_object_get(a.json, "error"), "message", &v) &&
+		   strstr(json_object_get_string(v), "API_SERVER_KEY"), "message names the setting");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "PATH_INFO=/v1/models", "SERVER_ADDR=::1",
+				    NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 200, "no key on loopback → open");
+		drop(&a);
+	}
+	api_app_release(&app);
+
+	/* Broken config → 500 config_error for every request. */
+	write_env("API_SERVER_KEY=" KEY "\nthis is not a line\n");
+	api_app_init(&app, API_MODE_FASTCGI);
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "PATH_INFO=/health", NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 500, "broken .env → 500");
+		is_str(code(&a), "config_error", "code config_error");
+		ok(json_object_object_get_ex(json_object_object_get(a.json, "error"), "message", &v) &&
+		   strstr(json_object_get_string(v), ".env line 2"), "message names file and line");
+		drop(&a);
+	}
+	api_app_release(&app);
+	{
+		char p[300];
+		snprintf(p, sizeof(p), "%s/.env", home);
+		unlink(p);
+		rmdir(home);
+	}
+	return tap_done();
+}
