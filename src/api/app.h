@@ -12,9 +12,11 @@
 #include <time.h>
 
 #include "util/cfg.h"
+#include "util/err.h"
 
 struct req;
 struct hio;
+struct store;
 
 enum api_mode { API_MODE_FASTCGI, API_MODE_CGI };
 
@@ -24,6 +26,11 @@ struct app {
 	enum api_mode mode;
 	unsigned long requests;    /* requests served by this process */
 	time_t started;            /* wall clock at start */
+	int max_stored_responses;  /* parsed from cfg */
+
+	struct store *store;       /* owned; opened on first use, kept open */
+	struct herror store_err;   /* why the last open failed */
+	time_t store_retry_at;     /* next open attempt after a failure */
 };
 
 void api_app_init(struct app *app, enum api_mode mode);
@@ -31,6 +38,11 @@ void api_app_release(struct app *app);
 
 /* Load the configuration on first use; later calls do nothing. */
 void api_app_configure(struct app *app, struct req *r);
+
+/* The store, opened on first use and kept for the life of the process.
+ * NULL when it cannot be opened: err gets the cause (503 store_unavailable).
+ * A failed open is retried at most every few seconds. */
+struct store *api_app_store(struct app *app, struct herror *err);
 
 /* "fastcgi" or "cgi". */
 const char *api_mode_name(enum api_mode mode);

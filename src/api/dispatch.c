@@ -175,6 +175,8 @@ static void handle(struct app *app, struct req *r)
 		herr_set(&r->err, HERR_TOO_LARGE, "body_too_large", NULL, "Request body too large.");
 		return;
 	}
+	if((r->route->flags & ROUTE_STORE) && !api_app_store(app, &r->err))
+		return;
 	if((r->route->flags & ROUTE_JSON) && req_read_json(r))
 		return;
 	if(r->route->fn(app, r) && !r->err.rc)

@@ -13,6 +13,7 @@
 #include "api/routes.h"
 #include "http/req.h"
 #include "http/resp.h"
+#include "store/store.h"
 #include "util/auth.h"
 #include "util/jsonx.h"
 
@@ -78,6 +79,21 @@ enum herr api_health_detailed(void *vapp, struct req *r)
 	jsonx_add_str(resp, "started_at", started);
 	jsonx_add_owned(o, "responder", resp);
 
+	{
+		struct herror serr;
+		struct json_object *info = NULL, *store = NULL;
+
+		herr_clear(&serr);
+		if(api_app_store(app, &serr) && !store_info(app->store, &info, &serr)) {
+			store = info;
+			jsonx_add_str(store, "state", "ok");
+		} else {
+			store = json_object_new_object();
+			jsonx_add_str(store, "state", "unavailable");
+			jsonx_add_str(store, "cause", serr.msg);
+		}
+		jsonx_add_owned(o, "store", store);
+	}
 	jsonx_add_bool(cfg, "api_key_ok", auth_key_state(app->cfg.api_key) == AUTH_KEY_OK);
 	jsonx_add_bool(cfg, "upstream_configured", app->cfg.base_url != NULL);
 	jsonx_add_bool(cfg, "cors", app->cfg.cors_origins != NULL);

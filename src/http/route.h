@@ -18,6 +18,7 @@ enum route_flag {
 	ROUTE_AUTH = 1 << 0,     /* needs the bearer key */
 	ROUTE_JSON = 1 << 1,     /* body is a JSON object, parsed before the handler */
 	ROUTE_STREAMS = 1 << 2,  /* may answer with SSE */
+	ROUTE_STORE = 1 << 3,    /* needs the store: 503 store_unavailable without it */
 };
 
 /* A handler answers the request through http/resp.h and returns HERR_OK, or

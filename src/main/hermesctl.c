@@ -11,6 +11,7 @@
 
 #include "ctl/doctor.h"
 #include "ctl/init.h"
+#include "ctl/storecmd.h"
 #include "util/cfg.h"
 #include "util/log.h"
 
@@ -19,6 +20,8 @@ static void usage(FILE *to)
 	fputs("usage: hermesctl COMMAND\n"
 	      "  init [--force]  create HERMES_HOME with a new API key (printed once)\n"
 	      "  doctor          check HERMES_HOME, key, config files and the upstream\n"
+	      "  store check     open state.db, show version, sizes, integrity_check\n"
+	      "  store vacuum    compact state.db\n"
 	      "  version         print the version\n"
 	      "HERMES_HOME defaults to ~/.hermes of the current user.\n",
 	      to);
@@ -60,6 +63,10 @@ int main(int argc, char **argv)
 		curl_global_cleanup();
 		return rc;
 	}
+	if(strcmp(argv[1], "store") == 0 && argc == 3 && strcmp(argv[2], "check") == 0)
+		return ctl_store_check(stdout);
+	if(strcmp(argv[1], "store") == 0 && argc == 3 && strcmp(argv[2], "vacuum") == 0)
+		return ctl_store_vacuum(stdout);
 	usage(stderr);
 	return 2;
 }

@@ -231,6 +231,8 @@ static const struct setting settings[] = {
 	{ F(model), "HERMES_MODEL", "model.default", NULL },
 	{ F(provider), "HERMES_PROVIDER", "model.provider", NULL },
 	{ F(log_level), "HERMES_LOG_LEVEL", "logging.level", "info" },
+	{ F(max_stored_responses), "API_SERVER_MAX_STORED_RESPONSES",
+	  "platforms.api_server.extra.max_stored_responses", "100" },
 };
 #undef F
 

@@ -36,6 +36,8 @@ struct cfg {
 	char *model;          /* HERMES_MODEL | model.default */
 	char *provider;       /* HERMES_PROVIDER | model.provider */
 	char *log_level;      /* HERMES_LOG_LEVEL | logging.level; default info */
+	char *max_stored_responses; /* API_SERVER_MAX_STORED_RESPONSES |
+	                               …extra.max_stored_responses; default 100 */
 
 	/* Sources, kept for later lookups by other modules. Owned. */
 	struct json_object *dotenv;  /* object of strings, or NULL */

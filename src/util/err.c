@@ -23,6 +23,7 @@ int herr_status(enum herr rc)
 	case HERR_FORBIDDEN: return 403;
 	case HERR_NOT_FOUND: return 404;
 	case HERR_METHOD: return 405;
+	case HERR_CONFLICT: return 409;
 	case HERR_TOO_LARGE: return 413;
 	case HERR_UPSTREAM: return 502;
 	case HERR_UNAVAILABLE: return 503;

@@ -18,6 +18,7 @@ enum herr {
 	HERR_FORBIDDEN,       /* 403 */
 	HERR_NOT_FOUND,       /* 404 */
 	HERR_METHOD,          /* 405 */
+	HERR_CONFLICT,        /* 409: the thing exists already / wrong state */
 	HERR_TOO_LARGE,       /* 413, or a capped buffer that would overflow */
 	HERR_INTERNAL,        /* 500 */
 	HERR_CONFIG,          /* 500: a configuration file is broken */

@@ -1,0 +1,60 @@
+/* src/store/db.h: the SQLite connection and the helpers every store file
+ * uses. Internal to src/store/; handlers include store.h only.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_STORE_DB_H
+#define HERMES_STORE_DB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct store {
+	sqlite3 *db;           /* owned; the one connection of this process */
+	char *path;            /* owned: $HERMES_HOME/state.db */
+	char journal[16];      /* "wal" or "delete" */
+	int version;           /* schema version after migration */
+	int max_responses;     /* LRU cap */
+};
+
+/* Run SQL without results (several statements allowed). */
+enum herr store_db_exec(struct store *s, const char *sql, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* BEGIN IMMEDIATE, retrying contention with jitter (busy timeout first). */
+enum herr store_db_begin(struct store *s, struct herror *err) __attribute__((warn_unused_result));
+
+/* COMMIT when rc is HERR_OK, else ROLLBACK; returns rc, or the COMMIT error. */
+enum herr store_db_finish(struct store *s, enum herr rc, struct herror *err);
+
+/* Prepare one statement; *st is the caller's (sqlite3_finalize it). */
+enum herr store_db_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
+			   struct herror *err) __attribute__((warn_unused_result));
+
+/* Fill err from the connection's last error: what failed and SQLite's
+ * message. Returns the herr. */
+enum herr store_db_fail(struct store *s, const char *what, struct herror *err);
+
+/* Bind text or NULL. */
+int store_db_bind_text(sqlite3_stmt *st, int idx, const char *v);
+
+/* The current row as an object of column name → value (new reference). */
+struct json_object *store_db_row(sqlite3_stmt *st);
+
+/* Step st to the end, collecting rows into a new array *out. */
+enum herr store_db_rows(struct store *s, sqlite3_stmt *st, struct json_object **out,
+			struct herror *err) __attribute__((warn_unused_result));
+
+/* Step a statement that returns no rows; HERR_CONFLICT on a constraint. */
+enum herr store_db_step_done(struct store *s, sqlite3_stmt *st, const char *what,
+			     struct herror *err) __attribute__((warn_unused_result));
+
+/* Wall-clock seconds as a double. */
+double store_db_now(void);
+
+/* The schema migrations (schema.c): run them inside the open connection. */
+enum herr store_schema_migrate(struct store *s, int target, struct herror *err)
+	__attribute__((warn_unused_result));
+
+#endif

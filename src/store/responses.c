@@ -1,0 +1,202 @@
+/* src/store/responses.c: stored responses (LRU-capped) and the
+ * conversation names that point at them. SPEC: runs-discovery-security §5.4
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "store/db.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+
+#include "util/log.h"
+#include "util/xalloc.h"
+
+static enum herr put_tx(struct store *s, const char *id, const char *json,
+			const char *session_id, struct herror *err)
+{
+	sqlite3_stmt *st = NULL;
+	double now = store_db_now();
+	enum herr rc;
+
+	rc = store_db_prepare(s, "INSERT INTO responses(id, data, session_id, created_at, accessed_at)"
+			      " VALUES(?1, ?2, ?3, ?4, ?4) ON CONFLICT(id) DO UPDATE SET"
+			      " data = excluded.data, session_id = excluded.session_id,"
+			      " accessed_at = excluded.accessed_at", &st, err);
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, id);
+	store_db_bind_text(st, 2, json);
+	store_db_bind_text(st, 3, session_id);
+	sqlite3_bind_double(st, 4, now);
+	rc = store_db_step_done(s, st, "store response", err);
+	sqlite3_finalize(st);
+	if(rc)
+		return rc;
+	/* Evict beyond the cap, least recently used first; the conversation
+	 * names pointing at evicted rows go with them (ON DELETE CASCADE). */
+	rc = store_db_prepare(s, "DELETE FROM responses WHERE id IN (SELECT id FROM responses"
+			      " ORDER BY accessed_at DESC, rowid DESC LIMIT -1 OFFSET ?1)", &st, err);
+	if(rc)
+		return rc;
+	sqlite3_bind_int(st, 1, s->max_responses);
+	rc = store_db_step_done(s, st, "evict responses", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum herr store_response_put(struct store *s, const char *id, const char *json,
+			     const char *session_id, struct herror *err)
+{
+	enum herr rc = store_db_begin(s, err);
+
+	if(rc)
+		return rc;
+	return store_db_finish(s, put_tx(s, id, json, session_id, err), err);
+}
+
+static enum herr delete_row(struct store *s, const char *id, int *deleted, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, "DELETE FROM responses WHERE id = ?1", &st, err);
+
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, id);
+	rc = store_db_step_done(s, st, "delete response", err);
+	sqlite3_finalize(st);
+	if(deleted)
+		*deleted = sqlite3_changes(s->db);
+	return rc;
+}
+
+static enum herr touch(struct store *s, const char *id, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_begin(s, err);
+
+	if(rc)
+		return rc;
+	rc = store_db_prepare(s, "UPDATE responses SET accessed_at = ?2 WHERE id = ?1", &st, err);
+	if(!rc) {
+		store_db_bind_text(st, 1, id);
+		sqlite3_bind_double(st, 2, store_db_now());
+		rc = store_db_step_done(s, st, "mark response used", err);
+		sqlite3_finalize(st);
+	}
+	return store_db_finish(s, rc, err);
+}
+
+enum herr store_response_get(struct store *s, const char *id, char **json, char **session_id,
+			     struct herror *err)
+{
+	sqlite3_stmt *st;
+	struct json_object *parsed;
+	enum herr rc;
+	int step;
+
+	*json = NULL;
+	if(session_id)
+		*session_id = NULL;
+	rc = store_db_prepare(s, "SELECT data, session_id FROM responses WHERE id = ?1", &st, err);
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, id);
+	step = sqlite3_step(st);
+	if(step == SQLITE_ROW) {
+		const char *data = (const char *)sqlite3_column_text(st, 0);
+		const char *sid = (const char *)sqlite3_column_text(st, 1);
+
+		*json = xstrdup(data ? data : "");
+		if(session_id && sid)
+			*session_id = xstrdup(sid);
+	} else if(step != SQLITE_DONE) {
+		rc = store_db_fail(s, "read response", err);
+	}
+	sqlite3_finalize(st);
+	if(rc)
+		return rc;
+	if(!*json)
+		return herr_set(err, HERR_NOT_FOUND, "response_not_found", NULL,
+				"Response %s not found.", id);
+	parsed = json_tokener_parse(*json);
+	if(!parsed) {
+		LOG_WARN("state.db: stored response %s holds corrupt JSON; deleting it", id);
+		free(*json);
+		*json = NULL;
+		if(session_id) {
+			free(*session_id);
+			*session_id = NULL;
+		}
+		if(!store_db_begin(s, err))
+			(void)store_db_finish(s, delete_row(s, id, NULL, err), err);
+		herr_clear(err);
+		return herr_set(err, HERR_NOT_FOUND, "response_not_found", NULL,
+				"Response %s not found.", id);
+	}
+	json_object_put(parsed);
+	if(touch(s, id, err))
+		LOG_WARN("state.db: could not mark response %s used: %s", id, err->msg);
+	herr_clear(err);
+	return HERR_OK;
+}
+
+enum herr store_response_delete(struct store *s, const char *id, struct herror *err)
+{
+	int deleted = 0;
+	enum herr rc = store_db_begin(s, err);
+
+	if(rc)
+		return rc;
+	rc = store_db_finish(s, delete_row(s, id, &deleted, err), err);
+	if(!rc && !deleted)
+		return herr_set(err, HERR_NOT_FOUND, "response_not_found", NULL,
+				"Response %s not found.", id);
+	return rc;
+}
+
+enum herr store_conversation_set(struct store *s, const char *name, const char *response_id,
+				 struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_begin(s, err);
+
+	if(rc)
+		return rc;
+	rc = store_db_prepare(s, "INSERT INTO conversations(name, response_id) VALUES(?1, ?2)"
+			      " ON CONFLICT(name) DO UPDATE SET response_id = excluded.response_id",
+			      &st, err);
+	if(!rc) {
+		store_db_bind_text(st, 1, name);
+		store_db_bind_text(st, 2, response_id);
+		rc = store_db_step_done(s, st, "name conversation", err);
+		sqlite3_finalize(st);
+	}
+	if(rc == HERR_CONFLICT) /* the foreign key: no such response */
+		rc = herr_set(err, HERR_NOT_FOUND, "response_not_found", NULL,
+			      "Response %s not found.", response_id);
+	return store_db_finish(s, rc, err);
+}
+
+enum herr store_conversation_get(struct store *s, const char *name, char **response_id,
+				 struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc;
+	int step;
+
+	*response_id = NULL;
+	rc = store_db_prepare(s, "SELECT response_id FROM conversations WHERE name = ?1", &st, err);
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, name);
+	step = sqlite3_step(st);
+	if(step == SQLITE_ROW)
+		*response_id = xstrdup((const char *)sqlite3_column_text(st, 0));
+	else if(step != SQLITE_DONE)
+		rc = store_db_fail(s, "read conversation", err);
+	sqlite3_finalize(st);
+	if(!rc && !*response_id)
+		rc = herr_set(err, HERR_NOT_FOUND, "conversation_not_found", NULL,
+			      "Conversation %s not found.", name);
+	return rc;
+}
