@@ -291,14 +291,28 @@ static int wal_works(const char *dir, char *reason, size_t cap)
 static enum herr set_journal(struct store *s, const char *home, struct herror *err)
 {
 	static int warned;
-	char mode[16] = "", reason[512];
+	char mode[16] = "", reason[STORE_PATH_MAX + 64], marker[STORE_PATH_MAX + 16];
 	int works;
 
 	if(read_journal_mode(s->db, mode, sizeof(mode)) != SQLITE_OK)
 		return store_db_fail(s, "read journal_mode", err);
 	if(strcmp(mode, "wal") == 0)
 		goto done;
-	works = wal_works(home, reason, sizeof(reason));
+	/* A failed probe is recorded, so later processes on the same mount do
+	 * not each wait out SQLite's lock retries (about 10 s) again. */
+	snprintf(marker, sizeof(marker), "%s/state.db.nowal", home);
+	if(access(marker, F_OK) == 0) {
+		works = 0;
+		snprintf(reason, sizeof(reason), "recorded in %s; delete that file to try WAL again",
+			 marker);
+	} else {
+		works = wal_works(home, reason, sizeof(reason));
+		if(works == 0) {
+			struct herror ignore;
+			herr_clear(&ignore);
+			(void)ensure_private(marker, 1, &ignore);
+		}
+	}
 	if(works < 0)
 		return herr_set(err, HERR_UNAVAILABLE, "store_unavailable", NULL,
 				"state.db unavailable: WAL probe failed: %s", reason);

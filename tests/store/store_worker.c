@@ -1,0 +1,106 @@
+/* tests/store/store_worker.c: a process that works the store for the
+ * multi-process tests (tests/integration/t0500-store.sh).
+ *   store_worker write HOME ID N   N mixed writes and reads, checked
+ *   store_worker crash HOME        commit runs one by one, printing each,
+ *                                  then hold an open write transaction
+ * Raw SQLite is used only to hold a transaction open at a known point. */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+static struct store *open_or_die(const char *home)
+{
+	struct store_opts o = { home, 1000, 0 };
+	struct store *s = NULL;
+	struct herror err;
+
+	herr_clear(&err);
+	if(store_open(&o, &s, &err)) {
+		fprintf(stderr, "open: %s\n", err.msg);
+		exit(1);
+	}
+	return s;
+}
+
+static int do_write(const char *home, const char *id, int n)
+{
+	struct store *s = open_or_die(home);
+	struct herror err;
+	char rid[64], body[128], *json = NULL;
+	struct json_object *o = NULL;
+
+	herr_clear(&err);
+	for(int i = 0; i < n; i++) {
+		snprintf(rid, sizeof(rid), "run-%s-%d", id, i);
+		snprintf(body, sizeof(body), "{\"worker\":\"%s\",\"i\":%d}", id, i);
+		if(store_run_create(s, rid, NULL, "m", &err) ||
+		   store_event_add(s, rid, body, NULL, &err) ||
+		   store_response_put(s, rid, body, NULL, &err) ||
+		   store_response_get(s, rid, &json, NULL, &err) ||
+		   store_run_get(s, rid, &o, &err)) {
+			fprintf(stderr, "worker %s op %d: %s\n", id, i, err.msg);
+			return 1;
+		}
+		if(strcmp(json, body) != 0) {
+			fprintf(stderr, "worker %s op %d: read back %s\n", id, i, json);
+			return 1;
+		}
+		free(json);
+		json_object_put(o);
+	}
+	store_close(s);
+	printf("done %s %d\n", id, n);
+	return 0;
+}
+
+static int do_crash(const char *home)
+{
+	struct store *s = open_or_die(home);
+	struct herror err;
+	char rid[64];
+	sqlite3 *raw = NULL;
+	char path[4200];
+
+	herr_clear(&err);
+	for(int i = 1; i <= 200; i++) {
+		snprintf(rid, sizeof(rid), "crash-%d", i);
+		if(store_run_create(s, rid, NULL, NULL, &err)) {
+			fprintf(stderr, "crash worker: %s\n", err.msg);
+			return 1;
+		}
+		printf("committed %s\n", rid);
+		fflush(stdout);
+	}
+	snprintf(path, sizeof(path), "%s/state.db", home);
+	if(sqlite3_open(path, &raw) != SQLITE_OK ||
+	   sqlite3_exec(raw, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return 1;
+	for(int i = 0; i < 1000; i++) {
+		char sql[160];
+		snprintf(sql, sizeof(sql), "INSERT INTO runs(id, status, created_at, updated_at)"
+			 " VALUES('uncommitted-%d', 'queued', 0, 0)", i);
+		if(sqlite3_exec(raw, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return 1;
+	}
+	printf("in-tx\n");
+	fflush(stdout);
+	for(;;)
+		pause();
+}
+
+int main(int argc, char **argv)
+{
+	if(argc == 5 && strcmp(argv[1], "write") == 0)
+		return do_write(argv[2], argv[3], atoi(argv[4]));
+	if(argc == 3 && strcmp(argv[1], "crash") == 0)
+		return do_crash(argv[2]);
+	fprintf(stderr, "usage: store_worker write HOME ID N | crash HOME\n");
+	return 2;
+}
