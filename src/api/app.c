@@ -11,10 +11,8 @@
 #include "store/store.h"
 #include "util/auth.h"
 #include "util/log.h"
-#include "util/str.h"
 
 #define STORE_RETRY_S 5
-#define MAX_STORED_LIMIT 100000
 
 void api_app_init(struct app *app, enum api_mode mode)
 {
@@ -44,7 +42,7 @@ struct store *api_app_store(struct app *app, struct herror *err)
 		return NULL;
 	}
 	o.home = app->cfg.home;
-	o.max_responses = app->max_stored_responses;
+	o.max_responses = (int)app->cfg.max_stored_responses;
 	herr_clear(&app->store_err);
 	if(store_open(&o, &app->store, &app->store_err)) {
 		LOG_ERR("%s", app->store_err.msg);
@@ -55,26 +53,6 @@ struct store *api_app_store(struct app *app, struct herror *err)
 	return app->store;
 }
 
-/* Settings that must be numbers are checked here, once, with the same
- * file-line-key message as a syntax error. */
-static void check_numbers(struct app *app)
-{
-	const char *path = "platforms.api_server.extra.max_stored_responses";
-	size_t n;
-
-	if(str_to_size(app->cfg.max_stored_responses, MAX_STORED_LIMIT, &n) && n > 0) {
-		app->max_stored_responses = (int)n;
-		return;
-	}
-	if(cfg_yaml_line(&app->cfg, path) && !getenv("API_SERVER_MAX_STORED_RESPONSES"))
-		herr_set(&app->cfg.err, HERR_CONFIG, "config_error", NULL,
-			 "%s line %d: key %s must be a whole number from 1 to %d",
-			 app->cfg.yaml_path, cfg_yaml_line(&app->cfg, path), path, MAX_STORED_LIMIT);
-	else
-		herr_set(&app->cfg.err, HERR_CONFIG, "config_error", NULL,
-			 "API_SERVER_MAX_STORED_RESPONSES must be a whole number from 1 to %d",
-			 MAX_STORED_LIMIT);
-}
 
 const char *api_mode_name(enum api_mode mode)
 {
@@ -94,8 +72,7 @@ void api_app_configure(struct app *app, struct req *r)
 	if(app->cfg_loaded)
 		return;
 	app->cfg_loaded = true;
-	if(!cfg_load(&app->cfg, request_env, r))
-		check_numbers(app);
+	cfg_load(&app->cfg, request_env, r);
 	if(app->cfg.err.rc) {
 		LOG_ERR("configuration error: %s", app->cfg.err.msg);
 		return;

@@ -26,7 +26,6 @@ struct app {
 	enum api_mode mode;
 	unsigned long requests;    /* requests served by this process */
 	time_t started;            /* wall clock at start */
-	int max_stored_responses;  /* parsed from cfg */
 
 	struct store *store;       /* owned; opened on first use, kept open */
 	struct herror store_err;   /* why the last open failed */

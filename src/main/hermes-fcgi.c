@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,7 @@ int main(int argc, char **argv)
 
 	log_init("hermes-fcgi");
 	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	for(int i = 1; i < argc; i++) {
 		if(strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
 			listen_addr = argv[++i];
@@ -102,5 +104,6 @@ int main(int argc, char **argv)
 		rc = serve_fastcgi(&app, listen_addr);
 	}
 	api_app_release(&app);
+	curl_global_cleanup();
 	return rc;
 }

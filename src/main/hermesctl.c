@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl/chat.h"
 #include "ctl/doctor.h"
 #include "ctl/init.h"
 #include "ctl/storecmd.h"
@@ -20,6 +21,9 @@ static void usage(FILE *to)
 	fputs("usage: hermesctl COMMAND\n"
 	      "  init [--force]  create HERMES_HOME with a new API key (printed once)\n"
 	      "  doctor          check HERMES_HOME, key, config files and the upstream\n"
+	      "  chat [-s SESSION] MESSAGE  one agent turn, streamed to the terminal\n"
+	      "  sessions list   recent sessions\n"
+	      "  sessions show ID  a session and its messages\n"
 	      "  store check     open state.db, show version, sizes, integrity_check\n"
 	      "  store vacuum    compact state.db\n"
 	      "  version         print the version\n"
@@ -63,6 +67,27 @@ int main(int argc, char **argv)
 		curl_global_cleanup();
 		return rc;
 	}
+	if(strcmp(argv[1], "chat") == 0) {
+		const char *sid = NULL;
+		int i = 2;
+
+		if(argc > 3 && strcmp(argv[2], "-s") == 0) {
+			sid = argv[3];
+			i = 4;
+		}
+		if(i != argc - 1) {
+			usage(stderr);
+			return 2;
+		}
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = ctl_chat(sid, argv[i], stdout, stderr);
+		curl_global_cleanup();
+		return rc;
+	}
+	if(strcmp(argv[1], "sessions") == 0 && argc == 3 && strcmp(argv[2], "list") == 0)
+		return ctl_sessions_list(stdout);
+	if(strcmp(argv[1], "sessions") == 0 && argc == 4 && strcmp(argv[2], "show") == 0)
+		return ctl_sessions_show(argv[3], stdout);
 	if(strcmp(argv[1], "store") == 0 && argc == 3 && strcmp(argv[2], "check") == 0)
 		return ctl_store_check(stdout);
 	if(strcmp(argv[1], "store") == 0 && argc == 3 && strcmp(argv[2], "vacuum") == 0)

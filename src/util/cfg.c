@@ -231,10 +231,108 @@ static const struct setting settings[] = {
 	{ F(model), "HERMES_MODEL", "model.default", NULL },
 	{ F(provider), "HERMES_PROVIDER", "model.provider", NULL },
 	{ F(log_level), "HERMES_LOG_LEVEL", "logging.level", "info" },
-	{ F(max_stored_responses), "API_SERVER_MAX_STORED_RESPONSES",
-	  "platforms.api_server.extra.max_stored_responses", "100" },
+};
+
+/* Numeric and boolean settings, checked at load time so a bad value is a
+ * config error naming where it came from. */
+enum num_kind { NUM_INT, NUM_REAL, NUM_BOOL };
+struct num_setting {
+	size_t off;
+	enum num_kind kind;
+	const char *env;
+	const char *yaml;
+	double def, min, max;
+};
+
+static const struct num_setting numbers[] = {
+	{ F(max_stored_responses), NUM_INT, "API_SERVER_MAX_STORED_RESPONSES",
+	  "platforms.api_server.extra.max_stored_responses", 100, 1, 100000 },
+	{ F(max_turns), NUM_INT, "HERMES_MAX_ITERATIONS", "agent.max_turns", 90, 1, 10000 },
+	{ F(connect_timeout), NUM_INT, "HERMES_LLM_CONNECT_TIMEOUT", "model.connect_timeout", 10, 1, 600 },
+	{ F(idle_timeout), NUM_INT, "HERMES_LLM_IDLE_TIMEOUT", "model.idle_timeout", 120, 1, 86400 },
+	{ F(total_timeout), NUM_INT, "HERMES_LLM_TOTAL_TIMEOUT", "model.total_timeout", 600, 1, 86400 },
+	{ F(max_retries), NUM_INT, "HERMES_LLM_MAX_RETRIES", "model.max_retries", 3, 0, 20 },
+	{ F(stream), NUM_BOOL, "HERMES_LLM_STREAM", "model.stream", 1, 0, 1 },
+	{ F(context_length), NUM_INT, "HERMES_CONTEXT_LENGTH", "model.context_length", 128000, 256,
+	  100000000 },
+	{ F(compression), NUM_BOOL, "HERMES_COMPRESSION", "compression.enabled", 1, 0, 1 },
+	{ F(compression_threshold), NUM_REAL, "HERMES_COMPRESSION_THRESHOLD", "compression.threshold",
+	  0.5, 0.05, 0.95 },
 };
 #undef F
+
+static int parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "true", "1", "yes", "on" };
+	static const char *const no[] = { "false", "0", "no", "off" };
+
+	for(size_t i = 0; i < 4; i++) {
+		if(str_ieq(v, yes[i]))
+			return *out = 1, 1;
+		if(str_ieq(v, no[i]))
+			return *out = 0, 1;
+	}
+	return 0;
+}
+
+/* Where a setting's value came from, for the error message. */
+static void origin(struct cfg *cfg, const struct num_setting *n, char *out, size_t cap)
+{
+	const char *e = getenv(n->env);
+
+	if(e && *e)
+		snprintf(out, cap, "environment variable %s", n->env);
+	else if(cfg->dotenv && jsonx_get_str(cfg->dotenv, n->env))
+		snprintf(out, cap, "%s: %s", cfg->env_path, n->env);
+	else if(cfg_yaml_node(cfg, n->yaml))
+		snprintf(out, cap, "%s line %d: key %s", cfg->yaml_path, cfg_yaml_line(cfg, n->yaml),
+			 n->yaml);
+	else
+		snprintf(out, cap, "%s", n->env);
+}
+
+static enum herr load_numbers(struct cfg *cfg, char **scratch)
+{
+	for(size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		const struct num_setting *n = &numbers[i];
+		const char *v = cfg_lookup(cfg, n->env, n->yaml, scratch);
+		char *field = (char *)cfg + n->off;
+		char where[600], *end;
+		double d;
+		int b;
+
+		if(cfg->err.rc)
+			return cfg->err.rc;
+		if(n->kind == NUM_BOOL) {
+			b = (int)n->def;
+			if(v && !parse_bool(v, &b))
+				goto bad;
+			*(bool *)(void *)field = b != 0;
+			continue;
+		}
+		d = n->def;
+		if(v) {
+			d = strtod(v, &end);
+			if(end == v || *end || d < n->min || d > n->max ||
+			   (n->kind == NUM_INT && d != (double)(long)d))
+				goto bad;
+		}
+		if(n->kind == NUM_INT)
+			*(long *)(void *)field = (long)d;
+		else
+			*(double *)(void *)field = d;
+		continue;
+bad:
+		origin(cfg, n, where, sizeof(where));
+		if(n->kind == NUM_BOOL)
+			return herr_set(&cfg->err, HERR_CONFIG, "config_error", NULL,
+					"%s must be true or false, not '%s'", where, v);
+		return herr_set(&cfg->err, HERR_CONFIG, "config_error", NULL,
+				"%s must be a %s from %g to %g, not '%s'", where,
+				n->kind == NUM_INT ? "whole number" : "number", n->min, n->max, v);
+	}
+	return HERR_OK;
+}
 
 /* Hermes also accepts `model: name` as a plain string. */
 static void resolve_model_shorthand(struct cfg *cfg)
@@ -294,6 +392,7 @@ enum herr cfg_load(struct cfg *cfg, cfg_env_fn extra_env, void *extra_ctx)
 		*field = v ? xstrdup(v) : NULL;
 	}
 	resolve_model_shorthand(cfg);
+	load_numbers(cfg, &scratch);
 out:
 	free(scratch);
 	cfg->extra_env = NULL;

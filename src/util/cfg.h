@@ -36,8 +36,18 @@ struct cfg {
 	char *model;          /* HERMES_MODEL | model.default */
 	char *provider;       /* HERMES_PROVIDER | model.provider */
 	char *log_level;      /* HERMES_LOG_LEVEL | logging.level; default info */
-	char *max_stored_responses; /* API_SERVER_MAX_STORED_RESPONSES |
-	                               …extra.max_stored_responses; default 100 */
+
+	/* Numbers and switches (env | config.yaml; default), checked at load. */
+	long max_stored_responses;   /* API_SERVER_MAX_STORED_RESPONSES | …extra.max_stored_responses; 100 */
+	long max_turns;              /* HERMES_MAX_ITERATIONS | agent.max_turns; 90 */
+	long connect_timeout;        /* HERMES_LLM_CONNECT_TIMEOUT | model.connect_timeout; 10 s */
+	long idle_timeout;           /* HERMES_LLM_IDLE_TIMEOUT | model.idle_timeout; 120 s */
+	long total_timeout;          /* HERMES_LLM_TOTAL_TIMEOUT | model.total_timeout; 600 s */
+	long max_retries;            /* HERMES_LLM_MAX_RETRIES | model.max_retries; 3 */
+	bool stream;                 /* HERMES_LLM_STREAM | model.stream; true */
+	long context_length;         /* HERMES_CONTEXT_LENGTH | model.context_length; 128000 */
+	bool compression;            /* HERMES_COMPRESSION | compression.enabled; true */
+	double compression_threshold; /* HERMES_COMPRESSION_THRESHOLD | compression.threshold; 0.5 */
 
 	/* Sources, kept for later lookups by other modules. Owned. */
 	struct json_object *dotenv;  /* object of strings, or NULL */

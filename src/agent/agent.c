@@ -1,0 +1,380 @@
+/* src/agent/agent.c: the tool-calling loop.
+ *
+ * A turn: build the context (system prompt with memory, history, the new
+ * user message), then call the upstream; while it answers with tool calls,
+ * run them and call again, up to max_turns calls. Every message of the turn
+ * is persisted as it happens, so a crash loses at most the message being
+ * produced. Events go to the sink; nothing here knows about HTTP.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "agent/agent.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent/compress.h"
+#include "store/store.h"
+#include "tools/registry.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+#include "util/rand.h"
+
+#define MEMORY_SNAPSHOT_MAX 4000
+#define PREVIEW_MAX 80
+#define TITLE_MAX 60
+
+static const char identity[] =
+	"You are Hermes, a helpful assistant with tools. Use the tools you are given when they "
+	"help; say plainly when you cannot do something. Answer concisely.";
+
+void agent_emit(const struct agent_sink *sink, const struct agent_event *ev)
+{
+	if(sink && sink->emit)
+		sink->emit(sink->ctx, ev);
+}
+
+void agent_result_init(struct agent_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->final_text, 8u * 1024 * 1024);
+	herr_clear(&r->error);
+	r->messages = json_object_new_array();
+}
+
+void agent_result_release(struct agent_result *r)
+{
+	buf_release(&r->final_text);
+	json_object_put(r->messages);
+	r->messages = NULL;
+}
+
+const char *agent_status_name(enum agent_status s)
+{
+	switch(s) {
+	case AGENT_COMPLETED: return "completed";
+	case AGENT_PARTIAL: return "partial";
+	case AGENT_FAILED: return "failed";
+	case AGENT_INTERRUPTED: return "interrupted";
+	}
+	return "failed";
+}
+
+void agent_new_session_id(char *out, size_t cap)
+{
+	char hex[7];
+	time_t now = time(NULL);
+	struct tm tm;
+	char stamp[32];
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d_%H%M%S", &tm);
+	if(rand_hex(hex, sizeof(hex), 3))
+		memcpy(hex, "000000", 7);
+	snprintf(out, cap, "%s_%s", stamp, hex);
+}
+
+/* The system prompt: identity, memory snapshot, the caller's own. */
+static char *system_prompt(const struct agent_opts *o, const char *caller)
+{
+	struct buf b;
+	struct json_object *mem = NULL;
+	struct herror err;
+
+	buf_init(&b, 1u << 20);
+	herr_clear(&err);
+	if(buf_adds(&b, identity))
+		goto done;
+	if(o->store && tool_toolset_enabled(o->toolsets, "memory") &&
+	   !store_memory_list(o->store, o->session_key && *o->session_key ? o->session_key : "default",
+			      &mem, &err) && json_object_array_length(mem)) {
+		size_t used = 0;
+
+		if(buf_adds(&b, "\n\nWhat you remember about this user (memory):\n"))
+			goto done;
+		for(size_t i = 0; i < json_object_array_length(mem); i++) {
+			const char *e = json_object_get_string(json_object_array_get_idx(mem, i));
+
+			used += strlen(e) + 3;
+			if(used > MEMORY_SNAPSHOT_MAX || buf_addf(&b, "- %s\n", e))
+				break;
+		}
+	}
+	if(caller && *caller && buf_addf(&b, "\n\n%s", caller))
+		goto done;
+done:
+	json_object_put(mem);
+	return buf_take(&b);
+}
+
+static struct json_object *message(const char *role, const char *content)
+{
+	struct json_object *m = json_object_new_object();
+
+	jsonx_add_str(m, "role", role);
+	jsonx_add_str(m, "content", content);
+	return m;
+}
+
+/* A stored message row back into OpenAI form. */
+static struct json_object *from_row(struct json_object *row)
+{
+	const char *role = jsonx_get_str(row, "role");
+	const char *calls = jsonx_get_str(row, "tool_calls");
+	const char *call_id = jsonx_get_str(row, "tool_call_id");
+	struct json_object *m;
+
+	if(!role || strcmp(role, "system") == 0 || strcmp(role, "session_meta") == 0)
+		return NULL;
+	m = message(role, jsonx_get_str(row, "content"));
+	if(calls)
+		jsonx_add_owned(m, "tool_calls", json_tokener_parse(calls));
+	if(call_id)
+		jsonx_add_str(m, "tool_call_id", call_id);
+	return m;
+}
+
+/* Persist one message of the turn (best effort: a store failure is logged,
+ * the turn goes on). */
+void agent_persist(const struct agent_opts *o, const char *session_id, struct json_object *m)
+{
+	struct json_object *calls = json_object_object_get(m, "tool_calls");
+	struct store_message sm = { 0 };
+	struct herror err;
+
+	if(!o->store)
+		return;
+	herr_clear(&err);
+	sm.session_id = session_id;
+	sm.role = jsonx_get_str(m, "role");
+	sm.content = jsonx_get_str(m, "content");
+	sm.tool_calls = calls ? json_object_to_json_string_ext(calls, JSON_C_TO_STRING_PLAIN) : NULL;
+	sm.tool_call_id = jsonx_get_str(m, "tool_call_id");
+	sm.tool_name = jsonx_get_str(m, "name");
+	if(store_message_add(o->store, &sm, NULL, &err))
+		LOG_WARN("session %s: message not saved: %s", session_id, err.msg);
+}
+
+/* Make sure the session row exists; load its history when asked. */
+static void open_session(const struct agent_opts *o, const struct agent_input *in,
+			 struct agent_result *res, struct json_object *ctx)
+{
+	struct json_object *row = NULL, *rows = NULL;
+	struct store_session ss = { 0 };
+	struct herror err;
+	char title[TITLE_MAX + 1];
+
+	herr_clear(&err);
+	if(in->history) {
+		for(size_t i = 0; i < json_object_array_length(in->history); i++)
+			json_object_array_add(ctx, json_object_get(json_object_array_get_idx(in->history, i)));
+	}
+	if(!o->store)
+		return;
+	if(!store_session_get(o->store, res->session_id, &row, &err)) {
+		if(!in->history && !store_messages(o->store, res->session_id, &rows, &err)) {
+			for(size_t i = 0; i < json_object_array_length(rows); i++) {
+				struct json_object *m = from_row(json_object_array_get_idx(rows, i));
+				if(m)
+					json_object_array_add(ctx, m);
+			}
+		}
+		json_object_put(rows);
+		json_object_put(row);
+		return;
+	}
+	snprintf(title, sizeof(title), "%s", in->user ? in->user : "");
+	for(char *p = title; *p; p++)
+		if(*p == '\n' || *p == '\r')
+			*p = ' ';
+	ss.id = res->session_id;
+	ss.source = o->source ? o->source : "api_server";
+	ss.title = title[0] ? title : NULL;
+	ss.model = o->llm.model;
+	ss.system_prompt = in->system;
+	ss.session_key = o->session_key;
+	herr_clear(&err);
+	if(store_session_create(o->store, &ss, &err))
+		LOG_WARN("session %s not created: %s", res->session_id, err.msg);
+}
+
+struct delta_ctx {
+	const struct agent_sink *sink;
+};
+
+static void on_text(void *ctx, const char *s, size_t n)
+{
+	struct delta_ctx *d = ctx;
+	struct agent_event ev = { .type = AGENT_EV_TEXT, .text = s, .len = n };
+
+	agent_emit(d->sink, &ev);
+}
+
+static void on_reasoning(void *ctx, const char *s, size_t n)
+{
+	struct delta_ctx *d = ctx;
+	struct agent_event ev = { .type = AGENT_EV_REASONING, .text = s, .len = n };
+
+	agent_emit(d->sink, &ev);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Run the reply's tool calls, appending tool messages to ctx and res. */
+static void run_tools(const struct agent_opts *o, const struct llm_reply *reply,
+		      struct agent_result *res, struct json_object *ctx,
+		      const struct agent_sink *sink)
+{
+	struct tool_ctx tc = { o->store, res->session_id, o->session_key, o->llm.interrupt,
+			       o->toolsets };
+	struct buf out;
+
+	buf_init(&out, TOOL_RESULT_MAX);
+	for(size_t i = 0; i < reply->ncalls; i++) {
+		const struct llm_tool_call *c = &reply->calls[i];
+		const char *args = buf_len(&c->args) ? buf_str(&c->args) : "{}";
+		char preview[PREVIEW_MAX + 4];
+		struct agent_event ev = { .type = AGENT_EV_TOOL_STARTED, .call_id = c->id,
+					  .tool = c->name, .arguments = args };
+		struct json_object *m;
+		double t0;
+		bool is_error = true;
+
+		snprintf(preview, sizeof(preview), "%.*s%s", PREVIEW_MAX, args,
+			 strlen(args) > PREVIEW_MAX ? "..." : "");
+		for(char *p = preview; *p; p++)
+			if(*p == '\n' || *p == '\r')
+				*p = ' ';
+		ev.preview = preview;
+		agent_emit(sink, &ev);
+		t0 = now_s();
+		buf_reset(&out);
+		if(o->llm.interrupt && *o->llm.interrupt) {
+			if(buf_adds(&out, "Error: interrupted before the tool ran."))
+				buf_reset(&out);
+		} else {
+			tool_run(&tc, c->name, args, &out, &is_error);
+		}
+		ev.type = AGENT_EV_TOOL_FINISHED;
+		ev.duration_s = now_s() - t0;
+		ev.is_error = is_error;
+		ev.text = buf_str(&out);
+		ev.len = buf_len(&out);
+		agent_emit(sink, &ev);
+		m = message("tool", buf_str(&out));
+		jsonx_add_str(m, "tool_call_id", c->id);
+		jsonx_add_str(m, "name", c->name);
+		agent_persist(o, res->session_id, m);
+		json_object_array_add(ctx, json_object_get(m));
+		json_object_array_add(res->messages, m);
+	}
+	buf_release(&out);
+}
+
+static void finish(const struct agent_opts *o, struct agent_result *res,
+		   const struct agent_sink *sink)
+{
+	struct agent_event ev = { .type = AGENT_EV_FINAL, .result = res,
+				  .session_id = res->session_id };
+	struct herror err;
+
+	if(res->status == AGENT_FAILED) {
+		struct agent_event f = { .type = AGENT_EV_FAILURE, .text = res->error.msg,
+					 .len = strlen(res->error.msg), .result = res };
+		agent_emit(sink, &f);
+	}
+	herr_clear(&err);
+	if(o->store && (res->input_tokens || res->output_tokens) &&
+	   store_session_add_usage(o->store, res->session_id, res->input_tokens, res->output_tokens,
+				   &err))
+		LOG_WARN("session %s: usage not saved: %s", res->session_id, err.msg);
+	agent_emit(sink, &ev);
+}
+
+enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
+		    const struct agent_sink *sink, struct agent_result *res)
+{
+	struct json_object *ctx = json_object_new_array();
+	struct json_object *tools = tool_schemas(o->toolsets);
+	struct delta_ctx dc = { sink };
+	struct llm_deltas deltas = { on_text, on_reasoning, &dc };
+	int max_turns = o->max_turns > 0 ? o->max_turns : AGENT_MAX_TURNS_DEFAULT;
+	char *sys;
+	struct json_object *um;
+
+	if(in->session_id && *in->session_id)
+		snprintf(res->session_id, sizeof(res->session_id), "%s", in->session_id);
+	else
+		agent_new_session_id(res->session_id, sizeof(res->session_id));
+	sys = system_prompt(o, in->system);
+	json_object_array_add(ctx, message("system", sys));
+	free(sys);
+	open_session(o, in, res, ctx);
+	um = message("user", in->user ? in->user : "");
+	agent_persist(o, res->session_id, um);
+	json_object_array_add(ctx, um);
+	res->status = AGENT_PARTIAL;
+
+	for(int turn = 0;; turn++) {
+		struct llm_reply reply;
+		struct llm_call_info info;
+		struct json_object *am;
+
+		if(o->llm.interrupt && *o->llm.interrupt) {
+			res->status = AGENT_INTERRUPTED;
+			herr_set(&res->error, HERR_IO, "interrupted", NULL, "The turn was interrupted.");
+			break;
+		}
+		if(turn >= max_turns) {
+			res->status = AGENT_PARTIAL;
+			herr_set(&res->error, HERR_INTERNAL, "max_turns_reached", NULL,
+				 "Stopped after %d model calls (agent.max_turns) without a final "
+				 "answer.", max_turns);
+			break;
+		}
+		if(o->compression)
+			agent_compress(o, &ctx, res, sink);
+		llm_reply_init(&reply);
+		res->api_calls++;
+		if(llm_call(&o->llm, ctx, tools, &deltas, &reply, &info, &res->error)) {
+			res->fail = info.fail;
+			res->status = info.fail == LLM_FAIL_INTERRUPTED ? AGENT_INTERRUPTED : AGENT_FAILED;
+			llm_reply_release(&reply);
+			break;
+		}
+		res->input_tokens += reply.prompt_tokens;
+		res->output_tokens += reply.completion_tokens;
+		res->total_tokens += reply.total_tokens;
+		am = llm_reply_message(&reply);
+		agent_persist(o, res->session_id, am);
+		json_object_array_add(ctx, json_object_get(am));
+		json_object_array_add(res->messages, am);
+		if(!reply.ncalls) {
+			buf_reset(&res->final_text);
+			if(buf_add(&res->final_text, buf_str(&reply.content), buf_len(&reply.content)))
+				LOG_WARN("final answer too long; truncated");
+			res->status = strcmp(reply.finish_reason, "length") == 0 ? AGENT_PARTIAL
+										: AGENT_COMPLETED;
+			if(res->status == AGENT_PARTIAL)
+				herr_set(&res->error, HERR_UPSTREAM, "length", NULL,
+					 "Response truncated due to output length limit.");
+			llm_reply_release(&reply);
+			break;
+		}
+		run_tools(o, &reply, res, ctx, sink);
+		llm_reply_release(&reply);
+	}
+	finish(o, res, sink);
+	json_object_put(tools);
+	json_object_put(ctx);
+	return res->status == AGENT_COMPLETED ? HERR_OK : res->error.rc;
+}

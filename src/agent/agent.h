@@ -1,0 +1,68 @@
+/* src/agent/agent.h: one agent turn: prompt, upstream calls, tool rounds,
+ * persistence, compression. SPEC: runs-discovery-security §6
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_AGENT_AGENT_H
+#define HERMES_AGENT_AGENT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "agent/event.h"
+#include "agent/llm.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+struct json_object;
+struct store;
+
+#define AGENT_MAX_TURNS_DEFAULT 90
+#define AGENT_SESSION_ID_MAX 128
+
+struct agent_opts {
+	struct llm_opts llm;           /* upstream; llm.interrupt is the turn's interrupt */
+	int max_turns;                 /* upstream calls per turn; default 90 */
+	long context_length;           /* tokens; 0 = 128000 */
+	double compression_threshold;  /* share of context_length; 0 = 0.5 */
+	bool compression;              /* compress when over the threshold */
+	const char *const *toolsets;   /* enabled toolsets; NULL = defaults */
+	struct store *store;           /* NULL: nothing persisted */
+	const char *source;            /* session source: api_server, cli, run */
+	const char *session_key;       /* memory scope (X-Hermes-Session-Key) */
+};
+
+struct agent_input {
+	const char *session_id;        /* continue this session; NULL = new */
+	const char *system;            /* the caller's system prompt/instructions */
+	struct json_object *history;   /* borrowed array of messages; NULL = from the
+	                                  store when continuing a session */
+	const char *user;              /* the new user message */
+};
+
+enum agent_status { AGENT_COMPLETED, AGENT_PARTIAL, AGENT_FAILED, AGENT_INTERRUPTED };
+
+struct agent_result {
+	enum agent_status status;
+	struct buf final_text;             /* owned */
+	struct herror error;               /* when failed / partial */
+	struct json_object *messages;      /* owned: this turn's assistant and tool messages */
+	char session_id[AGENT_SESSION_ID_MAX]; /* effective (post-rotation) id */
+	int64_t input_tokens, output_tokens, total_tokens;
+	int api_calls;
+	enum llm_fail fail;                /* of the failing upstream call */
+};
+
+void agent_result_init(struct agent_result *r);
+void agent_result_release(struct agent_result *r);
+const char *agent_status_name(enum agent_status s);
+
+/* Run one turn. Always fills res (status says how it ended) and emits
+ * AGENT_EV_FINAL last; returns res->error.rc. */
+enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
+		    const struct agent_sink *sink, struct agent_result *res);
+
+/* A new session id: YYYYMMDD_HHMMSS_<6 hex>. */
+void agent_new_session_id(char *out, size_t cap);
+
+#endif

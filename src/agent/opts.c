@@ -1,0 +1,27 @@
+/* src/agent/opts.c: agent options from the configuration.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "agent/opts.h"
+
+#include <string.h>
+
+#include "util/cfg.h"
+
+void agent_opts_from_cfg(const struct cfg *c, struct agent_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->llm.base_url = c->base_url;
+	o->llm.api_key = c->upstream_key;
+	o->llm.model = c->model;
+	o->llm.stream = c->stream;
+	o->llm.connect_timeout_s = c->connect_timeout;
+	o->llm.idle_timeout_s = c->idle_timeout;
+	o->llm.total_timeout_s = c->total_timeout;
+	o->llm.max_retries = (int)c->max_retries;
+	o->llm.backoff_ms = 500;
+	o->max_turns = (int)c->max_turns;
+	o->context_length = c->context_length;
+	o->compression = c->compression;
+	o->compression_threshold = c->compression_threshold;
+}

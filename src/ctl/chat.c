@@ -1,0 +1,184 @@
+/* src/ctl/chat.c: the terminal face of the agent.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "ctl/chat.h"
+
+#include <json-c/json.h>
+#include <signal.h>
+#include <string.h>
+
+#include "agent/agent.h"
+#include "agent/opts.h"
+#include "store/store.h"
+#include "util/cfg.h"
+#include "util/jsonx.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+struct term {
+	FILE *out, *msg;
+	int at_line_start;
+};
+
+/* The terminal sink: text as it streams, tools and rotations on msg. */
+static void term_emit(void *ctx, const struct agent_event *ev)
+{
+	struct term *t = ctx;
+
+	switch(ev->type) {
+	case AGENT_EV_TEXT:
+		fwrite(ev->text, 1, ev->len, t->out);
+		fflush(t->out);
+		t->at_line_start = ev->len && ev->text[ev->len - 1] == '\n';
+		break;
+	case AGENT_EV_TOOL_STARTED:
+		fprintf(t->msg, "%s[tool %s %s]\n", t->at_line_start ? "" : "\n", ev->tool,
+			ev->preview);
+		t->at_line_start = 1;
+		break;
+	case AGENT_EV_TOOL_FINISHED:
+		fprintf(t->msg, "[tool %s %s in %.2fs]\n", ev->tool, ev->is_error ? "failed" : "done",
+			ev->duration_s);
+		break;
+	case AGENT_EV_SESSION_ROTATED:
+		fprintf(t->msg, "[context compressed: session %s continues as %s]\n",
+			ev->old_session_id, ev->session_id);
+		break;
+	case AGENT_EV_FAILURE:
+		fprintf(t->msg, "%serror: %.*s\n", t->at_line_start ? "" : "\n", (int)ev->len, ev->text);
+		break;
+	default:
+		break;
+	}
+}
+
+static struct store *open_store(const struct cfg *c, FILE *msg)
+{
+	struct store_opts so = { c->home, (int)c->max_stored_responses, 0 };
+	struct store *s = NULL;
+	struct herror err;
+
+	herr_clear(&err);
+	if(store_open(&so, &s, &err))
+		fprintf(msg, "warning: %s; this conversation will not be saved\n", err.msg);
+	return s;
+}
+
+int ctl_chat(const char *session_id, const char *text, FILE *out, FILE *msg)
+{
+	struct cfg c;
+	struct agent_opts o;
+	struct agent_input in = { session_id, NULL, NULL, text };
+	struct agent_result res;
+	struct term t = { out, msg, 1 };
+	struct agent_sink sink = { term_emit, &t };
+	struct sigaction sa;
+	int rc;
+
+	if(cfg_load(&c, NULL, NULL)) {
+		fprintf(msg, "configuration error: %s\n", c.err.msg);
+		cfg_release(&c);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, NULL);
+	agent_opts_from_cfg(&c, &o);
+	o.llm.interrupt = &interrupted;
+	o.source = "cli";
+	o.store = open_store(&c, msg);
+	agent_result_init(&res);
+	agent_run(&o, &in, &sink, &res);
+	if(!t.at_line_start)
+		fputc('\n', out);
+	fprintf(msg, "[session %s: %s, %d model call%s, %lld tokens]\n", res.session_id,
+		agent_status_name(res.status), res.api_calls, res.api_calls == 1 ? "" : "s",
+		(long long)res.total_tokens);
+	if(res.status == AGENT_PARTIAL)
+		fprintf(msg, "warning: %s\n", res.error.msg);
+	rc = res.status == AGENT_COMPLETED ? 0 : res.status == AGENT_PARTIAL ? 2 :
+	     res.status == AGENT_INTERRUPTED ? 130 : 1;
+	agent_result_release(&res);
+	store_close(o.store);
+	cfg_release(&c);
+	return rc;
+}
+
+static struct store *store_or_say(struct cfg *c, FILE *out)
+{
+	struct store *s;
+
+	if(cfg_load(c, NULL, NULL)) {
+		fprintf(out, "configuration error: %s\n", c->err.msg);
+		return NULL;
+	}
+	s = open_store(c, out);
+	return s;
+}
+
+int ctl_sessions_list(FILE *out)
+{
+	struct cfg c;
+	struct store *s = store_or_say(&c, out);
+	struct json_object *list = NULL;
+	struct herror err;
+	int rc = 1;
+
+	herr_clear(&err);
+	if(s && !store_session_list(s, NULL, 50, 0, &list, &err)) {
+		for(size_t i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *r = json_object_array_get_idx(list, i);
+			const char *title = jsonx_get_str(r, "title");
+			const char *parent = jsonx_get_str(r, "parent_session_id");
+
+			fprintf(out, "%s  %-10s %3d msgs  %s%s%s\n", jsonx_get_str(r, "id"),
+				jsonx_get_str(r, "source"),
+				json_object_get_int(json_object_object_get(r, "message_count")),
+				title ? title : "(untitled)", parent ? "  <- " : "", parent ? parent : "");
+		}
+		rc = 0;
+	} else if(s) {
+		fprintf(out, "%s\n", err.msg);
+	}
+	json_object_put(list);
+	store_close(s);
+	cfg_release(&c);
+	return rc;
+}
+
+int ctl_sessions_show(const char *id, FILE *out)
+{
+	struct cfg c;
+	struct store *s = store_or_say(&c, out);
+	struct json_object *row = NULL, *msgs = NULL;
+	struct herror err;
+	int rc = 1;
+
+	herr_clear(&err);
+	if(s && !store_session_get(s, id, &row, &err) && !store_messages(s, id, &msgs, &err)) {
+		fprintf(out, "%s\n", json_object_to_json_string_ext(row, JSON_C_TO_STRING_PRETTY));
+		for(size_t i = 0; i < json_object_array_length(msgs); i++) {
+			struct json_object *m = json_object_array_get_idx(msgs, i);
+			const char *content = jsonx_get_str(m, "content");
+			const char *calls = jsonx_get_str(m, "tool_calls");
+
+			fprintf(out, "[%s] %s%s%s\n", jsonx_get_str(m, "role"), content ? content : "",
+				calls ? " tool_calls=" : "", calls ? calls : "");
+		}
+		rc = 0;
+	} else if(s) {
+		fprintf(out, "%s\n", err.msg);
+	}
+	json_object_put(row);
+	json_object_put(msgs);
+	store_close(s);
+	cfg_release(&c);
+	return rc;
+}

@@ -1,0 +1,18 @@
+/* src/ctl/chat.h: `hermesctl chat` and `hermesctl sessions`.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_CTL_CHAT_H
+#define HERMES_CTL_CHAT_H
+
+#include <stdio.h>
+
+/* One agent turn in the terminal: the answer streams to out, tool activity
+ * and the session id to msg. session_id may be NULL (new session).
+ * Returns the exit status: 0 completed, 1 failed, 2 partial, 130 interrupted. */
+int ctl_chat(const char *session_id, const char *text, FILE *out, FILE *msg);
+
+/* `sessions list` and `sessions show ID`. */
+int ctl_sessions_list(FILE *out);
+int ctl_sessions_show(const char *id, FILE *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* src/tools/registry.h: the tools the agent may call, grouped in toolsets.
+ *
+ * Each tool declares its name, toolset, description and JSON schema once
+ * (one file per tool, listed in registry.c); the agent offers the enabled
+ * ones to the model and runs calls through tool_run(), which never fails
+ * the turn: a bad call becomes an error result the model can read.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_TOOLS_REGISTRY_H
+#define HERMES_TOOLS_REGISTRY_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+
+struct json_object;
+struct store;
+
+#define TOOL_RESULT_MAX (100u * 1024)
+
+/* What a tool may use while it runs (all borrowed). */
+struct tool_ctx {
+	struct store *store;                     /* may be NULL */
+	const char *session_id;
+	const char *session_key;                 /* memory scope; "default" if none */
+	const volatile sig_atomic_t *interrupt;  /* may be NULL */
+	const char *const *toolsets;             /* enabled toolsets; NULL = defaults */
+};
+
+/* A tool writes its result text to out (capped at TOOL_RESULT_MAX); an
+ * error return with err set becomes "Error: <message>" for the model. */
+typedef enum herr (*tool_fn)(const struct tool_ctx *ctx, struct json_object *args,
+			     struct buf *out, struct herror *err);
+
+struct tool_def {
+	const char *name;
+	const char *toolset;
+	const char *description;
+	const char *schema;       /* JSON Schema of the arguments, as text */
+	tool_fn fn;
+};
+
+/* Every tool this build has; *n gets the count. */
+const struct tool_def *const *tool_all(size_t *n);
+
+/* Is toolset enabled under toolsets (NULL = the default set)? */
+bool tool_toolset_enabled(const char *const *toolsets, const char *toolset);
+
+/* The enabled tools in OpenAI "tools" form (new array). */
+struct json_object *tool_schemas(const char *const *toolsets);
+
+/* Run one call. The result text (for the model) goes to out; *is_error says
+ * whether it is an error. Never fails the caller. */
+void tool_run(const struct tool_ctx *ctx, const char *name, const char *args_json,
+	      struct buf *out, bool *is_error);
+
+#endif
