@@ -351,6 +351,13 @@ enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
 			llm_reply_release(&reply);
 			break;
 		}
+		if(!reply.forwarded) {
+			/* A provider that does not stream: pass the text on whole. */
+			if(buf_len(&reply.reasoning))
+				on_reasoning(&dc, buf_str(&reply.reasoning), buf_len(&reply.reasoning));
+			if(buf_len(&reply.content))
+				on_text(&dc, buf_str(&reply.content), buf_len(&reply.content));
+		}
 		res->input_tokens += reply.prompt_tokens;
 		res->output_tokens += reply.completion_tokens;
 		res->total_tokens += reply.total_tokens;
