@@ -1,0 +1,77 @@
+/* tests/agent/llm_fds.c: 1,000 upstream calls, half of them failing
+ * (connection refused), leave the fd count where it was. TAP output.
+ * Usage: llm_fds UPSTREAM_URL */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <json-c/json.h>
+#include <stdio.h>
+
+#include "agent/llm.h"
+#include "util/jsonx.h"
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while(d && (e = readdir(d)))
+		if(e->d_name[0] != '.')
+			n++;
+	if(d)
+		closedir(d);
+	return n;
+}
+
+static int call(const char *url, struct json_object *msgs)
+{
+	struct llm_opts o = { 0 };
+	struct llm_reply r;
+	struct llm_call_info info;
+	struct herror err;
+	int ok;
+
+	o.base_url = url;
+	o.stream = true;
+	o.max_retries = 0;
+	o.connect_timeout_s = 5;
+	llm_reply_init(&r);
+	herr_clear(&err);
+	ok = llm_call(&o, msgs, NULL, NULL, &r, &info, &err) == HERR_OK;
+	llm_reply_release(&r);
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	struct json_object *msgs = json_object_new_array();
+	struct json_object *m = json_object_new_object();
+	int before, after, good = 0, bad = 0;
+
+	if(argc != 2)
+		return 2;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	jsonx_add_str(m, "role", "user");
+	jsonx_add_str(m, "content", "hi");
+	json_object_array_add(msgs, m);
+	call(argv[1], msgs); /* warm up: first-use allocations */
+	call("http://127.0.0.1:1/v1", msgs);
+	before = count_fds();
+	for(int i = 0; i < 1000; i++) {
+		if(i % 2 == 0)
+			good += call(argv[1], msgs);
+		else
+			bad += !call("http://127.0.0.1:1/v1", msgs);
+	}
+	after = count_fds();
+	printf("%s 1 - 500 calls succeeded (%d)\n", good == 500 ? "ok" : "not ok", good);
+	printf("%s 2 - 500 calls failed (%d)\n", bad == 500 ? "ok" : "not ok", bad);
+	printf("%s 3 - fd count flat (%d before, %d after)\n", after == before ? "ok" : "not ok",
+	       before, after);
+	printf("1..3\n");
+	json_object_put(msgs);
+	curl_global_cleanup();
+	return good == 500 && bad == 500 && after == before ? 0 : 1;
+}
