@@ -77,6 +77,11 @@ void agent_new_session_id(char *out, size_t cap)
 	snprintf(out, cap, "%s_%s", stamp, hex);
 }
 
+static const char *const *toolsets_of(const struct agent_opts *o)
+{
+	return o->tools ? o->tools->toolsets : NULL;
+}
+
 /* The system prompt: identity, memory snapshot, the caller's own. */
 static char *system_prompt(const struct agent_opts *o, const char *caller)
 {
@@ -88,7 +93,7 @@ static char *system_prompt(const struct agent_opts *o, const char *caller)
 	herr_clear(&err);
 	if(buf_adds(&b, identity))
 		goto done;
-	if(o->store && tool_toolset_enabled(o->toolsets, "memory") &&
+	if(o->store && tool_toolset_enabled(toolsets_of(o), "memory") &&
 	   !store_memory_list(o->store, o->session_key && *o->session_key ? o->session_key : "default",
 			      &mem, &err) && json_object_array_length(mem)) {
 		size_t used = 0;
@@ -232,10 +237,18 @@ static double now_s(void)
 /* Run the reply's tool calls, appending tool messages to ctx and res. */
 static void run_tools(const struct agent_opts *o, const struct llm_reply *reply,
 		      struct agent_result *res, struct json_object *ctx,
-		      const struct agent_sink *sink)
+		      const struct agent_sink *sink, struct buf *passthrough)
 {
-	struct tool_ctx tc = { o->store, res->session_id, o->session_key, o->llm.interrupt,
-			       o->toolsets };
+	struct tool_ctx tc = {
+		.store = o->store,
+		.session_id = res->session_id,
+		.session_key = o->session_key,
+		.interrupt = o->llm.interrupt,
+		.toolsets = toolsets_of(o),
+		.cfg = o->tools,
+		.passthrough = passthrough,
+		.can_ask = o->can_ask,
+	};
 	struct buf out;
 
 	buf_init(&out, TOOL_RESULT_MAX);
@@ -304,13 +317,15 @@ enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
 		    const struct agent_sink *sink, struct agent_result *res)
 {
 	struct json_object *ctx = json_object_new_array();
-	struct json_object *tools = tool_schemas(o->toolsets);
+	struct json_object *tools = tool_schemas(toolsets_of(o));
+	struct buf passthrough;
 	struct delta_ctx dc = { sink };
 	struct llm_deltas deltas = { on_text, on_reasoning, &dc };
 	int max_turns = o->max_turns > 0 ? o->max_turns : AGENT_MAX_TURNS_DEFAULT;
 	char *sys;
 	struct json_object *um;
 
+	buf_init(&passthrough, 4096);
 	if(in->session_id && *in->session_id)
 		snprintf(res->session_id, sizeof(res->session_id), "%s", in->session_id);
 	else
@@ -377,10 +392,11 @@ enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
 			llm_reply_release(&reply);
 			break;
 		}
-		run_tools(o, &reply, res, ctx, sink);
+		run_tools(o, &reply, res, ctx, sink, &passthrough);
 		llm_reply_release(&reply);
 	}
 	finish(o, res, sink);
+	buf_release(&passthrough);
 	json_object_put(tools);
 	json_object_put(ctx);
 	return res->status == AGENT_COMPLETED ? HERR_OK : res->error.rc;

@@ -16,6 +16,7 @@
 
 struct json_object;
 struct store;
+struct tool_config;
 
 #define AGENT_MAX_TURNS_DEFAULT 90
 #define AGENT_SESSION_ID_MAX 128
@@ -26,7 +27,9 @@ struct agent_opts {
 	long context_length;           /* tokens; 0 = 128000 */
 	double compression_threshold;  /* share of context_length; 0 = 0.5 */
 	bool compression;              /* compress when over the threshold */
-	const char *const *toolsets;   /* enabled toolsets; NULL = defaults */
+	const struct tool_config *tools; /* tools' settings and enabled toolsets;
+	                                    NULL = built-in defaults */
+	bool can_ask;                  /* a human can answer approval requests (runs) */
 	struct store *store;           /* NULL: nothing persisted */
 	const char *source;            /* session source: api_server, cli, run */
 	const char *session_key;       /* memory scope (X-Hermes-Session-Key) */

@@ -11,6 +11,7 @@
 #include "agent/agent.h"
 #include "agent/opts.h"
 #include "store/store.h"
+#include "tools/config.h"
 #include "util/cfg.h"
 #include "util/jsonx.h"
 
@@ -80,6 +81,8 @@ int ctl_chat(const char *session_id, const char *text, FILE *out, FILE *msg)
 	struct term t = { out, msg, 1 };
 	struct agent_sink sink = { term_emit, &t };
 	struct sigaction sa;
+	struct tool_config tc;
+	struct herror terr;
 	int rc;
 
 	if(cfg_load(&c, NULL, NULL)) {
@@ -90,7 +93,15 @@ int ctl_chat(const char *session_id, const char *text, FILE *out, FILE *msg)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, NULL);
+	herr_clear(&terr);
+	if(tool_config_init(&tc, &c, &terr)) {
+		fprintf(msg, "configuration error: %s\n", terr.msg);
+		tool_config_release(&tc);
+		cfg_release(&c);
+		return 1;
+	}
 	agent_opts_from_cfg(&c, &o);
+	o.tools = &tc;
 	o.llm.interrupt = &interrupted;
 	o.source = "cli";
 	o.store = open_store(&c, msg);
@@ -107,6 +118,7 @@ int ctl_chat(const char *session_id, const char *text, FILE *out, FILE *msg)
 	     res.status == AGENT_INTERRUPTED ? 130 : 1;
 	agent_result_release(&res);
 	store_close(o.store);
+	tool_config_release(&tc);
 	cfg_release(&c);
 	return rc;
 }

@@ -7,18 +7,30 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "tools/exec_tools.h"
+#include "tools/file_tools.h"
 #include "tools/memory.h"
+#include "tools/skill_tools.h"
+#include "tools/todo.h"
+#include "tools/web_extract.h"
 #include "util/jsonx.h"
 
 #define TOOL_ARGS_DEPTH 32
 
 /* Add a tool here when its file lands. */
 static const struct tool_def *const tools[] = {
+	&tool_terminal,
+	&tool_read_file,
+	&tool_write_file,
+	&tool_patch,
+	&tool_search_files,
+	&tool_execute_code,
+	&tool_web_extract,
 	&tool_memory,
+	&tool_skills_list,
+	&tool_skill_view,
+	&tool_todo,
 };
-
-/* Enabled when no list is configured (Hermes default: everything but web). */
-static const char *const default_toolsets[] = { "memory", NULL };
 
 const struct tool_def *const *tool_all(size_t *n)
 {
@@ -28,10 +40,10 @@ const struct tool_def *const *tool_all(size_t *n)
 
 bool tool_toolset_enabled(const char *const *toolsets, const char *toolset)
 {
-	const char *const *list = toolsets ? toolsets : default_toolsets;
-
-	for(; *list; list++)
-		if(strcmp(*list, toolset) == 0)
+	if(!toolsets) /* no list configured: Hermes' default, everything but web */
+		return strcmp(toolset, "web") != 0;
+	for(; *toolsets; toolsets++)
+		if(strcmp(*toolsets, toolset) == 0)
 			return true;
 	return false;
 }

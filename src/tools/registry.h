@@ -20,6 +20,24 @@ struct store;
 
 #define TOOL_RESULT_MAX (100u * 1024)
 
+#define TOOL_TOOLSETS_MAX 16
+
+/* The tools' settings, resolved once per process from the configuration
+ * (tools/config.c). Strings are owned (tool_config_release). */
+struct tool_config {
+	char *home;                 /* HERMES_HOME */
+	char *workspace;            /* absolute; tools act inside it */
+	char *skills_dir;           /* $HERMES_HOME/skills */
+	char *env_passthrough;      /* comma list (terminal.env_passthrough) or NULL */
+	char *approvals_mode;       /* "deny", "off" or "ask" */
+	long terminal_timeout_s;
+	long code_timeout_s;
+	bool web_allow_private;     /* web_extract may fetch loopback/private addresses */
+	char *never_pass[8];        /* names of the server's own secrets; NULL-terminated */
+	const char *toolsets[TOOL_TOOLSETS_MAX + 1]; /* enabled, NULL-terminated */
+	char *toolsets_text;        /* owned storage the toolsets point into */
+};
+
 /* What a tool may use while it runs (all borrowed). */
 struct tool_ctx {
 	struct store *store;                     /* may be NULL */
@@ -27,6 +45,10 @@ struct tool_ctx {
 	const char *session_key;                 /* memory scope; "default" if none */
 	const volatile sig_atomic_t *interrupt;  /* may be NULL */
 	const char *const *toolsets;             /* enabled toolsets; NULL = defaults */
+	const struct tool_config *cfg;           /* may be NULL: built-in defaults */
+	struct buf *passthrough;                 /* this turn's extra env names (comma
+	                                            list) registered by skill_view; may be NULL */
+	bool can_ask;                            /* a human can answer approvals (runs) */
 };
 
 /* A tool writes its result text to out (capped at TOOL_RESULT_MAX); an

@@ -231,6 +231,10 @@ static const struct setting settings[] = {
 	{ F(model), "HERMES_MODEL", "model.default", NULL },
 	{ F(provider), "HERMES_PROVIDER", "model.provider", NULL },
 	{ F(log_level), "HERMES_LOG_LEVEL", "logging.level", "info" },
+	{ F(toolsets), "API_SERVER_TOOLSETS", "platform_toolsets.api_server", NULL },
+	{ F(workspace), "HERMES_WORKSPACE", "terminal.cwd", NULL },
+	{ F(env_passthrough), "HERMES_ENV_PASSTHROUGH", "terminal.env_passthrough", NULL },
+	{ F(approvals_mode), "HERMES_APPROVALS_MODE", "approvals.mode", "deny" },
 };
 
 /* Numeric and boolean settings, checked at load time so a bad value is a
@@ -256,6 +260,9 @@ static const struct num_setting numbers[] = {
 	{ F(context_length), NUM_INT, "HERMES_CONTEXT_LENGTH", "model.context_length", 128000, 256,
 	  100000000 },
 	{ F(compression), NUM_BOOL, "HERMES_COMPRESSION", "compression.enabled", 1, 0, 1 },
+	{ F(terminal_timeout), NUM_INT, "HERMES_TERMINAL_TIMEOUT", "terminal.timeout", 180, 1, 86400 },
+	{ F(code_timeout), NUM_INT, "HERMES_CODE_TIMEOUT", "code_execution.timeout", 300, 1, 86400 },
+	{ F(web_allow_private), NUM_BOOL, "HERMES_WEB_ALLOW_PRIVATE", "web.allow_private_urls", 0, 0, 1 },
 	{ F(compression_threshold), NUM_REAL, "HERMES_COMPRESSION_THRESHOLD", "compression.threshold",
 	  0.5, 0.05, 0.95 },
 };

@@ -36,6 +36,11 @@ struct cfg {
 	char *model;          /* HERMES_MODEL | model.default */
 	char *provider;       /* HERMES_PROVIDER | model.provider */
 	char *log_level;      /* HERMES_LOG_LEVEL | logging.level; default info */
+	char *toolsets;       /* API_SERVER_TOOLSETS | platform_toolsets.api_server (list);
+	                         NULL = all but web */
+	char *workspace;      /* HERMES_WORKSPACE | terminal.cwd; NULL = $HERMES_HOME/workspace */
+	char *env_passthrough; /* HERMES_ENV_PASSTHROUGH | terminal.env_passthrough (list) */
+	char *approvals_mode; /* HERMES_APPROVALS_MODE | approvals.mode: deny, off, ask; deny */
 
 	/* Numbers and switches (env | config.yaml; default), checked at load. */
 	long max_stored_responses;   /* API_SERVER_MAX_STORED_RESPONSES | …extra.max_stored_responses; 100 */
@@ -48,6 +53,9 @@ struct cfg {
 	long context_length;         /* HERMES_CONTEXT_LENGTH | model.context_length; 128000 */
 	bool compression;            /* HERMES_COMPRESSION | compression.enabled; true */
 	double compression_threshold; /* HERMES_COMPRESSION_THRESHOLD | compression.threshold; 0.5 */
+	long terminal_timeout;       /* HERMES_TERMINAL_TIMEOUT | terminal.timeout; 180 s */
+	long code_timeout;           /* HERMES_CODE_TIMEOUT | code_execution.timeout; 300 s */
+	bool web_allow_private;      /* HERMES_WEB_ALLOW_PRIVATE | web.allow_private_urls; false */
 
 	/* Sources, kept for later lookups by other modules. Owned. */
 	struct json_object *dotenv;  /* object of strings, or NULL */

@@ -27,8 +27,9 @@ tap_is "$(printf '%s' "$req" | jq_py 'd[0]["body"]["stream"], d[0]["body"]["stre
 tap_is "$(printf '%s' "$req" | jq_py 'd[0]["body"]["model"]')" "test-model" "model from HERMES_MODEL"
 tap_is "$(printf '%s' "$req" | jq_py '[m["role"] for m in d[0]["body"]["messages"]]')" \
 	"['system', 'user']" "system prompt then the user message"
-tap_is "$(printf '%s' "$req" | jq_py '[t["function"]["name"] for t in d[0]["body"]["tools"]]')" \
-	"['memory']" "the enabled tools are offered"
+names=$(printf '%s' "$req" | jq_py '[t["function"]["name"] for t in d[0]["body"]["tools"]]')
+tap_like "$names" "'memory'" "the enabled tools are offered"
+tap_ok "$(printf '%s' "$names" | grep -q web_extract; echo $((! $?)))" "web is off by default"
 tap_like "$(cat "$TAP_TMP/err")" 'completed, 1 model call, 15 tokens' "usage from the final chunk"
 
 # ---- non-streaming providers ---------------------------------------------

@@ -1,0 +1,18 @@
+/* src/tools/config.h: the tools' settings from the configuration.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_TOOLS_CONFIG_H
+#define HERMES_TOOLS_CONFIG_H
+
+#include "tools/registry.h"
+
+struct cfg;
+
+/* Resolve tc from c: workspace (created 0700 if absent), skills dir,
+ * enabled toolsets (unknown names are a config error naming them),
+ * approvals mode (deny|off|ask), the never-passed secret names. */
+enum herr tool_config_init(struct tool_config *tc, const struct cfg *c, struct herror *err)
+	__attribute__((warn_unused_result));
+void tool_config_release(struct tool_config *tc);
+
+#endif

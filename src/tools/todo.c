@@ -1,0 +1,16 @@
+/* src/tools/todo.c: the todo tool. PLACEHOLDER: being written (issue 5).
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "tools/todo.h"
+
+static enum herr run(const struct tool_ctx *ctx, struct json_object *args, struct buf *out,
+		     struct herror *err)
+{
+	(void)ctx, (void)args, (void)out;
+	return herr_set(err, HERR_INTERNAL, NULL, NULL, "todo is not implemented yet");
+}
+
+const struct tool_def tool_todo = {
+	"todo", "todo", "PLACEHOLDER", "{\"type\":\"object\"}", run,
+};
