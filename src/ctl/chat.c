@@ -72,7 +72,8 @@ static struct store *open_store(const struct cfg *c, FILE *msg)
 	return s;
 }
 
-int ctl_chat(const char *session_id, const char *text, FILE *out, FILE *msg)
+int ctl_chat(const char *session_id, const char *session_key, const char *text, FILE *out,
+	     FILE *msg)
 {
 	struct cfg c;
 	struct agent_opts o;
@@ -104,6 +105,7 @@ int ctl_chat(const char *session_id, const char *text, FILE *out, FILE *msg)
 	o.tools = &tc;
 	o.llm.interrupt = &interrupted;
 	o.source = "cli";
+	o.session_key = session_key;
 	o.store = open_store(&c, msg);
 	agent_result_init(&res);
 	agent_run(&o, &in, &sink, &res);

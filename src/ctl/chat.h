@@ -7,9 +7,11 @@
 #include <stdio.h>
 
 /* One agent turn in the terminal: the answer streams to out, tool activity
- * and the session id to msg. session_id may be NULL (new session).
+ * and the session id to msg. session_id may be NULL (new session);
+ * session_key (may be NULL) scopes memory.
  * Returns the exit status: 0 completed, 1 failed, 2 partial, 130 interrupted. */
-int ctl_chat(const char *session_id, const char *text, FILE *out, FILE *msg);
+int ctl_chat(const char *session_id, const char *session_key, const char *text, FILE *out,
+	     FILE *msg);
 
 /* `sessions list` and `sessions show ID`. */
 int ctl_sessions_list(FILE *out);

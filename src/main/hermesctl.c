@@ -21,7 +21,9 @@ static void usage(FILE *to)
 	fputs("usage: hermesctl COMMAND\n"
 	      "  init [--force]  create HERMES_HOME with a new API key (printed once)\n"
 	      "  doctor          check HERMES_HOME, key, config files and the upstream\n"
-	      "  chat [-s SESSION] MESSAGE  one agent turn, streamed to the terminal\n"
+	      "  chat [-s SESSION] [-k KEY] MESSAGE\n"
+	      "                  one agent turn, streamed to the terminal; -s continues a\n"
+	      "                  session, -k scopes memory (like X-Hermes-Session-Key)\n"
 	      "  sessions list   recent sessions\n"
 	      "  sessions show ID  a session and its messages\n"
 	      "  store check     open state.db, show version, sizes, integrity_check\n"
@@ -68,19 +70,24 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	if(strcmp(argv[1], "chat") == 0) {
-		const char *sid = NULL;
+		const char *sid = NULL, *key = NULL;
 		int i = 2;
 
-		if(argc > 3 && strcmp(argv[2], "-s") == 0) {
-			sid = argv[3];
-			i = 4;
+		while(i + 1 < argc - 1 && argv[i][0] == '-') {
+			if(strcmp(argv[i], "-s") == 0)
+				sid = argv[i + 1];
+			else if(strcmp(argv[i], "-k") == 0)
+				key = argv[i + 1];
+			else
+				break;
+			i += 2;
 		}
 		if(i != argc - 1) {
 			usage(stderr);
 			return 2;
 		}
 		curl_global_init(CURL_GLOBAL_DEFAULT);
-		rc = ctl_chat(sid, argv[i], stdout, stderr);
+		rc = ctl_chat(sid, key, argv[i], stdout, stderr);
 		curl_global_cleanup();
 		return rc;
 	}

@@ -64,3 +64,45 @@ enum herr store_memory_list(struct store *s, const char *key, struct json_object
 	sqlite3_finalize(st);
 	return rc;
 }
+
+enum herr store_memory_entries(struct store *s, const char *key, struct json_object **out,
+			       struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, "SELECT id, entry FROM memory WHERE session_key = ?1"
+					" ORDER BY id", &st, err);
+
+	*out = NULL;
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, key);
+	rc = store_db_rows(s, st, out, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum herr store_memory_set(struct store *s, const char *key, int64_t id, const char *entry,
+			   struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_begin(s, err);
+	int changed = 0;
+
+	if(rc)
+		return rc;
+	rc = store_db_prepare(s, entry ? "UPDATE memory SET entry = ?3 WHERE session_key = ?1 AND id = ?2"
+				       : "DELETE FROM memory WHERE session_key = ?1 AND id = ?2",
+			      &st, err);
+	if(!rc) {
+		store_db_bind_text(st, 1, key);
+		sqlite3_bind_int64(st, 2, id);
+		store_db_bind_text(st, 3, entry);
+		rc = store_db_step_done(s, st, "change memory entry", err);
+		changed = sqlite3_changes(s->db);
+		sqlite3_finalize(st);
+	}
+	if(!rc && !changed)
+		rc = herr_set(err, HERR_NOT_FOUND, "memory_not_found", NULL,
+			      "No memory entry %lld.", (long long)id);
+	return store_db_finish(s, rc, err);
+}

@@ -86,6 +86,12 @@ static const char *const migrations[] = {
 	"  entry TEXT NOT NULL,"
 	"  created_at REAL NOT NULL);"
 	"CREATE INDEX memory_key ON memory(session_key, id);",
+
+	/* 3: the todo tool's per-session task lists. */
+	"CREATE TABLE todos ("
+	"  session_id TEXT PRIMARY KEY,"
+	"  items TEXT NOT NULL,"
+	"  updated_at REAL NOT NULL);",
 };
 
 #define LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

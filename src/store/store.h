@@ -203,4 +203,23 @@ enum herr store_memory_list(struct store *s, const char *key, struct json_object
 enum herr store_memory_clear(struct store *s, const char *key, struct herror *err)
 	__attribute__((warn_unused_result));
 
+/* Entries under a key with their ids, oldest first: [{id, entry}]. */
+enum herr store_memory_entries(struct store *s, const char *key, struct json_object **out,
+			       struct herror *err) __attribute__((warn_unused_result));
+
+/* Replace (entry != NULL) or delete (entry == NULL) entry id under key.
+ * HERR_NOT_FOUND if no such entry. */
+enum herr store_memory_set(struct store *s, const char *key, int64_t id, const char *entry,
+			   struct herror *err) __attribute__((warn_unused_result));
+
+/* ---- todo lists (src/store/todos.c) ---------------------------------------- */
+
+/* The session's task list as JSON text (caller frees); "[]" when none. */
+enum herr store_todo_get(struct store *s, const char *session_id, char **json,
+			 struct herror *err) __attribute__((warn_unused_result));
+
+/* Replace the session's task list (JSON array text). */
+enum herr store_todo_set(struct store *s, const char *session_id, const char *json,
+			 struct herror *err) __attribute__((warn_unused_result));
+
 #endif
