@@ -9,6 +9,7 @@
 
 #include "http/req.h"
 #include "store/store.h"
+#include "tools/config.h"
 #include "util/auth.h"
 #include "util/log.h"
 
@@ -25,6 +26,7 @@ void api_app_release(struct app *app)
 {
 	store_close(app->store);
 	app->store = NULL;
+	tool_config_release(&app->tools);
 	if(app->cfg_loaded)
 		cfg_release(&app->cfg);
 	app->cfg_loaded = false;
@@ -72,7 +74,9 @@ void api_app_configure(struct app *app, struct req *r)
 	if(app->cfg_loaded)
 		return;
 	app->cfg_loaded = true;
-	cfg_load(&app->cfg, request_env, r);
+	if(!cfg_load(&app->cfg, request_env, r) &&
+	   tool_config_init(&app->tools, &app->cfg, &app->cfg.err))
+		LOG_DEBUG("tool settings rejected");
 	if(app->cfg.err.rc) {
 		LOG_ERR("configuration error: %s", app->cfg.err.msg);
 		return;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "tools/registry.h"
 #include "util/cfg.h"
 #include "util/err.h"
 
@@ -27,6 +28,7 @@ struct app {
 	unsigned long requests;    /* requests served by this process */
 	time_t started;            /* wall clock at start */
 
+	struct tool_config tools;  /* owned; valid once cfg_loaded without error */
 	struct store *store;       /* owned; opened on first use, kept open */
 	struct herror store_err;   /* why the last open failed */
 	time_t store_retry_at;     /* next open attempt after a failure */

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "api/discovery.h"
 #include "api/meta.h"
 
 
@@ -16,6 +17,7 @@ static const struct route table[] = {
 	{ "GET", "/health/detailed", "health_detailed", ROUTE_AUTH, 0, api_health_detailed },
 	{ "GET", "/v1/models", "models", ROUTE_AUTH, 0, api_models },
 	{ "GET", "/v1/capabilities", NULL, ROUTE_AUTH, 0, api_capabilities },
+	{ "GET", "/v1/toolsets", "toolsets", ROUTE_AUTH, 0, api_toolsets },
 };
 
 const struct route *api_routes(size_t *n)
