@@ -9,7 +9,7 @@
 
 #include "http/req.h"
 #include "store/store.h"
-#include "tools/config.h"
+#include "tools/settings.h"
 #include "util/auth.h"
 #include "util/log.h"
 

@@ -11,7 +11,7 @@
 #include "agent/agent.h"
 #include "agent/opts.h"
 #include "store/store.h"
-#include "tools/config.h"
+#include "tools/settings.h"
 #include "util/cfg.h"
 #include "util/jsonx.h"
 

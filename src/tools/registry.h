@@ -23,7 +23,7 @@ struct store;
 #define TOOL_TOOLSETS_MAX 16
 
 /* The tools' settings, resolved once per process from the configuration
- * (tools/config.c). Strings are owned (tool_config_release). */
+ * (tools/settings.c). Strings are owned (tool_config_release). */
 struct tool_config {
 	char *home;                 /* HERMES_HOME */
 	char *workspace;            /* absolute; tools act inside it */

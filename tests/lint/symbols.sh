@@ -8,7 +8,7 @@ if [ ! -f "$lib" ]; then
 	echo "not ok 1 - $lib not built"
 	exit 1
 fi
-bad=$(nm -g --defined-only "$lib" 2>/dev/null | awk 'NF==3 {print $3}' |
+bad=$(nm -g --defined-only "$lib" 2>/dev/null | awk 'NF==3 {print $3}' | grep -v '^__odr_asan\.' |
 	grep -vE '^(req|route|resp|hio|sse|api|agent|llm|tool|store|runner|buf|jsonx|log|cfg|auth|herr|str|rand|dotenv|yamlcfg|ctl|x)_|^x(malloc|calloc|realloc|strdup|strndup)$' || true)
 if [ -n "$bad" ]; then
 	echo "$bad" | sed 's/^/# unprefixed: /'

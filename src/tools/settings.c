@@ -1,8 +1,8 @@
-/* src/tools/config.c: the tools' settings from the configuration.
+/* src/tools/settings.c: the tools' settings from the configuration.
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
-#include "tools/config.h"
+#include "tools/settings.h"
 
 #include <errno.h>
 #include <stdio.h>

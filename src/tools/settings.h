@@ -1,8 +1,8 @@
-/* src/tools/config.h: the tools' settings from the configuration.
+/* src/tools/settings.h: the tools' settings from the configuration.
  * SPDX-License-Identifier: MIT
  */
-#ifndef HERMES_TOOLS_CONFIG_H
-#define HERMES_TOOLS_CONFIG_H
+#ifndef HERMES_TOOLS_SETTINGS_H
+#define HERMES_TOOLS_SETTINGS_H
 
 #include "tools/registry.h"
 
