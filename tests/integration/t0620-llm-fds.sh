@@ -8,4 +8,5 @@ tap_tmpdir
 if ! start_upstream; then
 	echo "not ok 1 - scripted upstream did not start"; echo "1..1"; exit 1
 fi
-exec "$LLM_FDS" "$UPSTREAM_URL"
+# Not exec: the EXIT trap must still stop the upstream.
+"$LLM_FDS" "$UPSTREAM_URL"

@@ -1,0 +1,856 @@
+# tests/integration/lib.sh: shared helpers for the integration tests.
+# SPDX-License-Identifier: MIT
+#
+# Sourced by tests/integration/tNNNN-*.sh (bash). Gives:
+#   TAP:      plan N, ok DESC CMD..., pass/fail DESC, is GOT WANT DESC,
+#             like GOT ERE DESC, unlike GOT ERE DESC, skip DESC REASON, diag,
+#             done_testing, skip_all REASON, skip_or_fail REASON
+#   setup:    $T (a temp dir removed on exit), free_port, wait_port,
+#             mk_home DIR [KEY], need PROG... (skip_or_fail when missing)
+#   requests: http METHOD URL [curl args...], cgi [VAR=VALUE...] [< stdin]
+#             both set RESP_STATUS, RESP_HDRS (file), RESP_BODY (file);
+#             hdr NAME, jget PYEXPR, check_envelope STATUS CODE DESC
+#   servers:  start_lighttpd, start_apache, start_spawn_fcgi, start_upstream;
+#             every process started is killed on exit, and only those
+#   cases:    run_http_cases BASE_URL KEY (the cases every server must pass)
+#
+# Environment (set by `make check`, defaults for running a test by hand from
+# the build tree): top_srcdir, top_builddir, HERMES_FCGI, HERMESCTL.
+# CI=true turns a missing program (lighttpd, apache2, ...) into a failure
+# instead of a skip. KEEP_TMP=1 keeps $T for inspection.
+
+set -u
+
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${HERMES_FCGI:=$top_builddir/hermes-fcgi}"
+: "${HERMESCTL:=$top_builddir/hermesctl}"
+export top_srcdir top_builddir HERMES_FCGI HERMESCTL
+
+# python3 for JSON checks and the fake upstream: the system one when there is
+# one (version-manager shims can take most of a second to start).
+if [ -n "${PYTHON:-}" ]; then
+	:
+elif [ -x /usr/bin/python3 ]; then
+	PYTHON=/usr/bin/python3
+else
+	PYTHON=$(command -v python3 || echo python3)
+fi
+
+# A known, strong test key (64 hex) and a second one that is not it.
+TEST_KEY=5f3c9a1e7b2d48c6a0e4f19b3d7c2a856e1f0b9d4c8a3e7f2b6d1c0a9e8f7b3d
+WRONG_KEY=9e8f7b3d5f3c9a1e7b2d48c6a0e4f19b3d7c2a856e1f0b9d4c8a3e7f2b6d1c0a
+
+# ---- TAP -------------------------------------------------------------------
+
+T_NUM=0
+T_FAILED=0
+T_PLANNED=
+
+plan() {
+	T_PLANNED=$1
+	echo "1..$1"
+}
+
+diag() {
+	local line
+	printf '%s\n' "$*" | while IFS= read -r line; do
+		echo "# $line"
+	done
+}
+
+pass() {
+	T_NUM=$((T_NUM + 1))
+	echo "ok $T_NUM - $1"
+}
+
+# fail DESC [DIAGNOSTIC...]
+fail() {
+	T_NUM=$((T_NUM + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_NUM - $1"
+	shift
+	[ $# -eq 0 ] || diag "$@"
+}
+
+# ok DESC CMD [ARGS...]: passes when CMD succeeds.
+ok() {
+	local desc=$1
+	shift
+	if "$@"; then
+		pass "$desc"
+	else
+		fail "$desc" "command failed: $*"
+	fi
+}
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		pass "$3"
+	else
+		fail "$3" "got:  '$1'" "want: '$2'"
+	fi
+}
+
+# like GOT EXTENDED-REGEX DESC
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		pass "$3"
+	else
+		fail "$3" "got:  '$(printf '%s' "$1" | head -c 2000)'" "want match: /$2/"
+	fi
+}
+
+# unlike GOT EXTENDED-REGEX DESC
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		fail "$3" "got:  '$(printf '%s' "$1" | head -c 2000)'" "want no match: /$2/"
+	else
+		pass "$3"
+	fi
+}
+
+# skip DESC REASON
+skip() {
+	T_NUM=$((T_NUM + 1))
+	echo "ok $T_NUM - $1 # SKIP $2"
+}
+
+# done_testing: prints the plan if plan was not called; exit status says
+# whether every test passed.
+done_testing() {
+	[ -n "$T_PLANNED" ] || echo "1..$T_NUM"
+	if [ -n "$T_PLANNED" ] && [ "$T_PLANNED" != "$T_NUM" ]; then
+		diag "planned $T_PLANNED tests but ran $T_NUM"
+		exit 1
+	fi
+	[ "$T_FAILED" -eq 0 ] || diag "$T_FAILED of $T_NUM tests failed"
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+bail_out() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+# skip_or_fail REASON: the whole test cannot run here (a program is
+# missing). Under CI=true that is a failure, otherwise a skip.
+skip_or_fail() {
+	case ${CI:-} in
+	true|1|yes)
+		[ "$T_NUM" -gt 0 ] || [ -n "$T_PLANNED" ] || echo "1..1"
+		fail "$* (CI=true: a missing prerequisite is a failure)"
+		exit 1
+		;;
+	esac
+	if [ "$T_NUM" -eq 0 ] && [ -z "$T_PLANNED" ]; then
+		skip_all "$*"
+	fi
+	skip "remaining tests" "$*"
+	done_testing
+}
+
+# need PROG...: skip_or_fail unless every PROG is on PATH (or executable).
+need() {
+	local p
+	for p in "$@"; do
+		if [ "${p#/}" != "$p" ]; then
+			[ -x "$p" ] || skip_or_fail "$p not built or not executable"
+		else
+			command -v "$p" >/dev/null 2>&1 || skip_or_fail "$p is not installed"
+		fi
+	done
+}
+
+# ---- temp dir, processes, cleanup -------------------------------------------
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hermes-it.XXXXXX") || bail_out "mktemp failed"
+T_PIDS=
+T_PIDFILES=
+T_LOGS=
+
+# track_pid PID: kill PID when the test ends.
+track_pid() { T_PIDS="$T_PIDS $1"; }
+# track_pidfile FILE: kill every pid listed in FILE when the test ends.
+track_pidfile() { T_PIDFILES="$T_PIDFILES $1"; }
+# track_log FILE: shown (tail) in the test output when a test failed.
+track_log() { T_LOGS="$T_LOGS $1"; }
+
+# stop_pid PID...: TERM, wait up to 10 s, then KILL.
+stop_pid() {
+	local pid i alive
+	for pid in "$@"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for i in $(seq 1 100); do
+		alive=
+		for pid in "$@"; do
+			# A zombie (exited, not yet reaped) counts as gone.
+			case $(proc_state "$pid") in
+			Z|'') ;;
+			*) alive=1 ;;
+			esac
+		done
+		[ -n "$alive" ] || break
+		sleep 0.1
+	done
+	for pid in "$@"; do
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+}
+
+# proc_state PID: the state letter of PID (R, S, Z, ...), empty when gone.
+proc_state() {
+	local line
+	{ read -r line < "/proc/$1/stat"; } 2>/dev/null || return 0
+	line=${line##*) }
+	echo "${line%% *}"
+}
+
+pids_in_file() {
+	[ -r "$1" ] || return 0
+	tr -s ' \t' '\n\n' < "$1" | grep -E '^[0-9]+$' || true
+}
+
+t_cleanup() {
+	local rc=$? pids f
+	trap - EXIT INT TERM
+	pids=$T_PIDS
+	for f in $T_PIDFILES; do
+		pids="$pids $(pids_in_file "$f" | tr '\n' ' ')"
+	done
+	# shellcheck disable=SC2086
+	[ -z "${pids// /}" ] || stop_pid $pids
+	if [ "$T_FAILED" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		for f in $T_LOGS; do
+			[ -s "$f" ] || continue
+			diag "---- last lines of $f"
+			diag "$(tail -n 30 "$f")"
+		done
+	fi
+	if [ -n "${KEEP_TMP:-}" ]; then
+		diag "kept $T"
+	else
+		rm -rf "$T"
+	fi
+	exit "$rc"
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# children_of PID: pids whose parent is PID (from /proc, no procps needed).
+children_of() {
+	local st line want=$1
+	for st in /proc/[0-9]*/stat; do
+		{ read -r line < "$st"; } 2>/dev/null || continue
+		line=${line##*) }
+		# shellcheck disable=SC2086
+		set -- $line
+		if [ "${2:-}" = "$want" ]; then
+			st=${st#/proc/}
+			echo "${st%/stat}"
+		fi
+	done
+}
+
+# ---- ports -------------------------------------------------------------------
+
+free_port() {
+	"$PYTHON" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# listen_inode PORT: inode of the socket listening on 127.0.0.1:PORT.
+listen_inode() {
+	local hex
+	hex=$(printf '%04X' "$1")
+	awk -v a="0100007F:$hex" '$2 == a && $4 == "0A" { print $10; exit }' /proc/net/tcp 2>/dev/null
+}
+
+# owns_socket PID INODE: PID has socket INODE open.
+owns_socket() {
+	[ -n "$2" ] && ls -l "/proc/$1/fd" 2>/dev/null | grep -q "socket:\[$2\]"
+}
+
+# wait_port PORT [PID] [SECONDS]: wait until 127.0.0.1:PORT accepts. With
+# PID: the listening socket must be PID's (not some other program's that
+# took the port first), and a dead PID ends the wait early.
+wait_port() {
+	local port=$1 pid=${2:-} secs=${3:-30} i
+	for i in $(seq 1 $((secs * 20))); do
+		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+			return 1
+		fi
+		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			[ -z "$pid" ] && return 0
+			[ -r /proc/net/tcp ] || return 0
+			owns_socket "$pid" "$(listen_inode "$port")" && return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+# ---- HERMES_HOME ---------------------------------------------------------------
+
+# mk_home DIR [KEY]: a HERMES_HOME (0700) with .env (0600) holding KEY
+# (default $TEST_KEY; "" for no key).
+mk_home() {
+	local dir=$1 key=${2-$TEST_KEY}
+	mkdir -p "$dir"
+	chmod 0700 "$dir"
+	(
+		umask 077
+		if [ -n "$key" ]; then
+			printf '# test HERMES_HOME\nAPI_SERVER_KEY=%s\n' "$key" > "$dir/.env"
+		else
+			printf '# test HERMES_HOME without a key\n' > "$dir/.env"
+		fi
+	)
+	chmod 0600 "$dir/.env"
+}
+
+# ---- requests ------------------------------------------------------------------
+
+RESP_STATUS=
+RESP_HDRS=$T/resp.hdrs
+RESP_BODY=$T/resp.body
+
+# http METHOD URL [curl args...]: one request; RESP_STATUS, RESP_HDRS (only
+# the final header block), RESP_BODY.
+http() {
+	local method=$1 url=$2
+	shift 2
+	: > "$RESP_BODY"
+	: > "$T/resp.allhdrs"
+	RESP_STATUS=$(curl -sS --max-time 60 -X "$method" -o "$RESP_BODY" \
+		-D "$T/resp.allhdrs" -w '%{http_code}' "$@" "$url" 2>"$T/curl.err") ||
+		RESP_STATUS="curl-error: $(cat "$T/curl.err")"
+	last_header_block < "$T/resp.allhdrs" > "$RESP_HDRS"
+}
+
+# The last block of "HTTP/x NNN" + headers (skips 100 Continue), CR removed.
+last_header_block() {
+	tr -d '\r' | awk '/^HTTP\// { n = 0; delete h } { h[n++] = $0 }
+		END { for (i = 0; i < n; i++) if (h[i] != "") print h[i] }'
+}
+
+# CGI_ENV: the base environment of a CGI request (see cgi).
+CGI_BASE=(
+	"PATH=/usr/local/bin:/usr/bin:/bin"
+	"GATEWAY_INTERFACE=CGI/1.1"
+	"SERVER_PROTOCOL=HTTP/1.1"
+	"SERVER_SOFTWARE=hermes-test"
+	"SERVER_NAME=localhost"
+	"SERVER_PORT=80"
+	"SERVER_ADDR=127.0.0.1"
+	"REMOTE_ADDR=127.0.0.1"
+	"REMOTE_PORT=40000"
+	"REQUEST_METHOD=GET"
+	"SCRIPT_NAME="
+	"QUERY_STRING="
+)
+
+# cgi [VAR=VALUE...]: run $HERMES_FCGI once as plain CGI with CGI_BASE plus
+# the given variables (later ones win) and HERMES_HOME=$CGI_HOME, stdin from
+# $CGI_STDIN (a file; /dev/null by default). Sets RESP_STATUS (from the
+# Status: line, 200 if absent), RESP_HDRS, RESP_BODY, CGI_RC, CGI_ERR (file
+# with stderr) and CGI_OUT (the raw stdout).
+CGI_HOME=
+CGI_STDIN=/dev/null
+CGI_OUT=$T/cgi.out
+CGI_ERR=$T/cgi.err
+CGI_RC=
+cgi() {
+	local -a envs=("${CGI_BASE[@]}")
+	[ -z "$CGI_HOME" ] || envs+=("HERMES_HOME=$CGI_HOME")
+	envs+=("ASAN_OPTIONS=${ASAN_OPTIONS:-}" "UBSAN_OPTIONS=${UBSAN_OPTIONS:-}")
+	envs+=("$@")
+	env -i "${envs[@]}" "$HERMES_FCGI" < "$CGI_STDIN" > "$CGI_OUT" 2> "$CGI_ERR"
+	CGI_RC=$?
+	# Headers end at the first empty line (CRLF or LF).
+		local hlen
+	hlen=$(awk '{ n += length($0) + 1 } /^\r?$/ { print n; f = 1; exit } END { if (!f) print n + 0 }' "$CGI_OUT")
+	head -c "$hlen" "$CGI_OUT" | tr -d '\r' | awk 'NF' > "$RESP_HDRS"
+	tail -c "+$((hlen + 1))" "$CGI_OUT" > "$RESP_BODY"
+	RESP_STATUS=$(awk -F': *' 'tolower($1) == "status" { print substr($2, 1, 3); exit }' "$RESP_HDRS")
+	[ -n "$RESP_STATUS" ] || RESP_STATUS=200
+}
+
+# hdr NAME: value of header NAME in RESP_HDRS (case-insensitive, last wins).
+hdr() {
+	awk -v n="$1" 'BEGIN { n = tolower(n) }
+		{ i = index($0, ":"); if (i && tolower(substr($0, 1, i - 1)) == n) { v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v); r = v; f = 1 } }
+		END { if (f) print r }' "$RESP_HDRS"
+}
+
+# jget PYEXPR [FILE]: evaluate a Python expression over j = the JSON in FILE
+# (default RESP_BODY); strings print raw, everything else as JSON. Prints
+# "<invalid json>" or "<error: ...>" instead of failing.
+jget() {
+	"$PYTHON" - "$1" "${2:-$RESP_BODY}" <<'PY'
+import json, sys
+try:
+    j = json.load(open(sys.argv[2], encoding="utf-8"))
+except Exception:
+    print("<invalid json>")
+    sys.exit(0)
+try:
+    v = eval(sys.argv[1], {"j": j, "json": json})
+except Exception as e:
+    print("<error: %s: %s>" % (type(e).__name__, e))
+    sys.exit(0)
+print(v if isinstance(v, str) else json.dumps(v))
+PY
+}
+
+# envelope_problem CODE: prints what is wrong with RESP_* as an OpenAI error
+# envelope with error.code CODE (nothing when it is right).
+envelope_problem() {
+	local ct
+	ct=$(hdr Content-Type)
+	case $ct in
+	application/json*) ;;
+	*) echo "Content-Type is '$ct', want application/json" ;;
+	esac
+	"$PYTHON" - "$1" "$RESP_BODY" <<'PY'
+import json, sys
+want = sys.argv[1]
+try:
+    j = json.load(open(sys.argv[2], encoding="utf-8"))
+except Exception:
+    print("body is not JSON: %r" % open(sys.argv[2], "rb").read()[:300])
+    sys.exit(0)
+e = j.get("error") if isinstance(j, dict) else None
+if not isinstance(e, dict):
+    print("no error object: %s" % json.dumps(j)[:300])
+    sys.exit(0)
+missing = [k for k in ("message", "type", "param", "code") if k not in e]
+if missing:
+    print("error object lacks %s: %s" % (", ".join(missing), json.dumps(e)))
+if not isinstance(e.get("message"), str) or not e.get("message"):
+    print("error.message is not a non-empty string")
+if not isinstance(e.get("type"), str):
+    print("error.type is not a string")
+if e.get("code") != (None if want == "null" else want):
+    print("error.code is %r, want %r" % (e.get("code"), want))
+PY
+}
+
+# check_envelope STATUS CODE DESC: one test for status + envelope + code.
+check_envelope() {
+	local problems
+	problems=$(envelope_problem "$2")
+	if [ "$RESP_STATUS" != "$1" ]; then
+		problems="status $RESP_STATUS, want $1
+$problems"
+	fi
+	if [ -z "$problems" ]; then
+		pass "$3"
+	else
+		fail "$3" "$problems" "body: $(head -c 500 "$RESP_BODY")"
+	fi
+}
+
+SECURITY_HEADERS=(
+	"Content-Security-Policy|default-src 'none'; frame-ancestors 'none'"
+	"Permissions-Policy|camera=(), microphone=(), geolocation=()"
+	"Strict-Transport-Security|max-age=31536000; includeSubDomains"
+	"X-Content-Type-Options|nosniff"
+	"X-Frame-Options|DENY"
+	"X-XSS-Protection|0"
+	"Referrer-Policy|no-referrer"
+)
+
+# security_header_problems: what is missing or wrong in RESP_HDRS (one awk
+# run: this is called for most responses).
+security_header_problems() {
+	printf '%s\n' "${SECURITY_HEADERS[@]}" "Cache-Control|no-store" |
+		awk -F'|' 'NR == FNR { want[tolower($1)] = $2; name[tolower($1)] = $1; next }
+		{
+			i = index($0, ":"); if (!i) next
+			k = tolower(substr($0, 1, i - 1)); v = substr($0, i + 1)
+			sub(/^[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v); got[k] = v; seen[k] = 1
+		}
+		END {
+			for (k in want)
+				if (got[k] != want[k])
+					printf "%s: \047%s\047, want \047%s\047\n", name[k], got[k], want[k]
+			if (got["x-request-id"] !~ /^[0-9a-f]+$/ || length(got["x-request-id"]) != 16)
+				printf "X-Request-Id: \047%s\047, want 16 hex\n", got["x-request-id"]
+		}' - "$RESP_HDRS"
+}
+
+# check_security_headers DESC
+check_security_headers() {
+	local problems
+	problems=$(security_header_problems)
+	if [ -z "$problems" ]; then
+		pass "$1"
+	else
+		fail "$1" "$problems"
+	fi
+}
+
+# big_body: path of a file of 11,000,000 bytes (made once).
+big_body() {
+	if [ ! -s "$T/big.json" ]; then
+		head -c 11000000 /dev/zero | tr '\0' ' ' > "$T/big.json"
+	fi
+	echo "$T/big.json"
+}
+
+# ---- the HTTP cases every server configuration must pass ---------------------
+
+# run_http_cases BASE_URL KEY [LABEL]: BASE_URL is where the API is mounted,
+# e.g. http://127.0.0.1:8642 or http://127.0.0.1:8642/hermes (no trailing
+# slash). HTTP_CASES_MODE is the responder mode /health/detailed must report
+# (fastcgi by default; cgi for plain CGI); HTTP_CASES_SKIP_413=REASON skips
+# the 11 MB body case where the server in front cannot pass it.
+run_http_cases() {
+	local base=${1%/} key=$2 where=${3:-$1} auth got problems m p
+	auth="Authorization: Bearer $key"
+
+	http GET "$base/health"
+	is "$RESP_STATUS" 200 "$where: GET /health is 200"
+	is "$(jget 'j["status"]')" ok "$where: /health says status ok"
+	check_security_headers "$where: /health has the security headers, X-Request-Id, Cache-Control"
+
+	http GET "$base/v1/health"
+	is "$RESP_STATUS $(jget 'j["status"]')" "200 ok" "$where: GET /v1/health is 200 status ok"
+
+	http GET "$base/v1/models" -H "$auth"
+	is "$RESP_STATUS" 200 "$where: GET /v1/models with the key is 200"
+	is "$(jget 'j["object"] + " " + j["data"][0]["id"] + " " + j["data"][0]["object"]')" \
+		"list hermes-agent model" "$where: /v1/models lists hermes-agent"
+	like "$(hdr Content-Type)" '^application/json' "$where: /v1/models is application/json"
+	check_security_headers "$where: /v1/models has the security headers"
+
+	http GET "$base/v1/models"
+	check_envelope 401 invalid_api_key "$where: /v1/models without a key is 401 invalid_api_key"
+	is "$(jget 'j["error"]["message"]')" "Invalid API key" "$where: 401 message"
+	check_security_headers "$where: the 401 has the security headers"
+
+	http GET "$base/v1/models" -H "Authorization: Bearer $WRONG_KEY"
+	check_envelope 401 invalid_api_key "$where: /v1/models with a wrong key is 401"
+	http GET "$base/v1/models" -H "Authorization: Basic $key"
+	check_envelope 401 invalid_api_key "$where: /v1/models with a non-Bearer scheme is 401"
+
+	http GET "$base/v1/nope" -H "$auth"
+	check_envelope 404 not_found "$where: GET /v1/nope is a 404 envelope"
+	check_security_headers "$where: the 404 has the security headers"
+
+	http POST "$base/v1/models" -H "$auth" -H 'Content-Type: application/json' --data-binary '{}'
+	check_envelope 405 method_not_allowed "$where: POST /v1/models is a 405 envelope"
+	like "$(hdr Allow)" 'GET' "$where: the 405 has an Allow header naming GET"
+
+	if [ -n "${HTTP_CASES_SKIP_413:-}" ]; then
+		skip "$where: an 11,000,000-byte body is a 413 envelope from the app" "$HTTP_CASES_SKIP_413"
+	else
+		http POST "$base/v1/models" -H "$auth" -H 'Content-Type: application/json' \
+			-H 'Expect:' --data-binary "@$(big_body)"
+		check_envelope 413 body_too_large "$where: an 11,000,000-byte body is a 413 envelope from the app"
+		is "$(jget 'j["error"]["message"]')" "Request body too large." "$where: 413 message"
+	fi
+
+	http GET "$base/health/detailed"
+	check_envelope 401 invalid_api_key "$where: /health/detailed needs the key"
+	http GET "$base/health/detailed" -H "$auth"
+	is "$RESP_STATUS $(jget 'j["status"]')" "200 ok" "$where: /health/detailed with the key is 200"
+	is "$(jget '"%s %s" % (j["responder"]["mode"], type(j["pid"]).__name__)')" "${HTTP_CASES_MODE:-fastcgi} int" \
+		"$where: /health/detailed reports a ${HTTP_CASES_MODE:-fastcgi} responder and its pid"
+
+	http GET "$base/v1/capabilities"
+	check_envelope 401 invalid_api_key "$where: /v1/capabilities needs the key"
+	http GET "$base/v1/capabilities" -H "$auth"
+	is "$RESP_STATUS $(jget 'j["object"]')" "200 hermes.api_server.capabilities" \
+		"$where: /v1/capabilities is 200"
+	cp "$RESP_BODY" "$T/caps.json"
+	got=$(jget '" ".join(sorted(k for k in j["endpoints"]))' "$T/caps.json")
+	like "$got" 'health' "$where: capabilities advertise endpoints ($got)"
+	problems=
+	while IFS=' ' read -r m p; do
+		[ -n "$m" ] || continue
+		p=$(printf '%s' "$p" | sed 's/{[^}]*}/test_id/g')
+		if [ "$m" = GET ] || [ "$m" = DELETE ]; then
+			http "$m" "$base$p" -H "$auth"
+		else
+			http "$m" "$base$p" -H "$auth" -H 'Content-Type: application/json' --data-binary '{}'
+		fi
+		case $RESP_STATUS in
+		404)
+			[ "$(jget 'j["error"]["code"]')" != not_found ] ||
+				problems="$problems $m $p: 404 not_found;"
+			;;
+		405) problems="$problems $m $p: 405;" ;;
+		[0-9][0-9][0-9]) ;;
+		*) problems="$problems $m $p: $RESP_STATUS;" ;;
+		esac
+	done <<EOF
+$(jget '"\n".join("%s %s" % (v["method"], v["path"]) for v in j["endpoints"].values())' "$T/caps.json")
+EOF
+	is "$problems" "" "$where: every advertised endpoint is routed (not 404/405)"
+}
+
+# run_smoke_cases BASE_URL KEY [LABEL]: the short list (health, models with
+# and without the key, 404, headers, responder mode) for setups where every
+# request is slow (plain CGI starts a process per request).
+run_smoke_cases() {
+	local base=${1%/} key=$2 where=${3:-$1}
+	http GET "$base/health"
+	is "$RESP_STATUS $(jget 'j["status"]')" "200 ok" "$where: GET /health is 200 status ok"
+	check_security_headers "$where: /health has the security headers, X-Request-Id, Cache-Control"
+	http GET "$base/v1/models" -H "Authorization: Bearer $key"
+	is "$RESP_STATUS $(jget 'j["data"][0]["id"]')" "200 hermes-agent" "$where: GET /v1/models with the key lists hermes-agent"
+	http GET "$base/v1/models"
+	check_envelope 401 invalid_api_key "$where: /v1/models without a key is 401 invalid_api_key"
+	http GET "$base/v1/nope" -H "Authorization: Bearer $key"
+	check_envelope 404 not_found "$where: GET /v1/nope is a 404 envelope"
+	http GET "$base/health/detailed" -H "Authorization: Bearer $key"
+	is "$RESP_STATUS $(jget 'j["responder"]["mode"]')" "200 ${HTTP_CASES_MODE:-fastcgi}" \
+		"$where: /health/detailed reports a ${HTTP_CASES_MODE:-fastcgi} responder"
+}
+
+# ---- servers ---------------------------------------------------------------------
+
+# start_lighttpd NAME MOUNT HOME [MAXPROCS]: lighttpd on a free port with the
+# shipped template (lighttpd/render.sh). Sets LIGHTTPD_PORT, LIGHTTPD_PID,
+# LIGHTTPD_DIR (state dir: error.log, and hermes-fcgi.log with the
+# responders' stderr).
+start_lighttpd() {
+	local name=$1 mount=$2 home=$3 maxprocs=${4:-2} dir=$T/$1 try
+	need lighttpd
+	mkdir -p "$dir"
+	LIGHTTPD_DIR=$dir
+	track_log "$dir/error.log"
+	track_log "$dir/hermes-fcgi.log"
+	track_log "$dir/lighttpd.out"
+	# A free port may be taken by a parallel test before lighttpd binds it:
+	# try another one then.
+	for try in 1 2 3; do
+		LIGHTTPD_PORT=$(free_port)
+		"$top_srcdir/lighttpd/render.sh" BIND=127.0.0.1 PORT="$LIGHTTPD_PORT" \
+			STATEDIR="$dir" BIN="$HERMES_FCGI" HERMES_HOME="$home" \
+			MOUNT="$mount" MAXPROCS="$maxprocs" > "$dir/lighttpd.conf" ||
+			bail_out "lighttpd/render.sh failed"
+		lighttpd -D -f "$dir/lighttpd.conf" < /dev/null > "$dir/lighttpd.out" 2>&1 &
+		LIGHTTPD_PID=$!
+		track_pid "$LIGHTTPD_PID"
+		wait_port "$LIGHTTPD_PORT" "$LIGHTTPD_PID" 30 && return 0
+		stop_pid "$LIGHTTPD_PID"
+		diag "lighttpd ($name) exited at start (try $try): $(tail -n 3 "$dir/error.log" "$dir/lighttpd.out" 2>/dev/null)"
+	done
+	diag "$(cat "$dir/lighttpd.out" "$dir/error.log" 2>/dev/null)"
+	bail_out "lighttpd ($name) did not start"
+}
+
+# apache_bin: the httpd binary (apache2 on Debian).
+apache_bin() {
+	command -v apache2 2>/dev/null || command -v httpd 2>/dev/null
+}
+
+# apache_modules_dir: where mod_*.so live.
+apache_modules_dir() {
+	local d
+	for d in /usr/lib/apache2/modules /usr/lib64/httpd/modules /usr/lib/httpd/modules \
+		/usr/libexec/apache2 /usr/local/apache2/modules; do
+		[ -e "$d/mod_alias.so" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
+# as_user USER CMD...: run CMD as USER (we are root); false if that fails.
+as_user() {
+	local u=$1
+	shift
+	if command -v runuser >/dev/null 2>&1; then
+		runuser -u "$u" -- "$@" 2>/dev/null
+	else
+		su -s /bin/sh "$u" -c '"$0" "$@"' -- "$@" 2>/dev/null
+	fi
+}
+
+# apache_user: the unprivileged user Apache's workers run as when we are root.
+apache_user() {
+	if getent passwd www-data >/dev/null 2>&1; then
+		echo www-data
+	elif getent passwd daemon >/dev/null 2>&1; then
+		echo daemon
+	else
+		echo nobody
+	fi
+}
+
+# start_apache VARIANT NAME MOUNT ARG: Apache httpd on a free port with
+# apache/test-httpd.conf.in and the shipped files for VARIANT:
+#   fcgid:        apache/hermes-fcgid.conf.in; ARG is HERMES_HOME
+#   proxy-fcgi:   apache/hermes-proxy-fcgi.conf.in; ARG is the port the
+#                 responders listen on (start_spawn_fcgi)
+#   shared-fcgid, shared-cgi: fcgi/shared-hosting/.htaccess + hermes.fcgi
+#                 copied into the document root at MOUNT (AllowOverride All,
+#                 mod_rewrite), run by mod_fcgid or mod_cgid; the wrapper's
+#                 two settings are edited as its comment says; ARG is
+#                 HERMES_HOME
+# Sets APACHE_PORT, APACHE_PID, APACHE_DIR. When run as root, Apache's
+# workers (and the responders mod_fcgid/mod_cgid start) run as apache_user:
+# the state dir is made reachable, HERMES_HOME is given to that user and the
+# binary is copied into $T if that user cannot execute it where it is.
+start_apache() {
+	local variant=$1 name=$2 mount=$3 arg=$4 dir=$T/$2 httpd mods user group
+	local bin=$HERMES_FCGI need_mod m webdir try
+	local -a defines
+	httpd=$(apache_bin) || skip_or_fail "Apache httpd (apache2) is not installed"
+	mods=$(apache_modules_dir) || skip_or_fail "Apache modules directory not found"
+	case $variant in
+	fcgid) need_mod="fcgid"; defines=(-DHERMES_FCGID) ;;
+	proxy-fcgi) need_mod="proxy proxy_fcgi"; defines=(-DHERMES_PROXY_FCGI) ;;
+	shared-fcgid) need_mod="fcgid rewrite mime"; defines=(-DHERMES_SHARED -DHERMES_FCGID) ;;
+	shared-cgi) need_mod="cgid rewrite mime"; defines=(-DHERMES_SHARED -DHERMES_CGI) ;;
+	*) bail_out "start_apache: unknown variant $variant" ;;
+	esac
+	for m in $need_mod; do
+		[ -e "$mods/mod_$m.so" ] || skip_or_fail "Apache mod_$m is not installed"
+	done
+	mkdir -p "$dir/htdocs"
+	APACHE_DIR=$dir
+	user=$(apache_user)
+	group=$(id -gn "$user")
+	if [ "$(id -u)" = 0 ]; then
+		# The workers need to reach the state dir (fcgid sockets) and the
+		# responders they start must run the binary and own HERMES_HOME.
+		chmod 0711 "$T"
+		chmod 0755 "$dir" "$dir/htdocs"
+		if ! as_user "$user" test -x "$dir/htdocs"; then
+			bail_out "$user cannot reach $dir: put TMPDIR somewhere every user can search"
+		fi
+		if [ "$variant" != proxy-fcgi ]; then
+			chown -R "$user:$group" "$arg"
+			if ! as_user "$user" test -x "$bin"; then
+				mkdir -p "$T/bin"
+				cp "$bin" "$T/bin/hermes-fcgi"
+				chmod 0755 "$T/bin" "$T/bin/hermes-fcgi"
+				bin=$T/bin/hermes-fcgi
+			fi
+		fi
+	fi
+	APACHE_PORT=$(free_port)
+	case $variant in
+	fcgid)
+		"$top_srcdir/apache/render.sh" fcgid BIN="$bin" HERMES_HOME="$arg" \
+			MOUNT="$mount" > "$dir/site.conf"
+		;;
+	proxy-fcgi)
+		"$top_srcdir/apache/render.sh" proxy-fcgi FCGI_PORT="$arg" \
+			MOUNT="$mount" > "$dir/site.conf"
+		;;
+	shared-*)
+		webdir=$dir/htdocs${mount%/}
+		mkdir -p "$webdir"
+		chmod 0755 "$webdir"
+		cp "$top_srcdir/fcgi/shared-hosting/.htaccess" "$webdir/.htaccess"
+		sed -e "s|^HERMES_HOME=\\\${HERMES_HOME:-}\$|HERMES_HOME=$arg|" \
+			-e "s|^HERMES_FCGI=\\\${HERMES_FCGI:-}\$|HERMES_FCGI=$bin|" \
+			"$top_srcdir/fcgi/shared-hosting/hermes.fcgi" > "$webdir/hermes.fcgi"
+		chmod 0755 "$webdir/hermes.fcgi"
+		chmod 0644 "$webdir/.htaccess"
+		grep -q "^HERMES_HOME=$arg\$" "$webdir/hermes.fcgi" ||
+			bail_out "could not set HERMES_HOME in the copied hermes.fcgi"
+		echo "# shared hosting: everything is in $webdir/.htaccess" > "$dir/site.conf"
+		;;
+	esac || bail_out "apache/render.sh for $variant failed"
+	"$top_srcdir/apache/render.sh" test-httpd PORT="$APACHE_PORT" STATEDIR="$dir" \
+		SITE="$dir/site.conf" MODULES_DIR="$mods" RUN_USER="$user" \
+		RUN_GROUP="$group" > "$dir/httpd.conf" ||
+		bail_out "apache/render.sh test-httpd failed"
+	track_log "$dir/error.log"
+	track_log "$dir/httpd.out"
+	# A free port may be taken by a parallel test before Apache binds it:
+	# try another one then.
+	for try in 1 2 3; do
+		"$httpd" -f "$dir/httpd.conf" "${defines[@]}" -DFOREGROUND < /dev/null \
+			> "$dir/httpd.out" 2>&1 &
+		APACHE_PID=$!
+		track_pid "$APACHE_PID"
+		wait_port "$APACHE_PORT" "$APACHE_PID" 30 && return 0
+		stop_pid "$APACHE_PID"
+		grep -q 'Address already in use' "$dir/httpd.out" "$dir/error.log" 2>/dev/null || break
+		diag "Apache ($name): port $APACHE_PORT taken (try $try)"
+		APACHE_PORT=$(free_port)
+		"$top_srcdir/apache/render.sh" test-httpd PORT="$APACHE_PORT" STATEDIR="$dir" \
+			SITE="$dir/site.conf" MODULES_DIR="$mods" RUN_USER="$user" \
+			RUN_GROUP="$group" > "$dir/httpd.conf" ||
+			bail_out "apache/render.sh test-httpd failed"
+	done
+	diag "$(cat "$dir/httpd.out" "$dir/error.log" 2>/dev/null)"
+	bail_out "Apache ($name) did not start"
+}
+
+# start_spawn_fcgi NAME HOME [CHILDREN]: hermes-fcgi responders on a free
+# loopback port through the shipped fcgi/spawn-fcgi.sh. Sets SPAWN_PORT,
+# SPAWN_PIDFILE, SPAWN_LOG (the responders' stderr, through --log).
+start_spawn_fcgi() {
+	local name=$1 home=$2 children=${3:-2} dir=$T/$1
+	need spawn-fcgi
+	mkdir -p "$dir"
+	SPAWN_PORT=$(free_port)
+	SPAWN_PIDFILE=$dir/spawn-fcgi.pid
+	SPAWN_LOG=$dir/responders.log
+	track_pidfile "$SPAWN_PIDFILE"
+	track_log "$SPAWN_LOG"
+	track_log "$dir/spawn-fcgi.out"
+	"$top_srcdir/fcgi/spawn-fcgi.sh" --port "$SPAWN_PORT" --children "$children" \
+		--pidfile "$SPAWN_PIDFILE" --bin "$HERMES_FCGI" --home "$home" \
+		--log "$SPAWN_LOG" < /dev/null > "$dir/spawn-fcgi.out" 2>&1 ||
+		{ diag "$(cat "$dir/spawn-fcgi.out")"; bail_out "fcgi/spawn-fcgi.sh failed"; }
+	wait_port "$SPAWN_PORT" "" 30 || bail_out "responders not listening on $SPAWN_PORT"
+}
+
+# start_upstream NAME [upstream.py args...]: the scripted OpenAI-compatible
+# upstream (tests/upstream/upstream.py, see tests/upstream/README.md) on a
+# free port. Sets UPSTREAM_PID, UPSTREAM_PORT, UPSTREAM_URL (…/v1),
+# UPSTREAM_LOG (one JSON line per request it got).
+start_upstream() {
+	local name=$1 dir=$T/$1 i
+	shift
+	need "$PYTHON"
+	mkdir -p "$dir"
+	UPSTREAM_LOG=$dir/requests.jsonl
+	"$PYTHON" "$top_srcdir/tests/upstream/upstream.py" --port 0 \
+		--port-file "$dir/port" --log "$UPSTREAM_LOG" "$@" \
+		< /dev/null > "$dir/out.log" 2>&1 &
+	UPSTREAM_PID=$!
+	track_pid "$UPSTREAM_PID"
+	track_log "$dir/out.log"
+	for i in $(seq 1 200); do
+		[ -s "$dir/port" ] && break
+		kill -0 "$UPSTREAM_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -s "$dir/port" ] || bail_out "upstream.py did not start: $(cat "$dir/out.log")"
+	UPSTREAM_PORT=$(cat "$dir/port")
+	UPSTREAM_URL=http://127.0.0.1:$UPSTREAM_PORT/v1
+}
+
+# is_asan BINARY: true when BINARY was built with AddressSanitizer.
+is_asan() {
+	{ nm -D "$1" 2>/dev/null; nm "$1" 2>/dev/null; ldd "$1" 2>/dev/null; } |
+		grep -Eq '__asan_init|libasan'
+}
+
+# Shorthands with the names the tests' briefs use.
+start_apache_fcgid() { start_apache fcgid "$@"; }        # NAME MOUNT HOME
+start_apache_proxy() { start_apache proxy-fcgi "$@"; }   # NAME MOUNT FCGI_PORT
