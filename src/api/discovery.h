@@ -9,5 +9,6 @@
 struct req;
 
 enum herr api_toolsets(void *app, struct req *r);
+enum herr api_skills(void *app, struct req *r);
 
 #endif

@@ -17,6 +17,7 @@ static const struct route table[] = {
 	{ "GET", "/health/detailed", "health_detailed", ROUTE_AUTH, 0, api_health_detailed },
 	{ "GET", "/v1/models", "models", ROUTE_AUTH, 0, api_models },
 	{ "GET", "/v1/capabilities", NULL, ROUTE_AUTH, 0, api_capabilities },
+	{ "GET", "/v1/skills", "skills", ROUTE_AUTH, 0, api_skills },
 	{ "GET", "/v1/toolsets", "toolsets", ROUTE_AUTH, 0, api_toolsets },
 };
 
