@@ -8,7 +8,7 @@
 #   system user       hermes (created if missing), home /var/lib/hermes
 #   HERMES_HOME       /var/lib/hermes/.hermes  (.env holds API_SERVER_KEY)
 #   lighttpd config   /var/lib/hermes/lighttpd.conf (rendered from lighttpd/)
-#   lighttpd state    /var/lib/hermes/lighttpd/ (error.log, pid, socket)
+#   lighttpd state    /var/lib/hermes/lighttpd/ (hermes-fcgi.log, error.log, pid, socket)
 #   programs          /usr/local/bin/hermes-fcgi, /usr/local/bin/hermesctl
 #
 # lighttpd and the responders it spawns run as the hermes user; port 8642
@@ -144,7 +144,7 @@ if [ "$upstream" = no ]; then
 	echo
 fi
 echo "hermes-fcgi is starting on $URL (lighttpd in the foreground; Ctrl-C stops it)"
-echo "Logs: $STATEDIR/error.log"
+echo "Logs: $STATEDIR/hermes-fcgi.log (responders), $STATEDIR/error.log (lighttpd)"
 echo "Try it:"
 if [ -n "$new_key" ]; then
 	echo "  curl -H \"Authorization: Bearer $new_key\" $URL/v1/models"
