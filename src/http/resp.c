@@ -77,9 +77,12 @@ static enum herr head(struct req *r, struct buf *out, int status, const char *ct
 	return rc;
 }
 
-enum herr resp_send(struct req *r, int status, const char *content_type,
-		    const char *body, size_t len)
+/* Compose the head (and body, unless streaming or HEAD) into one buffer
+ * and write it in one go. content_length < 0: streamed, no body here. */
+static enum herr send_head(struct req *r, int status, const char *content_type,
+			   const char *body, long long content_length)
 {
+	size_t len = content_length > 0 ? (size_t)content_length : 0;
 	struct buf out;
 	enum herr rc;
 
@@ -88,7 +91,7 @@ enum herr resp_send(struct req *r, int status, const char *content_type,
 		return HERR_INTERNAL;
 	}
 	buf_init(&out, len + 65536);
-	rc = head(r, &out, status, content_type, (long long)len);
+	rc = head(r, &out, status, content_type, content_length);
 	if(!rc && len && strcmp(r->method, "HEAD") != 0)
 		rc = buf_add(&out, body, len);
 	if(rc) {
@@ -99,6 +102,12 @@ enum herr resp_send(struct req *r, int status, const char *content_type,
 	rc = hio_write(r->io, buf_str(&out), buf_len(&out));
 	buf_release(&out);
 	return rc;
+}
+
+enum herr resp_send(struct req *r, int status, const char *content_type,
+		    const char *body, size_t len)
+{
+	return send_head(r, status, content_type, body, (long long)len);
 }
 
 enum herr resp_json(struct req *r, int status, struct json_object *obj)
@@ -135,20 +144,8 @@ enum herr resp_error(struct req *r, const struct herror *err)
 
 enum herr resp_stream_begin(struct req *r, int status, const char *content_type)
 {
-	struct buf out;
-	enum herr rc;
+	enum herr rc = send_head(r, status, content_type, NULL, -1);
 
-	if(r->status)
-		return HERR_INTERNAL;
-	buf_init(&out, 65536);
-	rc = head(r, &out, status, content_type, -1);
-	if(rc) {
-		buf_release(&out);
-		return HERR_INTERNAL;
-	}
-	r->status = status;
-	rc = hio_write(r->io, buf_str(&out), buf_len(&out));
-	buf_release(&out);
 	if(!rc)
 		rc = hio_flush(r->io);
 	return rc;

@@ -4,26 +4,12 @@
 #include "config.h"
 
 #include <curl/curl.h>
-#include <dirent.h>
 #include <json-c/json.h>
 #include <stdio.h>
 
+#include "../unit/tap.h"
 #include "agent/llm.h"
 #include "util/jsonx.h"
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	while(d && (e = readdir(d)))
-		if(e->d_name[0] != '.')
-			n++;
-	if(d)
-		closedir(d);
-	return n;
-}
 
 static int call(const char *url, struct json_object *msgs)
 {
@@ -58,20 +44,18 @@ int main(int argc, char **argv)
 	json_object_array_add(msgs, m);
 	call(argv[1], msgs); /* warm up: first-use allocations */
 	call("http://127.0.0.1:1/v1", msgs);
-	before = count_fds();
+	before = tap_count_fds();
 	for(int i = 0; i < 1000; i++) {
 		if(i % 2 == 0)
 			good += call(argv[1], msgs);
 		else
 			bad += !call("http://127.0.0.1:1/v1", msgs);
 	}
-	after = count_fds();
-	printf("%s 1 - 500 calls succeeded (%d)\n", good == 500 ? "ok" : "not ok", good);
-	printf("%s 2 - 500 calls failed (%d)\n", bad == 500 ? "ok" : "not ok", bad);
-	printf("%s 3 - fd count flat (%d before, %d after)\n", after == before ? "ok" : "not ok",
-	       before, after);
-	printf("1..3\n");
+	after = tap_count_fds();
+	is_int(good, 500, "500 calls succeeded");
+	is_int(bad, 500, "500 calls failed (connection refused)");
+	is_int(after, before, "fd count flat over the 1,000 calls");
 	json_object_put(msgs);
 	curl_global_cleanup();
-	return good == 500 && bad == 500 && after == before ? 0 : 1;
+	return tap_done();
 }

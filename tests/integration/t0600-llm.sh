@@ -12,7 +12,6 @@ tap_ok $? "scripted upstream started"
 export HERMES_HOME="$TAP_TMP/home"
 mkdir -p "$HERMES_HOME" && chmod 700 "$HERMES_HOME"
 export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=upstream-secret-key HERMES_MODEL=test-model
-chat() { "$HERMESCTL" chat "$@" >"$TAP_TMP/out" 2>"$TAP_TMP/err"; }
 
 # ---- a streamed answer ---------------------------------------------------
 script_upstream '[{"reply":"Hello from the upstream","chunk_size":3}]'

@@ -7,11 +7,7 @@
 tap_tmpdir
 . "$top_srcdir/tests/integration/upstream.sh"
 start_upstream
-export HERMES_HOME="$TAP_TMP/home"
-mkdir -p "$HERMES_HOME" && chmod 700 "$HERMES_HOME"
-export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=k HERMES_MODEL=test-model
-chat() { "$HERMESCTL" chat "$@" >"$TAP_TMP/out" 2>"$TAP_TMP/err"; }
-session_of() { sed -n 's/^\[session \([^:]*\):.*/\1/p' "$TAP_TMP/err" | tail -1; }
+agent_env
 
 # ---- two tool rounds ---------------------------------------------------------
 script_upstream '[

@@ -13,14 +13,11 @@
 tap_tmpdir
 . "$top_srcdir/tests/integration/upstream.sh"
 start_upstream
-export HERMES_HOME="$TAP_TMP/home"
-mkdir -p "$HERMES_HOME" && chmod 700 "$HERMES_HOME"
-export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=k HERMES_MODEL=test-model
+agent_env
 unset API_SERVER_TOOLSETS HERMES_WORKSPACE HERMES_ENV_PASSTHROUGH HERMES_APPROVALS_MODE \
 	HERMES_TERMINAL_TIMEOUT HERMES_CODE_TIMEOUT
 WS="$HERMES_HOME/workspace"
 U="$$$RANDOM" # unique marker for this run's processes and paths
-chat() { "$HERMESCTL" chat "$@" >"$TAP_TMP/out" 2>"$TAP_TMP/err"; }
 # json_obj k v k v …: a JSON object of strings (plain bash: no process).
 json_str() {
 	local s=${1//\\/\\\\}

@@ -16,14 +16,6 @@ export HERMES_WORKSPACE="$TAP_TMP/ws"
 export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=k HERMES_MODEL=test-model
 unset API_SERVER_TOOLSETS
 WS=$(cd "$HERMES_WORKSPACE" && pwd -P)
-chat() { "$HERMESCTL" chat "$@" >"$TAP_TMP/out" 2>"$TAP_TMP/err"; }
-# tool_result N ID: content of the tool message ID in the upstream's request N.
-tool_result() {
-	upstream_requests | jq_py "[m['content'] for m in d[$1]['body']['messages'] if m.get('tool_call_id') == '$2'][0]"
-}
-call() { # id name args-json → one tool-call step
-	printf '{"tool_calls":[{"id":"%s","name":"%s","arguments":%s}]}' "$1" "$2" "$3"
-}
 
 # ---- write_file then read_file: the content comes back -----------------------
 script_upstream "[$(call w1 write_file '{"path":"notes/hello.txt","content":"alpha\nbeta\n"}'),

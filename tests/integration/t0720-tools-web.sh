@@ -23,10 +23,6 @@ export HERMES_HOME="$TAP_TMP/home"
 mkdir -p "$HERMES_HOME" "$TAP_TMP/www/docs" && chmod 700 "$HERMES_HOME"
 export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=k HERMES_MODEL=test-model
 unset HERMES_WEB_ALLOW_PRIVATE API_SERVER_TOOLSETS
-chat() { "$HERMESCTL" chat "$@" >"$TAP_TMP/out" 2>"$TAP_TMP/err"; }
-tool_result() { # N ID: content of tool message ID in the upstream's request N
-	upstream_requests | jq_py "[m['content'] for m in d[$1]['body']['messages'] if m.get('tool_call_id') == '$2'][0]"
-}
 extract() { # id url → a web_extract step, then a final reply
 	printf '[{"tool_calls":[{"id":"%s","name":"web_extract","arguments":{"url":"%s"}}]},{"reply":"done"}]' "$1" "$2"
 }

@@ -12,19 +12,10 @@
 tap_tmpdir
 . "$top_srcdir/tests/integration/upstream.sh"
 start_upstream
-export HERMES_HOME="$TAP_TMP/home"
-mkdir -p "$HERMES_HOME" && chmod 700 "$HERMES_HOME"
-export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=k HERMES_MODEL=test-model
+agent_env
 export API_SERVER_TOOLSETS=web,skills,memory,code_execution
 unset HERMES_WEB_ALLOW_PRIVATE MISSING_SKILL_VAR
 export MY_SKILL_VAR=from-the-server
-chat() { "$HERMESCTL" chat "$@" >"$TAP_TMP/out" 2>"$TAP_TMP/err"; }
-tool_result() { # N ID: content of tool message ID in the upstream's request N
-	upstream_requests | jq_py "[m['content'] for m in d[$1]['body']['messages'] if m.get('tool_call_id') == '$2'][0]"
-}
-call() { # id name args-json → one tool-call step
-	printf '{"tool_calls":[{"id":"%s","name":"%s","arguments":%s}]}' "$1" "$2" "$3"
-}
 
 # ---- the skills directory -------------------------------------------------------
 S="$HERMES_HOME/skills"

@@ -7,14 +7,7 @@
 tap_tmpdir
 . "$top_srcdir/tests/integration/upstream.sh"
 start_upstream
-export HERMES_HOME="$TAP_TMP/home"
-mkdir -p "$HERMES_HOME" && chmod 700 "$HERMES_HOME"
-export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=k
-chat() { "$HERMESCTL" chat "$@" >"$TAP_TMP/out" 2>"$TAP_TMP/err"; }
-call() { # id name json-arguments → one tool-call step
-	printf '{"tool_calls":[{"id":"%s","name":"%s","arguments":%s}]}' "$1" "$2" \
-		"$(printf '%s' "$3" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')"
-}
+agent_env
 last_tool_result() { # request index → content of the last message it carried
 	upstream_requests | jq_py "d[$1]['body']['messages'][-1]['content']"
 }

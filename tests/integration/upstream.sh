@@ -35,3 +35,28 @@ upstream_requests() {
 jq_py() {
 	"$PYTHON" -c "import json,sys; d=json.load(sys.stdin); print($1)"
 }
+
+# ---- driving the agent through `hermesctl chat` ------------------------------
+
+# agent_env: a fresh HERMES_HOME and the upstream settings for hermesctl.
+agent_env() {
+	export HERMES_HOME="$TAP_TMP/home"
+	mkdir -p "$HERMES_HOME" && chmod 700 "$HERMES_HOME"
+	export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=k HERMES_MODEL=test-model
+}
+
+# chat [hermesctl chat args]: stdout to $TAP_TMP/out, stderr to $TAP_TMP/err.
+chat() { "$HERMESCTL" chat "$@" >"$TAP_TMP/out" 2>"$TAP_TMP/err"; }
+
+# call ID NAME ARGS-JSON: a scripted step asking for one tool call.
+call() {
+	printf '{"tool_calls":[{"id":"%s","name":"%s","arguments":%s}]}' "$1" "$2" "$3"
+}
+
+# tool_result N ID: content of tool message ID in the upstream's request N.
+tool_result() {
+	upstream_requests | jq_py "[m['content'] for m in d[$1]['body']['messages'] if m.get('tool_call_id') == '$2'][0]"
+}
+
+# session_of: the session id the last chat printed.
+session_of() { sed -n 's/^\[session \([^:]*\):.*/\1/p' "$TAP_TMP/err" | tail -1; }

@@ -4,6 +4,7 @@
 #ifndef HERMES_TESTS_TAP_H
 #define HERMES_TESTS_TAP_H
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +52,21 @@ static inline int tap_is_str(const char *got, const char *want, const char *f, i
 	if(!c)
 		printf("#   got '%s', want '%s'\n", got ? got : "(null)", want ? want : "(null)");
 	return c;
+}
+
+/* Open file descriptors of this process (for leak checks). */
+static inline int tap_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while(d && (e = readdir(d)))
+		if(e->d_name[0] != '.')
+			n++;
+	if(d)
+		closedir(d);
+	return n;
 }
 
 static inline int tap_done(void)

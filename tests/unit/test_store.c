@@ -17,20 +17,6 @@
 
 static char home[200], db[400];
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	while(d && (e = readdir(d)))
-		if(e->d_name[0] != '.')
-			n++;
-	if(d)
-		closedir(d);
-	return n;
-}
-
 static struct store *open_home(const char *h, int max, int target, struct herror *err)
 {
 	struct store_opts o = { h, max, target };
@@ -281,7 +267,7 @@ static void no_leaks(void)
 
 	s = open_home(home, 0, 0, &err);
 	store_close(s);
-	before = count_fds();
+	before = tap_count_fds();
 	for(int i = 0; i < 10000; i++) {
 		const char *h = i % 10 == 3 ? bad_home : i % 10 == 7 ? notdb_home : home;
 
@@ -293,7 +279,7 @@ static void no_leaks(void)
 			failures++;
 		}
 	}
-	after = count_fds();
+	after = tap_count_fds();
 	is_int(opens, 8000, "8,000 good opens");
 	is_int(failures, 2000, "2,000 failing opens (HERMES_HOME a file; not a database)");
 	is_int(after, before, "fd count flat after 10,000 opens and closes");

@@ -21,20 +21,6 @@
 #include "tools/sandbox.h"
 #include "util/log.h"
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	while(d && (e = readdir(d)))
-		if(e->d_name[0] != '.')
-			n++;
-	if(d)
-		closedir(d);
-	return n;
-}
-
 /* ---- environment scrub ---------------------------------------------------- */
 
 static void test_scrub(void)
@@ -397,7 +383,7 @@ static void test_run(void)
 {
 	struct tool_sandbox_result res;
 	char *s;
-	int fds0 = count_fds();
+	int fds0 = tap_count_fds();
 	char pidfile[] = "/tmp/test_tools_exec_pid.XXXXXX";
 	char cmd[256];
 	long bg = 0;
@@ -510,7 +496,7 @@ static void test_run(void)
 	free(s);
 	tool_sandbox_result_release(&res);
 
-	is_int(count_fds(), fds0, "no fd leaked by the runs");
+	is_int(tap_count_fds(), fds0, "no fd leaked by the runs");
 }
 
 /* The tools' handlers, without a configuration. */
