@@ -127,6 +127,26 @@ int main(void)
 	   "names line and key: %s", c.err.msg);
 	cfg_release(&c);
 
+	put("config.yaml", "agent:\n  max_turns: lots\n");
+	is_int(cfg_load(&c, NULL, NULL), HERR_CONFIG, "a number setting that is not a number");
+	ok(strstr(c.err.msg, "line 2: key agent.max_turns must be a whole number") != NULL,
+	   "names file, line and key: %s", c.err.msg);
+	cfg_release(&c);
+	put("config.yaml", "model:\n  stream: maybe\n");
+	is_int(cfg_load(&c, NULL, NULL), HERR_CONFIG, "a switch that is not true/false");
+	cfg_release(&c);
+	put("config.yaml", "compression:\n  threshold: 0.3\nagent:\n  max_turns: 5\n");
+	is_int(cfg_load(&c, NULL, NULL), HERR_OK, "valid numbers load");
+	ok(c.max_turns == 5 && c.compression_threshold > 0.29 && c.compression_threshold < 0.31,
+	   "and are used");
+	cfg_release(&c);
+	setenv("HERMES_LLM_IDLE_TIMEOUT", "0", 1);
+	is_int(cfg_load(&c, NULL, NULL), HERR_CONFIG, "out of range from the environment");
+	ok(strstr(c.err.msg, "environment variable HERMES_LLM_IDLE_TIMEOUT") != NULL,
+	   "names the variable: %s", c.err.msg);
+	cfg_release(&c);
+	unsetenv("HERMES_LLM_IDLE_TIMEOUT");
+
 	put("config.yaml", NULL);
 	put(".env", "API_SERVER_KEY=abc\nbroken\n");
 	is_int(cfg_load(&c, NULL, NULL), HERR_CONFIG, "broken .env");
