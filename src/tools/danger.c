@@ -9,8 +9,10 @@
  *    wrappers such as sudo, env, nohup, timeout and `sh -c`): rm/chmod/chown
  *    of /, a top-level directory, ~ or *, mkfs, dd of=/dev/…, shutdown,
  *    kill -9 -1, find / -delete.
- * Splitting on separators inside quotes over-matches (`echo "rm -rf /"`
- * is refused): that is the safe direction for a tripwire.
+ * Splitting on separators inside quotes over-matches (`echo "x; rm -rf /"`
+ * is refused): that is the safe direction for a tripwire. It is a tripwire,
+ * not a sandbox: indirection such as `d=/; rm -rf $d` is not seen
+ * (docs/security.md says so).
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
