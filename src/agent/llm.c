@@ -4,7 +4,7 @@
 #include "config.h"
 #include "agent/llm.h"
 
-#include <curl/curl.h>
+#include "util/lazy_curl.h"
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>

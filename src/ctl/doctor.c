@@ -4,7 +4,7 @@
 #include "config.h"
 #include "ctl/doctor.h"
 
-#include <curl/curl.h>
+#include "util/lazy_curl.h"
 #include <errno.h>
 #include <json-c/json.h>
 #include <string.h>

@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +75,10 @@ int main(int argc, char **argv)
 
 	log_init("hermes-fcgi");
 	signal(SIGPIPE, SIG_IGN);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/* libcurl (and with it OpenSSL's TLS setup) is initialised on first use
+	 * by curl_easy_init, not here: a responder that only answers cheap
+	 * endpoints never pays its memory. One request at a time, so the lazy
+	 * global init is safe. */
 	for(int i = 1; i < argc; i++) {
 		if(strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
 			listen_addr = argv[++i];
@@ -104,6 +106,5 @@ int main(int argc, char **argv)
 		rc = serve_fastcgi(&app, listen_addr);
 	}
 	api_app_release(&app);
-	curl_global_cleanup();
 	return rc;
 }

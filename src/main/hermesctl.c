@@ -3,7 +3,7 @@
  */
 #include "config.h"
 
-#include <curl/curl.h>
+#include "util/lazy_curl.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,8 +11,8 @@
 #include "config.h"
 #include "tools/html_text.h"
 
-#include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include "util/lazy_xml.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

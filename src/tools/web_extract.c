@@ -16,7 +16,7 @@
 #include "tools/web_extract.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
+#include "util/lazy_curl.h"
 #include <json-c/json.h>
 #include <netdb.h>
 #include <netinet/in.h>

@@ -3,7 +3,7 @@
  * Usage: llm_fds UPSTREAM_URL */
 #include "config.h"
 
-#include <curl/curl.h>
+#include "util/lazy_curl.h"
 #include <json-c/json.h>
 #include <stdio.h>
 

@@ -8,7 +8,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
+#include "util/lazy_curl.h"
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
