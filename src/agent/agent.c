@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "agent/compress.h"
+#include "agent/content.h"
 #include "store/store.h"
 #include "tools/registry.h"
 #include "util/jsonx.h"
@@ -149,18 +150,31 @@ void agent_persist(const struct agent_opts *o, const char *session_id, struct js
 	struct json_object *calls = json_object_object_get(m, "tool_calls");
 	struct store_message sm = { 0 };
 	struct herror err;
+	struct buf text;
 
+	buf_init(&text, 1);
 	if(!o->store)
 		return;
 	herr_clear(&err);
 	sm.session_id = session_id;
 	sm.role = jsonx_get_str(m, "role");
 	sm.content = jsonx_get_str(m, "content");
+	if(json_object_is_type(json_object_object_get(m, "content"), json_type_array)) {
+		/* Parts (images): keep the text and a summary, not the image data. */
+		char summary[128];
+
+		agent_content_summary(json_object_object_get(m, "content"), summary, sizeof(summary));
+		buf_init(&text, 1u << 20);
+		if(!agent_content_text(json_object_object_get(m, "content"), &text) &&
+		   !buf_addf(&text, "\n%s", summary))
+			sm.content = buf_str(&text);
+	}
 	sm.tool_calls = calls ? json_object_to_json_string_ext(calls, JSON_C_TO_STRING_PLAIN) : NULL;
 	sm.tool_call_id = jsonx_get_str(m, "tool_call_id");
 	sm.tool_name = jsonx_get_str(m, "name");
 	if(store_message_add(o->store, &sm, NULL, &err))
 		LOG_WARN("session %s: message not saved: %s", session_id, err.msg);
+	buf_release(&text);
 }
 
 /* Make sure the session row exists; load its history when asked. */
@@ -248,6 +262,8 @@ static void run_tools(const struct agent_opts *o, const struct llm_reply *reply,
 		.cfg = o->tools,
 		.passthrough = passthrough,
 		.can_ask = o->can_ask,
+		.tick = o->llm.tick,
+		.tick_ctx = o->llm.tick_ctx,
 	};
 	struct buf out;
 
@@ -335,6 +351,8 @@ enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
 	free(sys);
 	open_session(o, in, res, ctx);
 	um = message("user", in->user ? in->user : "");
+	if(in->user_content)
+		json_object_object_add(um, "content", json_object_get(in->user_content));
 	agent_persist(o, res->session_id, um);
 	json_object_array_add(ctx, um);
 	res->status = AGENT_PARTIAL;
@@ -363,6 +381,15 @@ enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
 		if(llm_call(&o->llm, ctx, tools, &deltas, &reply, &info, &res->error)) {
 			res->fail = info.fail;
 			res->status = info.fail == LLM_FAIL_INTERRUPTED ? AGENT_INTERRUPTED : AGENT_FAILED;
+			if(buf_len(&reply.content)) {
+				/* Keep what the client already saw with the session. */
+				am = message("assistant", buf_str(&reply.content));
+				agent_persist(o, res->session_id, am);
+				json_object_array_add(res->messages, am);
+				buf_reset(&res->final_text);
+				if(buf_add(&res->final_text, buf_str(&reply.content), buf_len(&reply.content)))
+					buf_reset(&res->final_text);
+			}
 			llm_reply_release(&reply);
 			break;
 		}

@@ -40,7 +40,10 @@ struct agent_input {
 	const char *system;            /* the caller's system prompt/instructions */
 	struct json_object *history;   /* borrowed array of messages; NULL = from the
 	                                  store when continuing a session */
-	const char *user;              /* the new user message */
+	const char *user;              /* the new user message (text) */
+	struct json_object *user_content; /* borrowed; if set, sent as the user message's
+	                                     content instead of user (images: the canonical
+	                                     parts list of agent/content.h) */
 };
 
 enum agent_status { AGENT_COMPLETED, AGENT_PARTIAL, AGENT_FAILED, AGENT_INTERRUPTED };

@@ -42,6 +42,9 @@ struct llm_opts {
 	int max_retries;             /* default 3 */
 	long backoff_ms;             /* first backoff; default 500 */
 	const volatile sig_atomic_t *interrupt; /* may be NULL; nonzero stops */
+	void (*tick)(void *ctx);     /* called from the transfer at least once a second;
+	                                may be NULL */
+	void *tick_ctx;
 };
 
 struct llm_call_info {

@@ -8,6 +8,7 @@
 #ifndef HERMES_API_APP_H
 #define HERMES_API_APP_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <time.h>
 
@@ -32,6 +33,7 @@ struct app {
 	struct store *store;       /* owned; opened on first use, kept open */
 	struct herror store_err;   /* why the last open failed */
 	time_t store_retry_at;     /* next open attempt after a failure */
+	volatile sig_atomic_t interrupt; /* the current agent turn must stop (client gone) */
 };
 
 void api_app_init(struct app *app, enum api_mode mode);

@@ -137,7 +137,7 @@ static const struct {
 	{ "run_events_sse", "run_events" },
 	{ "run_stop", "run_stop" },
 	{ "run_approval_response", "run_approval" },
-	{ "tool_progress_events", "run_events" },
+	{ "tool_progress_events", "chat_completions" },
 	{ "approval_events", "run_approval" },
 	{ "session_resources", "sessions" },
 	{ "session_chat", "session_chat" },

@@ -7,8 +7,10 @@
 
 #include <string.h>
 
+#include "api/chat.h"
 #include "api/discovery.h"
 #include "api/meta.h"
+#include "http/req.h"
 
 
 static const struct route table[] = {
@@ -17,6 +19,8 @@ static const struct route table[] = {
 	{ "GET", "/health/detailed", "health_detailed", ROUTE_AUTH, 0, api_health_detailed },
 	{ "GET", "/v1/models", "models", ROUTE_AUTH, 0, api_models },
 	{ "GET", "/v1/capabilities", NULL, ROUTE_AUTH, 0, api_capabilities },
+	{ "POST", "/v1/chat/completions", "chat_completions", ROUTE_AUTH | ROUTE_JSON | ROUTE_STREAMS,
+	  REQ_BODY_MAX, api_chat },
 	{ "GET", "/v1/skills", "skills", ROUTE_AUTH, 0, api_skills },
 	{ "GET", "/v1/toolsets", "toolsets", ROUTE_AUTH, 0, api_toolsets },
 };

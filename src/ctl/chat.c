@@ -77,7 +77,7 @@ int ctl_chat(const char *session_id, const char *session_key, const char *text, 
 {
 	struct cfg c;
 	struct agent_opts o;
-	struct agent_input in = { session_id, NULL, NULL, text };
+	struct agent_input in = { .session_id = session_id, .user = text };
 	struct agent_result res;
 	struct term t = { out, msg, 1 };
 	struct agent_sink sink = { term_emit, &t };

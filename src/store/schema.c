@@ -92,6 +92,13 @@ static const char *const migrations[] = {
 	"  session_id TEXT PRIMARY KEY,"
 	"  items TEXT NOT NULL,"
 	"  updated_at REAL NOT NULL);",
+
+	/* 4: agent turns in progress, for the concurrency cap. */
+	"CREATE TABLE turns ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  pid INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  started_at REAL NOT NULL);",
 };
 
 #define LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -212,6 +212,18 @@ enum herr store_memory_entries(struct store *s, const char *key, struct json_obj
 enum herr store_memory_set(struct store *s, const char *key, int64_t id, const char *entry,
 			   struct herror *err) __attribute__((warn_unused_result));
 
+/* ---- agent turns in progress (src/store/turns.c) ---------------------------- */
+
+/* Count the turns in progress in every process (forgetting those whose
+ * process died); if fewer than max (max <= 0: no cap), register one for
+ * pid and set *id. Over the cap: HERR_RATE_LIMIT, code
+ * rate_limit_exceeded, "Too many concurrent runs (max N)". */
+enum herr store_turn_begin(struct store *s, long pid, const char *kind, int max, int64_t *id,
+			   struct herror *err) __attribute__((warn_unused_result));
+
+/* The turn ended. */
+void store_turn_end(struct store *s, int64_t id);
+
 /* ---- todo lists (src/store/todos.c) ---------------------------------------- */
 
 /* The session's task list as JSON text (caller frees); "[]" when none. */

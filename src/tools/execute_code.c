@@ -129,7 +129,7 @@ static enum herr run_script(const struct tool_ctx *ctx, struct tool_env *env, co
 	const char *argv[3] = { interp, s->path, NULL };
 	struct tool_sandbox_opts o = {
 		.argv = argv, .envp = env->v, .cwd = cwd, .timeout_ms = timeout_s * 1000,
-		.interrupt = ctx->interrupt, .out_cap = CODE_STDOUT_MAX, .err_cap = CODE_STDERR_MAX,
+		.interrupt = ctx->interrupt, .tick = ctx->tick, .tick_ctx = ctx->tick_ctx, .out_cap = CODE_STDOUT_MAX, .err_cap = CODE_STDERR_MAX,
 	};
 	struct tool_sandbox_result res;
 	enum herr rc = tool_sandbox_run(&o, &res, err);

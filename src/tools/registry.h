@@ -49,6 +49,9 @@ struct tool_ctx {
 	struct buf *passthrough;                 /* this turn's extra env names (comma
 	                                            list) registered by skill_view; may be NULL */
 	bool can_ask;                            /* a human can answer approvals (runs) */
+	void (*tick)(void *ctx);                 /* call while waiting (~every 100 ms to 1 s);
+	                                            may be NULL */
+	void *tick_ctx;
 };
 
 /* A tool writes its result text to out (capped at TOOL_RESULT_MAX); an

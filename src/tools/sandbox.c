@@ -235,6 +235,8 @@ static void supervise(const struct tool_sandbox_opts *o, pid_t pid, struct pump 
 
 		if(!done)
 			done = leader_exited(pid, &res->status_unknown);
+		if(o->tick) /* lets a streaming caller send keepalives, notice a gone client */
+			o->tick(o->tick_ctx);
 		if(stage == 0) {
 			if(!done && o->interrupt && *o->interrupt)
 				res->interrupted = true;

@@ -106,6 +106,8 @@ struct tool_sandbox_opts {
 	const char *cwd;           /* the child's working directory */
 	long timeout_ms;           /* > 0 */
 	const volatile sig_atomic_t *interrupt; /* nonzero → stop; may be NULL */
+	void (*tick)(void *ctx);   /* called every poll tick (~100 ms); may be NULL */
+	void *tick_ctx;
 	bool merge_stderr;         /* stderr into the stdout capture (terminal) */
 	size_t out_cap, err_cap;   /* capture caps; err_cap unused when merged */
 };

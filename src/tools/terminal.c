@@ -84,7 +84,8 @@ static enum herr terminal_run(const struct tool_ctx *ctx, struct json_object *ar
 	{
 		struct tool_sandbox_opts o = {
 			.argv = argv, .envp = env.v, .cwd = cwd, .timeout_ms = timeout_s * 1000,
-			.interrupt = ctx->interrupt, .merge_stderr = true,
+			.interrupt = ctx->interrupt, .tick = ctx->tick, .tick_ctx = ctx->tick_ctx,
+			.merge_stderr = true,
 			.out_cap = TERMINAL_OUTPUT_MAX,
 		};
 

@@ -251,6 +251,8 @@ struct num_setting {
 static const struct num_setting numbers[] = {
 	{ F(max_stored_responses), NUM_INT, "API_SERVER_MAX_STORED_RESPONSES",
 	  "platforms.api_server.extra.max_stored_responses", 100, 1, 100000 },
+	{ F(max_concurrent_runs), NUM_INT, "API_SERVER_MAX_CONCURRENT_RUNS",
+	  "gateway.api_server.max_concurrent_runs", 10, 0, 100000 },
 	{ F(max_turns), NUM_INT, "HERMES_MAX_ITERATIONS", "agent.max_turns", 90, 1, 10000 },
 	{ F(connect_timeout), NUM_INT, "HERMES_LLM_CONNECT_TIMEOUT", "model.connect_timeout", 10, 1, 600 },
 	{ F(idle_timeout), NUM_INT, "HERMES_LLM_IDLE_TIMEOUT", "model.idle_timeout", 120, 1, 86400 },

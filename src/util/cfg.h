@@ -44,6 +44,8 @@ struct cfg {
 
 	/* Numbers and switches (env | config.yaml; default), checked at load. */
 	long max_stored_responses;   /* API_SERVER_MAX_STORED_RESPONSES | …extra.max_stored_responses; 100 */
+	long max_concurrent_runs;    /* API_SERVER_MAX_CONCURRENT_RUNS |
+	                                gateway.api_server.max_concurrent_runs; 10, 0 = no cap */
 	long max_turns;              /* HERMES_MAX_ITERATIONS | agent.max_turns; 90 */
 	long connect_timeout;        /* HERMES_LLM_CONNECT_TIMEOUT | model.connect_timeout; 10 s */
 	long idle_timeout;           /* HERMES_LLM_IDLE_TIMEOUT | model.idle_timeout; 120 s */

@@ -24,6 +24,7 @@ int herr_status(enum herr rc)
 	case HERR_NOT_FOUND: return 404;
 	case HERR_METHOD: return 405;
 	case HERR_CONFLICT: return 409;
+	case HERR_RATE_LIMIT: return 429;
 	case HERR_TOO_LARGE: return 413;
 	case HERR_UPSTREAM: return 502;
 	case HERR_UNAVAILABLE: return 503;
@@ -37,6 +38,8 @@ int herr_status(enum herr rc)
 
 const char *herr_type(enum herr rc)
 {
+	if(rc == HERR_RATE_LIMIT)
+		return "rate_limit_error";
 	return herr_status(rc) >= 500 ? "server_error" : "invalid_request_error";
 }
 

@@ -20,6 +20,7 @@ enum herr {
 	HERR_METHOD,          /* 405 */
 	HERR_CONFLICT,        /* 409: the thing exists already / wrong state */
 	HERR_TOO_LARGE,       /* 413, or a capped buffer that would overflow */
+	HERR_RATE_LIMIT,      /* 429 */
 	HERR_INTERNAL,        /* 500 */
 	HERR_CONFIG,          /* 500: a configuration file is broken */
 	HERR_UPSTREAM,        /* 502 */

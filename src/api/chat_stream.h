@@ -1,0 +1,52 @@
+/* src/api/chat_stream.h: the agent sink that streams a chat completion.
+ *
+ * chat.completion.chunk events with one id/created/model; the first
+ * carries role "assistant"; text deltas are batched in 50 ms windows (the
+ * first goes out at once); each tool start is one `event:
+ * hermes.tool.progress` whose data is a valid chunk (choices: []) with the
+ * progress in a "hermes" member, so SDKs that parse every data line as a
+ * chunk are not broken; comment lines keep a quiet stream alive; a failed
+ * write sets the turn's interrupt flag. SPEC: openai-wire.md §4, §5.2
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_API_CHAT_STREAM_H
+#define HERMES_API_CHAT_STREAM_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "agent/agent.h"
+#include "http/sse.h"
+#include "util/buf.h"
+
+struct req;
+
+struct chat_stream {
+	struct sse sse;
+	struct req *r;                        /* borrowed */
+	const char *id;                       /* borrowed: chatcmpl-… */
+	long created;
+	const char *model;                    /* borrowed: advertised name */
+	const char *session_key;              /* borrowed; "" if none */
+	char session_id[AGENT_SESSION_ID_MAX]; /* the id the headers will carry */
+	bool include_usage;
+	struct buf pending;                   /* owned: text not yet sent */
+	double last_flush;
+	bool any_text;
+	volatile sig_atomic_t *interrupt;     /* borrowed: set when the client leaves */
+	struct agent_sink sink;               /* points at this stream */
+};
+
+void chat_stream_init(struct chat_stream *cs, struct req *r, const char *id, const char *model,
+		      const char *session_id, const char *session_key, bool include_usage,
+		      volatile sig_atomic_t *interrupt);
+void chat_stream_release(struct chat_stream *cs);
+
+/* For llm/tool ticks: flush due text, keep the stream alive. */
+void chat_stream_tick(void *cs);
+
+/* End the stream for res: the last chunk with finish_reason (or an error
+ * chunk), the usage chunk when asked for, then [DONE]. */
+void chat_stream_finish(struct chat_stream *cs, const struct agent_result *res);
+
+#endif
