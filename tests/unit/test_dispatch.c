@@ -11,6 +11,7 @@
 
 #include "api/app.h"
 #include "api/dispatch.h"
+#include "api/session_hdr.h"
 #include "http/hio.h"
 #include "http/req.h"
 #include "tap.h"
@@ -204,11 +205,79 @@ int main(void)
 		   json_object_object_get_ex(eps, "models", NULL) &&
 		   !json_object_object_get_ex(eps, "runs", NULL), "advertises only implemented");
 		ok(json_object_object_get_ex(a.json, "features", &feat) &&
-		   json_object_object_get_ex(feat, "chat_completions", &v) &&
-		   !json_object_get_boolean(v), "chat_completions false until implemented");
+		   json_object_object_get_ex(feat, "responses_api", &v) &&
+		   !json_object_get_boolean(v), "responses_api false until implemented");
+		ok(json_object_object_get_ex(feat, "chat_completions", &v) &&
+		   json_object_get_boolean(v), "chat_completions true now that its route exists");
+		ok(json_object_object_get_ex(feat, "tool_progress_events", &v) &&
+		   json_object_get_boolean(v), "tool_progress_events true with chat streaming");
 		ok(json_object_object_get_ex(feat, "cors", &v) && json_object_get_boolean(v),
 		   "cors true when origins configured");
 		drop(&a);
+	}
+	/* POST /v1/chat/completions: what is refused before the agent runs. */
+	{
+		static const struct {
+			const char *body, *code, *param, *desc;
+		} cases[] = {
+			{ "{\"messages\":[]}", "invalid_request_error", "messages", "empty messages" },
+			{ "{\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}",
+			  "missing_user_message", "messages", "no user message" },
+			{ "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},"
+			  "{\"type\":\"file\",\"file\":{\"file_id\":\"f\"}}]}]}",
+			  "unsupported_content_type", "messages[0].content[1]", "a file part" },
+			{ "{\"messages\":[{\"role\":\"user\",\"content\":\"  \"}]}", "empty_message",
+			  "messages[0].content", "a blank user message" },
+			{ "{\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"},"
+			  "{\"role\":\"user\",\"content\":\"x\"}]}", "invalid_request_error", "messages[0]",
+			  "an unknown role" },
+		};
+		char cl[48];
+
+		for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			const char *e[] = { "REQUEST_METHOD=POST", "PATH_INFO=/v1/chat/completions", cl,
+					    "HTTP_AUTHORIZATION=Bearer " KEY, NULL };
+			struct json_object *err, *param;
+
+			snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu", strlen(cases[i].body));
+			run(&app, &a, e, cases[i].body);
+			is_int(a.status, 400, cases[i].desc);
+			is_str(code(&a), cases[i].code, "  its code");
+			err = json_object_object_get(a.json, "error");
+			param = json_object_object_get(err, "param");
+			is_str(param ? json_object_get_string(param) : NULL, cases[i].param, "  its param");
+			drop(&a);
+		}
+	}
+	{
+		const char *body = "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+		char cl[48], longid[300];
+		const char *e[] = { "REQUEST_METHOD=POST", "PATH_INFO=/v1/chat/completions", cl,
+				    "HTTP_AUTHORIZATION=Bearer " KEY, longid, NULL };
+
+		snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu", strlen(body));
+		snprintf(longid, sizeof(longid), "HTTP_X_HERMES_SESSION_ID=%0257d", 1);
+		run(&app, &a, e, body);
+		is_int(a.status, 400, "a session id over 256 characters");
+		is_str(code(&a), "invalid_session_id", "  code invalid_session_id");
+		drop(&a);
+		snprintf(longid, sizeof(longid), "HTTP_X_HERMES_SESSION_ID=../etc");
+		run(&app, &a, e, body);
+		is_int(a.status, 400, "a path-unsafe session id");
+		drop(&a);
+		snprintf(longid, sizeof(longid), "HTTP_X_HERMES_SESSION_KEY=a\x01b");
+		run(&app, &a, e, body);
+		is_int(a.status, 400, "a session key with a control character");
+		is_str(code(&a), "invalid_session_key", "  code invalid_session_key");
+		drop(&a);
+	}
+	{
+		char id[64];
+
+		api_session_derive("be brief", "hi", id, sizeof(id));
+		is_str(id, "api-51a0e55c52e57154", "derived id: api- + 16 hex of SHA-256(system \\n user)");
+		api_session_derive(NULL, "hi", id, sizeof(id));
+		is_str(id, "api-25f140a6575bf25c", "derived id without a system prompt");
 	}
 	api_app_release(&app);
 
