@@ -22,7 +22,7 @@
 #define SUMMARY_CHARS 60
 #define JOIN_MAX ((size_t)4 * AGENT_CONTENT_MAX_CHARS + 16)  /* 4 bytes per character at most */
 #define SUPPORTED "Supported parts are text, input_text and output_text, and in user messages " \
-	"image_url and input_image with an http(s) or data:image/... URL."
+	"image_url and input_image with an http(s) or data:image/* URL."
 
 struct walk {
 	const char *role;             /* borrowed, for messages */
@@ -216,7 +216,7 @@ static enum herr walk_image(struct walk *w, struct json_object *part, const char
 	if(!url || !len)
 		return herr_set(w->err, HERR_BAD_REQUEST, "invalid_image_url", p,
 				"Content part %s has no image URL; give \"image_url\": {\"url\": "
-				"\"https://...\"} or a data:image/... URL.", p);
+				"\"https://...\"} or a data:image/* URL.", p);
 	rc = check_url(w, url, len, p);
 	if(rc)
 		return rc;
@@ -245,7 +245,7 @@ static enum herr walk_textpart(struct walk *w, struct json_object *part, const c
 	if(!json_object_is_type(tv, json_type_string)) {
 		snprintf(tp, sizeof(tp), "%s.%s", p, key);
 		return herr_set(w->err, HERR_BAD_REQUEST, "invalid_content_part", tp,
-				"Content part %s: \"%s\" must be a string, not %s.", p, key, type_desc(tv));
+				"%s must be a string, not %s.", tp, type_desc(tv));
 	}
 	add_text(w, json_object_get_string(tv), (size_t)json_object_get_string_len(tv));
 	return HERR_OK;

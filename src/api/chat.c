@@ -281,13 +281,13 @@ enum herr api_chat(void *vapp, struct req *r)
 	if(in.stream) {
 		struct chat_stream cs;
 
-		chat_stream_init(&cs, r, id, model_name(app), sid, key, in.include_usage,
+		api_chat_stream_init(&cs, r, id, model_name(app), sid, key, in.include_usage,
 				 &app->interrupt);
-		o.llm.tick = chat_stream_tick;
+		o.llm.tick = api_chat_stream_tick;
 		o.llm.tick_ctx = &cs;
 		agent_run(&o, &ai, &cs.sink, &res);
-		chat_stream_finish(&cs, &res);
-		chat_stream_release(&cs);
+		api_chat_stream_finish(&cs, &res);
+		api_chat_stream_release(&cs);
 		rc = HERR_OK;
 	} else {
 		struct agent_acc acc;

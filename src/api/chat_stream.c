@@ -95,7 +95,7 @@ static void flush(struct chat_stream *cs)
 	cs->last_flush = sse_now();
 }
 
-void chat_stream_tick(void *vcs)
+void api_chat_stream_tick(void *vcs)
 {
 	struct chat_stream *cs = vcs;
 
@@ -156,7 +156,7 @@ static void emit(void *vcs, const struct agent_event *ev)
 	}
 }
 
-void chat_stream_init(struct chat_stream *cs, struct req *r, const char *id, const char *model,
+void api_chat_stream_init(struct chat_stream *cs, struct req *r, const char *id, const char *model,
 		      const char *session_id, const char *session_key, bool include_usage,
 		      volatile sig_atomic_t *interrupt)
 {
@@ -176,7 +176,7 @@ void chat_stream_init(struct chat_stream *cs, struct req *r, const char *id, con
 	cs->sink.ctx = cs;
 }
 
-void chat_stream_release(struct chat_stream *cs)
+void api_chat_stream_release(struct chat_stream *cs)
 {
 	buf_release(&cs->pending);
 }
@@ -194,7 +194,7 @@ static struct json_object *hermes_extras(const struct agent_result *res)
 	return h;
 }
 
-void chat_stream_finish(struct chat_stream *cs, const struct agent_result *res)
+void api_chat_stream_finish(struct chat_stream *cs, const struct agent_result *res)
 {
 	bool has_text = cs->any_text || buf_len(&res->final_text);
 

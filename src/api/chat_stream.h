@@ -37,16 +37,16 @@ struct chat_stream {
 	struct agent_sink sink;               /* points at this stream */
 };
 
-void chat_stream_init(struct chat_stream *cs, struct req *r, const char *id, const char *model,
+void api_chat_stream_init(struct chat_stream *cs, struct req *r, const char *id, const char *model,
 		      const char *session_id, const char *session_key, bool include_usage,
 		      volatile sig_atomic_t *interrupt);
-void chat_stream_release(struct chat_stream *cs);
+void api_chat_stream_release(struct chat_stream *cs);
 
 /* For llm/tool ticks: flush due text, keep the stream alive. */
-void chat_stream_tick(void *cs);
+void api_chat_stream_tick(void *cs);
 
 /* End the stream for res: the last chunk with finish_reason (or an error
  * chunk), the usage chunk when asked for, then [DONE]. */
-void chat_stream_finish(struct chat_stream *cs, const struct agent_result *res);
+void api_chat_stream_finish(struct chat_stream *cs, const struct agent_result *res);
 
 #endif

@@ -340,7 +340,9 @@ static enum herr run_sh(const char *cmd, long timeout_ms, bool merge,
 			const volatile sig_atomic_t *intr, struct tool_sandbox_result *res)
 {
 	const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-	struct tool_sandbox_opts o = { argv, envp_min, "/", timeout_ms, intr, merge, 1000, 1000 };
+	struct tool_sandbox_opts o = { .argv = argv, .envp = envp_min, .cwd = "/",
+				       .timeout_ms = timeout_ms, .interrupt = intr,
+				       .merge_stderr = merge, .out_cap = 1000, .err_cap = 1000 };
 	struct herror err;
 
 	herr_clear(&err);
@@ -418,7 +420,9 @@ static void test_run(void)
 
 	{
 		const char *argv[] = { "/nonexistent/prog", NULL };
-		struct tool_sandbox_opts o = { argv, envp_min, "/", 5000, NULL, true, 1000, 0 };
+		struct tool_sandbox_opts o = { .argv = argv, .envp = envp_min, .cwd = "/",
+					       .timeout_ms = 5000, .merge_stderr = true,
+					       .out_cap = 1000 };
 		struct herror err;
 
 		ok(!tool_sandbox_run(&o, &res, &err), "run a missing program");
