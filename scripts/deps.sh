@@ -17,17 +17,33 @@ PACKAGES=(
 	libssl-dev libxml2-dev
 	lighttpd apache2 libapache2-mod-fcgid
 	curl python3 wrk time ca-certificates git
+	nodejs npm
 )
 
 say() { printf 'deps: %s\n' "$*"; }
 
+# installed PKG: PKG is installed, or an installed package provides it (the
+# NodeSource nodejs package provides npm and conflicts with Debian's npm:
+# asking apt for npm there would fail).
+installed() {
+	local st
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null || true)
+	case "$st" in
+	ii*) return 0 ;;
+	esac
+	dpkg-query -W -f='${db:Status-Abbrev}|${Provides}\n' 2>/dev/null |
+		awk -F'|' -v p="$1" '$1 ~ /^ii/ {
+			n = split($2, a, ",")
+			for (i = 1; i <= n; i++) {
+				sub(/\(.*/, "", a[i]); gsub(/[ \t]/, "", a[i])
+				if (a[i] == p) found = 1
+			}
+		} END { exit !found }'
+}
+
 missing=()
 for p in "${PACKAGES[@]}"; do
-	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case "$st" in
-	ii*) ;;
-	*) missing+=("$p") ;;
-	esac
+	installed "$p" || missing+=("$p")
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
@@ -95,11 +111,7 @@ fi
 
 still=()
 for p in "${missing[@]}"; do
-	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case "$st" in
-	ii*) ;;
-	*) still+=("$p") ;;
-	esac
+	installed "$p" || still+=("$p")
 done
 if [ ${#still[@]} -ne 0 ]; then
 	say "still not installed: ${still[*]}" >&2

@@ -149,6 +149,14 @@ static enum herr parse(struct req *r, struct chat_in *in)
 	return rc;
 }
 
+/* X-Hermes-Events: tool-progress (or 1/true) asks for named progress events. */
+static bool wants_named_events(const struct req *r)
+{
+	const char *v = req_header(r, "X-Hermes-Events");
+
+	return v && (strstr(v, "tool-progress") || str_ieq(v, "1") || str_ieq(v, "true"));
+}
+
 static void completion_id(char *out, size_t cap)
 {
 	char hex[31];
@@ -283,6 +291,7 @@ enum herr api_chat(void *vapp, struct req *r)
 
 		api_chat_stream_init(&cs, r, id, model_name(app), sid, key, in.include_usage,
 				 &app->interrupt);
+		cs.named_events = wants_named_events(r);
 		o.llm.tick = api_chat_stream_tick;
 		o.llm.tick_ctx = &cs;
 		agent_run(&o, &ai, &cs.sink, &res);

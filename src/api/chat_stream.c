@@ -125,7 +125,7 @@ static void progress(struct chat_stream *cs, const struct agent_event *ev)
 	jsonx_add_str(h, "toolCallId", ev->call_id);
 	jsonx_add_str(h, "status", "running");
 	jsonx_add_owned(c, "hermes", h);
-	send_obj(cs, "hermes.tool.progress", c);
+	send_obj(cs, cs->named_events ? "hermes.tool.progress" : NULL, c);
 }
 
 static void emit(void *vcs, const struct agent_event *ev)

@@ -2,11 +2,15 @@
  *
  * chat.completion.chunk events with one id/created/model; the first
  * carries role "assistant"; text deltas are batched in 50 ms windows (the
- * first goes out at once); each tool start is one `event:
- * hermes.tool.progress` whose data is a valid chunk (choices: []) with the
- * progress in a "hermes" member, so SDKs that parse every data line as a
- * chunk are not broken; comment lines keep a quiet stream alive; a failed
- * write sets the turn's interrupt flag. SPEC: openai-wire.md §4, §5.2
+ * first goes out at once); each tool start is one progress event whose
+ * data is a valid chunk (choices: []) with the progress in a "hermes"
+ * member, so SDKs that parse every data line as a chunk are not broken.
+ * The SSE name `event: hermes.tool.progress` is added only when the client
+ * asks with `X-Hermes-Events: tool-progress`: the openai npm SDK 4.x hands
+ * named events to the caller as {event, data}, which breaks its loops and
+ * its stream helper (tests/compat shows it). Comment lines keep a quiet
+ * stream alive; a failed write sets the turn's interrupt flag.
+ * SPEC: openai-wire.md §4, §5.2
  * SPDX-License-Identifier: MIT
  */
 #ifndef HERMES_API_CHAT_STREAM_H
@@ -30,6 +34,7 @@ struct chat_stream {
 	const char *session_key;              /* borrowed; "" if none */
 	char session_id[AGENT_SESSION_ID_MAX]; /* the id the headers will carry */
 	bool include_usage;
+	bool named_events;                    /* send `event: hermes.tool.progress` */
 	struct buf pending;                   /* owned: text not yet sent */
 	double last_flush;
 	bool any_text;
