@@ -15,7 +15,7 @@
 #include "util/log.h"
 
 #define BATCH_S 0.050     /* text-delta batching window */
-#define KEEPALIVE_S 1.0   /* a comment after this much silence (notices a gone client) */
+#define KEEPALIVE_S 0.5   /* a comment after this much silence (notices a gone client) */
 #define PENDING_MAX (8u * 1024 * 1024)
 
 /* A chunk with the stream's id, created and model (new reference). */
