@@ -35,6 +35,9 @@ struct tool_config {
 	bool web_allow_private;     /* web_extract may fetch loopback/private addresses */
 	char *never_pass[8];        /* names of the server's own secrets; NULL-terminated */
 	const char *toolsets[TOOL_TOOLSETS_MAX + 1]; /* enabled, NULL-terminated */
+	char **dotenv_env;          /* "NAME=value" from $HERMES_HOME/.env, NULL-terminated:
+	                               under a web server these are not in the process
+	                               environment, but passthrough may name them */
 	char *toolsets_text;        /* owned storage the toolsets point into */
 };
 

@@ -232,6 +232,9 @@ void tool_sandbox_env(struct tool_env *e, const struct tool_ctx *ctx, const char
 	struct buf dropped;
 
 	buf_init(&dropped, DROPPED_LOG_MAX);
+	/* .env first, so the process environment wins where both have a name. */
+	if(ctx->cfg && ctx->cfg->dotenv_env)
+		tool_env_scrub(e, (const char *const *)ctx->cfg->dotenv_env, &r, NULL);
 	tool_env_scrub(e, (const char *const *)environ, &r, &dropped);
 	if(!tool_env_get(e, "PATH"))
 		tool_env_set(e, "PATH", TOOL_SANDBOX_DEFAULT_PATH);

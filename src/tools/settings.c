@@ -5,6 +5,7 @@
 #include "tools/settings.h"
 
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,40 @@ static enum herr parse_toolsets(struct tool_config *tc, const char *list, struct
 	return HERR_OK;
 }
 
+/* .env as "NAME=value" strings for the sandbox's environment. */
+static char **dotenv_strings(const struct cfg *c)
+{
+	size_t n = c->dotenv ? (size_t)json_object_object_length(c->dotenv) : 0, k = 0;
+	char **v = xcalloc(n + 1, sizeof(*v));
+
+	if(!n)
+		return v;
+	json_object_object_foreach(c->dotenv, name, val) {
+		struct buf b;
+
+		buf_init(&b, 1u << 20);
+		if(json_object_is_type(val, json_type_string) &&
+		   !buf_addf(&b, "%s=%s", name, json_object_get_string(val)))
+			v[k++] = buf_take(&b);
+		else
+			buf_release(&b);
+	}
+	return v;
+}
+
+const char *tool_config_getenv(const struct tool_config *tc, const char *name)
+{
+	const char *v = getenv(name);
+	size_t len = strlen(name);
+
+	if(v || !tc || !tc->dotenv_env)
+		return v;
+	for(char **e = tc->dotenv_env; *e; e++)
+		if(strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+			return *e + len + 1;
+	return NULL;
+}
+
 enum herr tool_config_init(struct tool_config *tc, const struct cfg *c, struct herror *err)
 {
 	static const char *const defaults[] = { "terminal", "file", "code_execution", "memory",
@@ -85,6 +120,7 @@ enum herr tool_config_init(struct tool_config *tc, const struct cfg *c, struct h
 	tc->terminal_timeout_s = c->terminal_timeout > 0 ? c->terminal_timeout : 180;
 	tc->code_timeout_s = c->code_timeout > 0 ? c->code_timeout : 300;
 	tc->web_allow_private = c->web_allow_private;
+	tc->dotenv_env = dotenv_strings(c);
 	tc->never_pass[k++] = xstrdup("API_SERVER_KEY");
 	tc->never_pass[k++] = xstrdup("OPENAI_API_KEY");
 	tc->never_pass[k++] = xstrdup("OPENAI_BASE_URL");
@@ -123,5 +159,8 @@ void tool_config_release(struct tool_config *tc)
 	for(size_t i = 0; tc->never_pass[i]; i++)
 		free(tc->never_pass[i]);
 	free(tc->toolsets_text);
+	for(size_t i = 0; tc->dotenv_env && tc->dotenv_env[i]; i++)
+		free(tc->dotenv_env[i]);
+	free(tc->dotenv_env);
 	memset(tc, 0, sizeof(*tc));
 }

@@ -15,4 +15,8 @@ enum herr tool_config_init(struct tool_config *tc, const struct cfg *c, struct h
 	__attribute__((warn_unused_result));
 void tool_config_release(struct tool_config *tc);
 
+/* A variable's value for tools: the process environment, else
+ * $HERMES_HOME/.env (tc may be NULL: environment only). Borrowed or NULL. */
+const char *tool_config_getenv(const struct tool_config *tc, const char *name);
+
 #endif

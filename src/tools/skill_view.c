@@ -23,6 +23,7 @@
 
 #include "tools/html_text.h"
 #include "tools/sandbox.h"
+#include "tools/settings.h"
 #include "tools/skills.h"
 #include "util/jsonx.h"
 #include "util/log.h"
@@ -86,7 +87,7 @@ static enum herr env_report(const struct tool_ctx *ctx, const struct tool_skill 
 	if(s->env[0])
 		rc = buf_adds(out, "\nEnvironment variables this skill needs:\n");
 	for(size_t i = 0; s->env[i] && !rc; i++) {
-		const char *name = s->env[i], *val = getenv(name);
+		const char *name = s->env[i], *val = tool_config_getenv(ctx->cfg, name);
 
 		if(never_passed(ctx, name))
 			rc = buf_addf(out, "- %s: never passed to tools (it is one of the server's own "

@@ -133,6 +133,14 @@ static enum herr todo_run(const struct tool_ctx *ctx, struct json_object *args, 
 		return rc;
 	}
 	final = json_object_get_boolean(merge) ? merged(old, clean) : json_object_get(clean);
+	if(json_object_array_length(final) > TODO_ITEMS_MAX) {
+		json_object_put(final);
+		json_object_put(clean);
+		json_object_put(old);
+		return herr_set(err, HERR_BAD_REQUEST, NULL, "todos",
+				"the merged list would have more than %d items; drop finished ones",
+				TODO_ITEMS_MAX);
+	}
 	rc = store_todo_set(ctx->store, ctx->session_id, jsonx_text(final, NULL), err);
 	if(!rc)
 		rc = render(final, out);

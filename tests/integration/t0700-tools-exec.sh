@@ -133,8 +133,11 @@ tap_like "$(result t2c)" '^capped$' "a timeout above terminal.timeout is capped,
 code=$'import os\nfor k in sorted(os.environ): print(k + "=" + os.environ[k])\nprint("CWD=" + os.getcwd())\nprint("FILE=" + __file__)'
 calls t4 execute_code "$(json_obj code "$code")" \
 	t4c execute_code "$(json_obj code $'import time\nprint("begun", flush=True)\ntime.sleep(30)')"
+# Under a web server .env values are not in the process environment;
+# passthrough still finds them there.
+printf 'DOTENV_PASS=fromdotenv\nDOTENV_OTHER=notlisted\n' >>"$HERMES_HOME/.env"
 MY_PASS=passval SOME_TOKEN=tokval LISTED_TOKEN=listedval API_SERVER_KEY=serverkey \
-	HERMES_FOO=bar HERMES_ENV_PASSTHROUGH="MY_PASS,LISTED_TOKEN,API_SERVER_KEY,OPENAI_API_KEY" \
+	HERMES_FOO=bar HERMES_ENV_PASSTHROUGH="MY_PASS,LISTED_TOKEN,API_SERVER_KEY,OPENAI_API_KEY,DOTENV_PASS" \
 	HERMES_CODE_TIMEOUT=2 chat "print the environment"
 tap_is $? 0 "a turn with execute_code completes"
 fetch
@@ -142,6 +145,8 @@ r=$(result t4)
 tap_like "$r" '^exit status: 0' "the script exited 0"
 tap_like "$r" '^MY_PASS=passval$' "a passthrough variable is present"
 tap_like "$r" '^LISTED_TOKEN=listedval$' "a secret-looking name listed in env_passthrough passes (spec §4.6 rule 1)"
+tap_like "$r" '^DOTENV_PASS=fromdotenv$' "a passthrough variable set only in HERMES_HOME/.env is present"
+tap_ok "$(printf '%s' "$r" | grep -q '^DOTENV_OTHER=' && echo 1 || echo 0)" "an unlisted .env variable is absent"
 tap_ok "$(printf '%s' "$r" | grep -q '^SOME_TOKEN=' && echo 1 || echo 0)" "SOME_TOKEN (not listed) is absent"
 tap_ok "$(printf '%s' "$r" | grep -q '^API_SERVER_KEY=\|serverkey' && echo 1 || echo 0)" \
 	"API_SERVER_KEY is absent although listed in the passthrough"
