@@ -63,26 +63,6 @@ static int make_dirs(const char *path, mode_t mode)
 	return rc;
 }
 
-static int read_small(const char *path, struct buf *out)
-{
-	char chunk[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
-	ssize_t n;
-
-	if(fd < 0)
-		return errno;
-	while((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if(n < 0 && errno == EINTR)
-			continue;
-		if(n < 0 || buf_add(out, chunk, (size_t)n)) {
-			e = n < 0 ? errno : EFBIG;
-			break;
-		}
-	}
-	close(fd);
-	return e;
-}
-
 /* Write text to path via a temporary file and rename, mode 0600. */
 static int write_atomic(const char *path, const char *text, size_t len)
 {
@@ -154,7 +134,7 @@ static int write_env(const char *env_path, FILE *out, FILE *msg, bool force)
 	buf_init(&old, INIT_FILE_MAX);
 	buf_init(&text, INIT_FILE_MAX + 128);
 	herr_clear(&err);
-	e = read_small(env_path, &old);
+	e = buf_read_file(&old, env_path);
 	if(e && e != ENOENT) {
 		fprintf(msg, "cannot read %s: %s\n", env_path, strerror(e));
 		goto fail;

@@ -385,3 +385,26 @@ void store_close(struct store *s)
 	free(s->path);
 	free(s);
 }
+
+/* Run a one-row SELECT bound to id; HERR_NOT_FOUND with code/what if empty. */
+enum herr store_db_get_one(struct store *s, const char *sql, const char *id, const char *code,
+			   const char *what, struct json_object **out, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, sql, &st, err);
+	int step;
+
+	*out = NULL;
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, id);
+	step = sqlite3_step(st);
+	if(step == SQLITE_ROW)
+		*out = store_db_row(st);
+	else if(step != SQLITE_DONE)
+		rc = store_db_fail(s, what, err);
+	else
+		rc = herr_set(err, HERR_NOT_FOUND, code, NULL, "%s %s not found.", what, id);
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -50,6 +50,12 @@ enum herr store_db_rows(struct store *s, sqlite3_stmt *st, struct json_object **
 enum herr store_db_step_done(struct store *s, sqlite3_stmt *st, const char *what,
 			     struct herror *err) __attribute__((warn_unused_result));
 
+/* Run a one-row SELECT bound to ?1 = id; *out gets the row as an object.
+ * No row: HERR_NOT_FOUND with code and "<what> <id> not found.". */
+enum herr store_db_get_one(struct store *s, const char *sql, const char *id, const char *code,
+			   const char *what, struct json_object **out, struct herror *err)
+	__attribute__((warn_unused_result));
+
 /* Wall-clock seconds as a double. */
 double store_db_now(void);
 

@@ -66,23 +66,7 @@ enum herr store_run_update(struct store *s, const char *id, const struct store_r
 enum herr store_run_get(struct store *s, const char *id, struct json_object **out,
 			struct herror *err)
 {
-	sqlite3_stmt *st;
-	enum herr rc = store_db_prepare(s, "SELECT id, status, session_id, model, created_at,"
-					" updated_at, last_event, output, usage, error, worker_pid"
-					" FROM runs WHERE id = ?1", &st, err);
-	int step;
-
-	*out = NULL;
-	if(rc)
-		return rc;
-	store_db_bind_text(st, 1, id);
-	step = sqlite3_step(st);
-	if(step == SQLITE_ROW)
-		*out = store_db_row(st);
-	else if(step == SQLITE_DONE)
-		rc = herr_set(err, HERR_NOT_FOUND, "run_not_found", NULL, "Run %s not found.", id);
-	else
-		rc = store_db_fail(s, "read run", err);
-	sqlite3_finalize(st);
-	return rc;
+	return store_db_get_one(s, "SELECT id, status, session_id, model, created_at, updated_at,"
+				" last_event, output, usage, error, worker_pid FROM runs WHERE id = ?1",
+				id, "run_not_found", "Run", out, err);
 }

@@ -40,33 +40,10 @@ enum herr store_session_create(struct store *s, const struct store_session *sess
 	return store_db_finish(s, rc, err);
 }
 
-/* Run a one-row SELECT bound to id; HERR_NOT_FOUND with code/what if empty. */
-static enum herr get_one(struct store *s, const char *sql, const char *id, const char *code,
-			 const char *what, struct json_object **out, struct herror *err)
-{
-	sqlite3_stmt *st;
-	enum herr rc = store_db_prepare(s, sql, &st, err);
-	int step;
-
-	*out = NULL;
-	if(rc)
-		return rc;
-	store_db_bind_text(st, 1, id);
-	step = sqlite3_step(st);
-	if(step == SQLITE_ROW)
-		*out = store_db_row(st);
-	else if(step != SQLITE_DONE)
-		rc = store_db_fail(s, what, err);
-	else
-		rc = herr_set(err, HERR_NOT_FOUND, code, NULL, "%s %s not found.", what, id);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 enum herr store_session_get(struct store *s, const char *id, struct json_object **out,
 			    struct herror *err)
 {
-	return get_one(s, "SELECT " SESSION_COLUMNS " FROM sessions WHERE id = ?1", id,
+	return store_db_get_one(s, "SELECT " SESSION_COLUMNS " FROM sessions WHERE id = ?1", id,
 		       "session_not_found", "Session", out, err);
 }
 

@@ -4,6 +4,10 @@
 #include "config.h"
 #include "util/buf.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,4 +122,29 @@ char *buf_take(struct buf *b)
 	b->len = 0;
 	b->cap = 0;
 	return p;
+}
+
+int buf_read_file(struct buf *b, const char *path)
+{
+	char chunk[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
+	ssize_t n;
+
+	if(fd < 0)
+		return errno;
+	for(;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if(n < 0 && errno == EINTR)
+			continue;
+		if(n <= 0) {
+			e = n < 0 ? errno : 0;
+			break;
+		}
+		if(buf_add(b, chunk, (size_t)n)) {
+			e = EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	return e;
 }

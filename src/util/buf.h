@@ -45,6 +45,10 @@ enum herr buf_addf(struct buf *b, const char *fmt, ...)
 const char *buf_str(const struct buf *b);
 size_t buf_len(const struct buf *b);
 
+/* Append the whole file at path. Returns 0, or the errno (ENOENT: absent;
+ * EFBIG: the file would pass the buffer's cap, which then is released). */
+int buf_read_file(struct buf *b, const char *path);
+
 /* Hand the contents over: returns a NUL-terminated string the caller frees
  * with free() (never NULL), and leaves b empty. */
 char *buf_take(struct buf *b);

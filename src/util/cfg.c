@@ -45,35 +45,6 @@ char *cfg_default_home(void)
 	return buf_take(&b);
 }
 
-/* Read a whole file into out. Returns 0, or the errno (ENOENT = absent,
- * EFBIG = larger than CFG_FILE_MAX). */
-static int read_file(const char *path, struct buf *out)
-{
-	char chunk[8192];
-	int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
-	ssize_t n;
-
-	if(fd < 0)
-		return errno;
-	for(;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if(n < 0 && errno == EINTR)
-			continue;
-		if(n < 0) {
-			e = errno;
-			break;
-		}
-		if(n == 0)
-			break;
-		if(buf_add(out, chunk, (size_t)n)) {
-			e = EFBIG;
-			break;
-		}
-	}
-	close(fd);
-	return e;
-}
-
 static char *join_path(const char *dir, const char *name)
 {
 	size_t n = strlen(dir) + strlen(name) + 2;
@@ -91,7 +62,7 @@ static enum herr load_file(struct cfg *cfg, const char *path, int is_yaml)
 	int e;
 
 	buf_init(&text, CFG_FILE_MAX);
-	e = read_file(path, &text);
+	e = buf_read_file(&text, path);
 	if(e == ENOENT)
 		goto out;
 	if(e) {

@@ -1,7 +1,10 @@
 /* tests/unit/test_buf.c */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "util/buf.h"
@@ -36,6 +39,27 @@ int main(void)
 	is_int(buf_len(&b), 10000, "grows across many appends");
 	buf_reset(&b);
 	is_int(buf_len(&b), 0, "reset empties");
+	buf_release(&b);
+
+	buf_init(&b, 1 << 20);
+	is_int(buf_read_file(&b, "/nonexistent/hermes-test"), ENOENT, "missing file: ENOENT");
+	{
+		char path[256];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/hermes-test-buf-%ld",
+			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
+		f = fopen(path, "w");
+		fputs("line one\nline two\n", f);
+		fclose(f);
+		is_int(buf_read_file(&b, path), 0, "file read");
+		is_str(buf_str(&b), "line one\nline two\n", "whole file in the buffer");
+		buf_release(&b);
+		buf_init(&b, 5);
+		is_int(buf_read_file(&b, path), EFBIG, "a file over the cap: EFBIG");
+		is_int(buf_len(&b), 0, "and the buffer is released");
+		unlink(path);
+	}
 	buf_release(&b);
 	return tap_done();
 }
