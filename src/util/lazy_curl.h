@@ -31,6 +31,14 @@ struct lazy_curl {
 	CURLUcode (*url_get)(const CURLU *u, CURLUPart part, char **content, unsigned int flags);
 	void (*url_cleanup)(CURLU *u);
 	void (*free)(void *p);
+	CURLM *(*multi_init)(void);
+	CURLMcode (*multi_add_handle)(CURLM *m, CURL *c);
+	CURLMcode (*multi_remove_handle)(CURLM *m, CURL *c);
+	CURLMcode (*multi_perform)(CURLM *m, int *running);
+	CURLMcode (*multi_poll)(CURLM *m, struct curl_waitfd extra[], unsigned int n,
+				int timeout_ms, int *numfds);
+	CURLMsg *(*multi_info_read)(CURLM *m, int *queued);
+	CURLMcode (*multi_cleanup)(CURLM *m);
 };
 
 /* The loaded table (never NULL). */
@@ -54,5 +62,12 @@ const struct lazy_curl *lazy_curl(void);
 #define curl_url_get (lazy_curl()->url_get)
 #define curl_url_cleanup (lazy_curl()->url_cleanup)
 #define curl_free (lazy_curl()->free)
+#define curl_multi_init (lazy_curl()->multi_init)
+#define curl_multi_add_handle (lazy_curl()->multi_add_handle)
+#define curl_multi_remove_handle (lazy_curl()->multi_remove_handle)
+#define curl_multi_perform (lazy_curl()->multi_perform)
+#define curl_multi_poll (lazy_curl()->multi_poll)
+#define curl_multi_info_read (lazy_curl()->multi_info_read)
+#define curl_multi_cleanup (lazy_curl()->multi_cleanup)
 
 #endif

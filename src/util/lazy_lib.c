@@ -64,6 +64,13 @@ const struct lazy_curl *lazy_curl(void)
 	LOAD(h, t.url_get, "curl_url_get");
 	LOAD(h, t.url_cleanup, "curl_url_cleanup");
 	LOAD(h, t.free, "curl_free");
+	LOAD(h, t.multi_init, "curl_multi_init");
+	LOAD(h, t.multi_add_handle, "curl_multi_add_handle");
+	LOAD(h, t.multi_remove_handle, "curl_multi_remove_handle");
+	LOAD(h, t.multi_perform, "curl_multi_perform");
+	LOAD(h, t.multi_poll, "curl_multi_poll");
+	LOAD(h, t.multi_info_read, "curl_multi_info_read");
+	LOAD(h, t.multi_cleanup, "curl_multi_cleanup");
 	loaded = 1;
 	return &t;
 }
