@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "util/str.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 struct out {
@@ -32,28 +33,12 @@ struct out {
 	const char *prefix; /* "- " or "## " for the next line's first run */
 };
 
-/* Length of the longest prefix of s[0..n) that ends on a UTF-8 boundary. */
-static size_t utf8_cut(const char *s, size_t n)
-{
-	size_t i = n;
-
-	while(i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-		i--;
-	if(i > 0 && (unsigned char)s[i - 1] >= 0xC0) {
-		unsigned char c = (unsigned char)s[i - 1];
-		size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-		if(n - (i - 1) < need)
-			return i - 1;
-	}
-	return n;
-}
-
 static void put(struct out *o, const char *s, size_t n)
 {
 	if(o->full || !n)
 		return;
 	if(o->used + n > o->max) {
-		n = utf8_cut(s, o->max - o->used);
+		n = utf8_trim_end(s, o->max - o->used);
 		o->full = true;
 	}
 	if(n && buf_add(o->b, s, n) == HERR_OK)
@@ -293,35 +278,6 @@ void tool_html_to_text(const char *html, size_t len, const char *encoding, size_
 	if(o.full)
 		*truncated = true;
 	xmlFreeDoc(doc);
-}
-
-/* Length of a valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t left)
-{
-	size_t need;
-	unsigned long cp;
-
-	if(s[0] < 0x80)
-		return 1;
-	if(s[0] >= 0xC2 && s[0] <= 0xDF)
-		need = 2, cp = s[0] & 0x1F;
-	else if(s[0] >= 0xE0 && s[0] <= 0xEF)
-		need = 3, cp = s[0] & 0x0F;
-	else if(s[0] >= 0xF0 && s[0] <= 0xF4)
-		need = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if(left < need)
-		return 0;
-	for(size_t i = 1; i < need; i++) {
-		if((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if((need == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	   (need == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return need;
 }
 
 void tool_text_clean(const char *s, size_t len, size_t max, struct buf *text, bool *truncated)

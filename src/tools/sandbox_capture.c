@@ -13,6 +13,7 @@
 #include "tools/registry.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 /* ---- output capture ------------------------------------------------------------ */
@@ -67,30 +68,6 @@ void tool_capture_feed(struct tool_capture *c, const char *p, size_t n)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes available), 0 if none. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t need;
-
-	if(s[0] < 0x80)
-		return 1;
-	if(s[0] >= 0xC2 && s[0] <= 0xDF)
-		need = 1;
-	else if(s[0] >= 0xE0 && s[0] <= 0xEF)
-		need = 2, lo = s[0] == 0xE0 ? 0xA0 : 0x80, hi = s[0] == 0xED ? 0x9F : 0xBF;
-	else if(s[0] >= 0xF0 && s[0] <= 0xF4)
-		need = 3, lo = s[0] == 0xF0 ? 0x90 : 0x80, hi = s[0] == 0xF4 ? 0x8F : 0xBF;
-	else
-		return 0;
-	if(n <= need || s[1] < lo || s[1] > hi)
-		return 0;
-	for(size_t k = 2; k <= need; k++)
-		if((s[k] & 0xC0) != 0x80)
-			return 0;
-	return need + 1;
-}
-
 /* Append p[0..n) with invalid UTF-8 and NUL bytes replaced by U+FFFD. */
 static enum herr add_utf8(struct buf *out, const char *p, size_t n)
 {
@@ -110,21 +87,6 @@ static enum herr add_utf8(struct buf *out, const char *p, size_t n)
 		start = ++i;
 	}
 	return buf_add(out, p + start, i - start);
-}
-
-/* How many bytes of p[0..n) to keep so it does not end inside a character. */
-static size_t utf8_trim_end(const char *p, size_t n)
-{
-	for(size_t back = 1; back <= 3 && back <= n; back++) {
-		unsigned char c = (unsigned char)p[n - back];
-
-		if((c & 0xC0) == 0x80)
-			continue;
-		if(c >= 0xC0 && !utf8_seq((const unsigned char *)p + n - back, back))
-			return n - back;
-		break;
-	}
-	return n;
 }
 
 enum herr tool_capture_render(const struct tool_capture *c, struct buf *out)

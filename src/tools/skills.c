@@ -27,6 +27,7 @@
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 #include "util/yamlcfg.h"
 
@@ -35,24 +36,10 @@
 
 /* ---- UTF-8 helpers -------------------------------------------------------- */
 
-/* Byte length of the valid UTF-8 sequence at s, 0 if invalid. */
-static size_t u8_len(const unsigned char *s, size_t left)
-{
-	size_t need = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
-		    : s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
-
-	if(!need || left < need)
-		return 0;
-	for(size_t i = 1; i < need; i++)
-		if((s[i] & 0xC0) != 0x80)
-			return 0;
-	return need;
-}
-
 static bool u8_valid(const char *s, size_t len)
 {
 	for(size_t i = 0, n; i < len; i += n)
-		if(!(n = u8_len((const unsigned char *)s + i, len - i)))
+		if(!(n = utf8_seq((const unsigned char *)s + i, len - i)))
 			return false;
 	return true;
 }
@@ -63,26 +50,10 @@ static size_t u8_prefix(const char *s, size_t max)
 	size_t i = 0, len = strlen(s);
 
 	for(size_t k = 0; k < max && i < len; k++) {
-		size_t n = u8_len((const unsigned char *)s + i, len - i);
+		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
 		i += n ? n : 1;
 	}
 	return i;
-}
-
-/* len without a character cut short at its end (by the 4,000-byte read). */
-static size_t u8_trim_tail(const char *s, size_t len)
-{
-	size_t i = len, k = 0;
-
-	while(i > 0 && k < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-		i--, k++;
-	if(i > 0 && (unsigned char)s[i - 1] >= 0xC0) {
-		unsigned char c = (unsigned char)s[i - 1];
-		size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-		if(len - (i - 1) < need)
-			return i - 1;
-	}
-	return len;
 }
 
 /* ---- front matter ----------------------------------------------------------- */
@@ -296,7 +267,7 @@ enum herr tool_skill_parse(const char *text, size_t len, const char *dirname, co
 	enum herr rc = HERR_OK;
 	int front;
 
-	len = u8_trim_tail(text, len);
+	len = utf8_trim_end(text, len);
 	if(len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		text += 3, len -= 3;
 	if(!u8_valid(text, len))

@@ -27,6 +27,7 @@
 #include "util/buf.h"
 #include "util/rand.h"
 #include "util/str.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #ifdef O_PATH
@@ -488,30 +489,6 @@ enum herr tool_ws_write_atomic(const struct tool_ws_path *p, const char *data, s
 }
 
 /* ---- text -------------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xBF;
-
-	if(s[0] < 0x80)
-		return 1;
-	if(s[0] >= 0xC2 && s[0] <= 0xDF)
-		len = 2;
-	else if(s[0] >= 0xE0 && s[0] <= 0xEF)
-		len = 3, lo = s[0] == 0xE0 ? 0xA0 : 0x80, hi = s[0] == 0xED ? 0x9F : 0xBF;
-	else if(s[0] >= 0xF0 && s[0] <= 0xF4)
-		len = 4, lo = s[0] == 0xF0 ? 0x90 : 0x80, hi = s[0] == 0xF4 ? 0x8F : 0xBF;
-	else
-		return 0;
-	if(n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for(size_t i = 2; i < len; i++)
-		if(s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return len;
-}
 
 enum herr tool_ws_add_text(struct buf *out, const char *s, size_t len)
 {

@@ -1,0 +1,42 @@
+/* src/util/utf8.c: UTF-8 sequence checks.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "util/utf8.h"
+
+size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t len;
+
+	if(s[0] < 0x80)
+		return 1;
+	if(s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2;
+	else if(s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3, lo = s[0] == 0xE0 ? 0xA0 : 0x80, hi = s[0] == 0xED ? 0x9F : 0xBF;
+	else if(s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4, lo = s[0] == 0xF0 ? 0x90 : 0x80, hi = s[0] == 0xF4 ? 0x8F : 0xBF;
+	else
+		return 0;
+	if(n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for(size_t i = 2; i < len; i++)
+		if((s[i] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
+size_t utf8_trim_end(const char *p, size_t n)
+{
+	for(size_t back = 1; back <= 3 && back <= n; back++) {
+		unsigned char c = (unsigned char)p[n - back];
+
+		if((c & 0xC0) == 0x80)
+			continue;
+		if(c >= 0xC0 && !utf8_seq((const unsigned char *)p + n - back, back))
+			return n - back;
+		break;
+	}
+	return n;
+}
