@@ -112,8 +112,6 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 	struct attempt *a = ud;
 
 	(void)dt, (void)dn, (void)ut, (void)un;
-	if(a->o->tick)
-		a->o->tick(a->o->tick_ctx);
 	return a->o->interrupt && *a->o->interrupt ? 1 : 0;
 }
 

@@ -42,7 +42,7 @@ struct llm_opts {
 	int max_retries;             /* default 3 */
 	long backoff_ms;             /* first backoff; default 500 */
 	const volatile sig_atomic_t *interrupt; /* may be NULL; nonzero stops */
-	void (*tick)(void *ctx);     /* called from the transfer at least once a second;
+	void (*tick)(void *ctx);     /* called every 100 ms while a transfer runs;
 	                                may be NULL */
 	void *tick_ctx;
 };

@@ -56,6 +56,11 @@ struct store *api_app_store(struct app *app, struct herror *err)
 }
 
 
+const char *api_model_name(const struct app *app)
+{
+	return app->cfg.model_name && *app->cfg.model_name ? app->cfg.model_name : "hermes-agent";
+}
+
 const char *api_mode_name(enum api_mode mode)
 {
 	return mode == API_MODE_CGI ? "cgi" : "fastcgi";

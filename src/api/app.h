@@ -47,6 +47,9 @@ void api_app_configure(struct app *app, struct req *r);
  * A failed open is retried at most every few seconds. */
 struct store *api_app_store(struct app *app, struct herror *err);
 
+/* The advertised model name (API_SERVER_MODEL_NAME, default hermes-agent). */
+const char *api_model_name(const struct app *app);
+
 /* "fastcgi" or "cgi". */
 const char *api_mode_name(enum api_mode mode);
 

@@ -21,6 +21,7 @@
 #include "agent/opts.h"
 #include "agent/sink_acc.h"
 #include "api/app.h"
+#include "api/chat_result.h"
 #include "api/chat_stream.h"
 #include "api/session_hdr.h"
 #include "http/req.h"
@@ -57,10 +58,9 @@ static enum herr bad(struct req *r, const char *code, const char *param, const c
 	return herr_set(&r->err, HERR_BAD_REQUEST, code, param, "%s", msg);
 }
 
-/* One history message in OpenAI form, content normalised. */
-static enum herr history_message(struct req *r, struct json_object *m, const char *role,
-				 const char *param, struct json_object *content,
-				 struct json_object **out)
+/* One history message in OpenAI form, content normalised (new reference). */
+static struct json_object *history_message(struct json_object *m, const char *role,
+					   struct json_object *content)
 {
 	struct json_object *h = json_object_new_object(), *v;
 
@@ -70,10 +70,7 @@ static enum herr history_message(struct req *r, struct json_object *m, const cha
 		jsonx_add_owned(h, "tool_calls", json_object_get(v));
 	if(json_object_object_get_ex(m, "tool_call_id", &v) && json_object_is_type(v, json_type_string))
 		jsonx_add_owned(h, "tool_call_id", json_object_get(v));
-	(void)r;
-	(void)param;
-	*out = h;
-	return HERR_OK;
+	return h;
 }
 
 static enum herr parse(struct req *r, struct chat_in *in)
@@ -134,13 +131,10 @@ static enum herr parse(struct req *r, struct chat_in *in)
 				rc = herr_set(&r->err, HERR_TOO_LARGE, "body_too_large", param,
 					      "The user message is too long.");
 		} else {
-			struct json_object *h = NULL;
-
 			if(!strcmp(role, "user") && !buf_len(&in->first_user) &&
 			   agent_content_text(norm, &in->first_user))
 				buf_reset(&in->first_user);
-			if(!(rc = history_message(r, m, role, param, norm, &h)))
-				json_object_array_add(in->history, h);
+			json_object_array_add(in->history, history_message(m, role, norm));
 		}
 		json_object_put(norm);
 	}
@@ -167,11 +161,6 @@ static void completion_id(char *out, size_t cap)
 	snprintf(out, cap, "chatcmpl-%s", hex);
 }
 
-static const char *model_name(const struct app *app)
-{
-	return app->cfg.model_name && *app->cfg.model_name ? app->cfg.model_name : "hermes-agent";
-}
-
 static void result_headers(struct req *r, const struct agent_result *res, const char *key)
 {
 	char msg[201];
@@ -191,13 +180,12 @@ static void result_headers(struct req *r, const struct agent_result *res, const 
 static enum herr answer(struct app *app, struct req *r, const struct agent_result *res,
 			const char *id, const char *key)
 {
-	struct json_object *o, *choices, *ch, *msg, *usage;
+	struct json_object *o, *choices, *ch, *msg;
 	bool has_text = buf_len(&res->final_text) > 0;
-	const char *finish;
 	enum herr rc;
 
 	result_headers(r, res, key);
-	if(res->status == AGENT_FAILED || (res->status == AGENT_PARTIAL && !has_text)) {
+	if(api_chat_failed(res, has_text)) {
 		/* 502 with the envelope, so SDKs raise instead of showing an error as text. */
 		r->err = res->error;
 		if(!r->err.rc)
@@ -205,13 +193,11 @@ static enum herr answer(struct app *app, struct req *r, const struct agent_resul
 		herr_set_status(&r->err, 502, "server_error");
 		return r->err.rc;
 	}
-	finish = res->status == AGENT_COMPLETED ? "stop" : res->status == AGENT_PARTIAL ? "length"
-											 : "error";
 	o = json_object_new_object();
 	jsonx_add_str(o, "id", id);
 	jsonx_add_str(o, "object", "chat.completion");
 	jsonx_add_int(o, "created", (int64_t)time(NULL));
-	jsonx_add_str(o, "model", model_name(app));
+	jsonx_add_str(o, "model", api_model_name(app));
 	choices = json_object_new_array();
 	ch = json_object_new_object();
 	msg = json_object_new_object();
@@ -222,23 +208,12 @@ static enum herr answer(struct app *app, struct req *r, const struct agent_resul
 	jsonx_add_owned(msg, "refusal", NULL);
 	jsonx_add_owned(ch, "message", msg);
 	jsonx_add_owned(ch, "logprobs", NULL);
-	jsonx_add_str(ch, "finish_reason", finish);
+	jsonx_add_str(ch, "finish_reason", api_chat_finish_reason(res));
 	json_object_array_add(choices, ch);
 	jsonx_add_owned(o, "choices", choices);
-	usage = json_object_new_object();
-	jsonx_add_int(usage, "prompt_tokens", res->input_tokens);
-	jsonx_add_int(usage, "completion_tokens", res->output_tokens);
-	jsonx_add_int(usage, "total_tokens", res->total_tokens);
-	jsonx_add_owned(o, "usage", usage);
-	if(res->status != AGENT_COMPLETED) {
-		struct json_object *h = json_object_new_object();
-
-		jsonx_add_bool(h, "completed", 0);
-		jsonx_add_bool(h, "partial", res->status == AGENT_PARTIAL);
-		jsonx_add_str(h, "status", agent_status_name(res->status));
-		jsonx_add_str(h, "error", res->error.msg[0] ? res->error.msg : NULL);
-		jsonx_add_owned(o, "hermes", h);
-	}
+	jsonx_add_owned(o, "usage", api_chat_usage(res));
+	if(res->status != AGENT_COMPLETED)
+		jsonx_add_owned(o, "hermes", api_chat_extras(res));
 	rc = resp_json(r, 200, o);
 	json_object_put(o);
 	return rc;
@@ -289,7 +264,7 @@ enum herr api_chat(void *vapp, struct req *r)
 	if(in.stream) {
 		struct chat_stream cs;
 
-		api_chat_stream_init(&cs, r, id, model_name(app), sid, key, in.include_usage,
+		api_chat_stream_init(&cs, r, id, api_model_name(app), sid, key, in.include_usage,
 				 &app->interrupt);
 		cs.named_events = wants_named_events(r);
 		o.llm.tick = api_chat_stream_tick;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/chat_result.h"
 #include "http/req.h"
 #include "http/resp.h"
 #include "util/jsonx.h"
@@ -181,46 +182,33 @@ void api_chat_stream_release(struct chat_stream *cs)
 	buf_release(&cs->pending);
 }
 
-static struct json_object *hermes_extras(const struct agent_result *res)
-{
-	struct json_object *h = json_object_new_object();
-
-	jsonx_add_bool(h, "completed", res->status == AGENT_COMPLETED);
-	jsonx_add_bool(h, "partial", res->status == AGENT_PARTIAL);
-	jsonx_add_str(h, "status", agent_status_name(res->status));
-	jsonx_add_str(h, "error", res->error.msg[0] && res->status != AGENT_COMPLETED ? res->error.msg
-										      : NULL);
-	jsonx_add_str(h, "session_id", res->session_id);
-	return h;
-}
-
 void api_chat_stream_finish(struct chat_stream *cs, const struct agent_result *res)
 {
 	bool has_text = cs->any_text || buf_len(&res->final_text);
 
 	flush(cs);
 	start(cs);
-	if(res->status == AGENT_FAILED || (res->status == AGENT_PARTIAL && !has_text)) {
+	if(api_chat_failed(res, has_text)) {
 		/* A failure after the headers: an error chunk the SDKs raise on. */
 		struct json_object *o = resp_error_object(&res->error);
 
 		send_obj(cs, NULL, o);
 	} else {
-		const char *finish = res->status == AGENT_COMPLETED ? "stop" :
-				     res->status == AGENT_PARTIAL ? "length" : "error";
-		struct json_object *c = choice_chunk(cs, json_object_new_object(), finish);
+		struct json_object *c = choice_chunk(cs, json_object_new_object(),
+						     api_chat_finish_reason(res));
 
-		if(res->status != AGENT_COMPLETED || strcmp(res->session_id, cs->session_id) != 0)
-			jsonx_add_owned(c, "hermes", hermes_extras(res));
+		if(res->status != AGENT_COMPLETED || strcmp(res->session_id, cs->session_id) != 0) {
+			struct json_object *h = api_chat_extras(res);
+
+			jsonx_add_str(h, "session_id", res->session_id);
+			jsonx_add_owned(c, "hermes", h);
+		}
 		send_obj(cs, NULL, c);
 		if(cs->include_usage) {
-			struct json_object *u = chunk(cs), *usage = json_object_new_object();
+			struct json_object *u = chunk(cs);
 
 			jsonx_add_owned(u, "choices", json_object_new_array());
-			jsonx_add_int(usage, "prompt_tokens", res->input_tokens);
-			jsonx_add_int(usage, "completion_tokens", res->output_tokens);
-			jsonx_add_int(usage, "total_tokens", res->total_tokens);
-			jsonx_add_owned(u, "usage", usage);
+			jsonx_add_owned(u, "usage", api_chat_usage(res));
 			send_obj(cs, NULL, u);
 		}
 	}

@@ -19,11 +19,6 @@
 
 #define PLATFORM "hermes-agent"
 
-static const char *model_name(const struct app *app)
-{
-	return app->cfg.model_name && *app->cfg.model_name ? app->cfg.model_name : "hermes-agent";
-}
-
 /* Send obj and drop it. */
 static enum herr send_owned(struct req *r, struct json_object *obj)
 {
@@ -107,7 +102,7 @@ enum herr api_models(void *vapp, struct req *r)
 	struct json_object *o = json_object_new_object();
 	struct json_object *data = json_object_new_array();
 	struct json_object *m = json_object_new_object();
-	const char *name = model_name(app);
+	const char *name = api_model_name(app);
 
 	jsonx_add_str(m, "id", name);
 	jsonx_add_str(m, "object", "model");
@@ -163,7 +158,7 @@ enum herr api_capabilities(void *vapp, struct req *r)
 
 	jsonx_add_str(o, "object", "hermes.api_server.capabilities");
 	jsonx_add_str(o, "platform", PLATFORM);
-	jsonx_add_str(o, "model", model_name(app));
+	jsonx_add_str(o, "model", api_model_name(app));
 	jsonx_add_str(auth, "type", "bearer");
 	jsonx_add_bool(auth, "required", auth_key_state(app->cfg.api_key) != AUTH_KEY_MISSING);
 	jsonx_add_owned(o, "auth", auth);

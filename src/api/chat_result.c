@@ -1,0 +1,43 @@
+/* src/api/chat_result.c: agent results in chat completion terms.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "api/chat_result.h"
+
+#include <json-c/json.h>
+
+#include "agent/agent.h"
+#include "util/jsonx.h"
+
+bool api_chat_failed(const struct agent_result *res, bool has_text)
+{
+	return res->status == AGENT_FAILED || (res->status == AGENT_PARTIAL && !has_text);
+}
+
+const char *api_chat_finish_reason(const struct agent_result *res)
+{
+	return res->status == AGENT_COMPLETED ? "stop" : res->status == AGENT_PARTIAL ? "length"
+										       : "error";
+}
+
+struct json_object *api_chat_usage(const struct agent_result *res)
+{
+	struct json_object *u = json_object_new_object();
+
+	jsonx_add_int(u, "prompt_tokens", res->input_tokens);
+	jsonx_add_int(u, "completion_tokens", res->output_tokens);
+	jsonx_add_int(u, "total_tokens", res->total_tokens);
+	return u;
+}
+
+struct json_object *api_chat_extras(const struct agent_result *res)
+{
+	struct json_object *h = json_object_new_object();
+
+	jsonx_add_bool(h, "completed", res->status == AGENT_COMPLETED);
+	jsonx_add_bool(h, "partial", res->status == AGENT_PARTIAL);
+	jsonx_add_str(h, "status", agent_status_name(res->status));
+	jsonx_add_str(h, "error", res->error.msg[0] && res->status != AGENT_COMPLETED ? res->error.msg
+										      : NULL);
+	return h;
+}

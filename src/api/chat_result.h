@@ -1,0 +1,27 @@
+/* src/api/chat_result.h: how an agent result reads in a chat completion,
+ * the same for the whole body and for the stream.
+ * SPEC: hermes-chat-responses.md, the non-streaming result table.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_API_CHAT_RESULT_H
+#define HERMES_API_CHAT_RESULT_H
+
+#include <stdbool.h>
+
+struct agent_result;
+struct json_object;
+
+/* Failed, or stopped without any text: an error (502, or an error chunk),
+ * never a 200 whose content is the error. */
+bool api_chat_failed(const struct agent_result *res, bool has_text);
+
+/* "stop", "length" (stopped early with text) or "error" (interrupted). */
+const char *api_chat_finish_reason(const struct agent_result *res);
+
+/* {prompt_tokens, completion_tokens, total_tokens} (new reference). */
+struct json_object *api_chat_usage(const struct agent_result *res);
+
+/* The "hermes" extras {completed, partial, status, error} (new reference). */
+struct json_object *api_chat_extras(const struct agent_result *res);
+
+#endif
