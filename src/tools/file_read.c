@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tools/workspace.h"
+#include "util/utf8.h"
 
 #define READ_LIMIT_DEFAULT 500
 #define READ_LIMIT_MAX 2000
@@ -38,7 +39,7 @@ static enum herr show_line(struct window *w, const char *line, size_t len, struc
 		w->full = true;
 		return HERR_OK;
 	}
-	if((rc = buf_addf(out, "%6zu|", w->total)) || (rc = tool_ws_add_text(out, line, cut)))
+	if((rc = buf_addf(out, "%6zu|", w->total)) || (rc = utf8_sanitize(out, line, cut, false)))
 		return rc;
 	if(cut < len && (rc = buf_addf(out, " [... line cut, %zu more bytes]", len - cut)))
 		return rc;

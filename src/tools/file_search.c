@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "tools/workspace.h"
+#include "util/utf8.h"
 #include "util/jsonx.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -66,10 +67,10 @@ static enum herr add_name(struct buf *out, const char *rel)
 	enum herr rc;
 
 	if(!str_has_ctl(rel, len))
-		return tool_ws_add_text(out, rel, len);
+		return utf8_sanitize(out, rel, len, false);
 	clean = xmalloc(len + 1);
 	str_sanitize(clean, len + 1, rel);
-	rc = tool_ws_add_text(out, clean, strlen(clean));
+	rc = utf8_sanitize(out, clean, strlen(clean), false);
 	free(clean);
 	return rc;
 }
@@ -86,7 +87,7 @@ static enum herr add_match(struct search *s, const char *rel, size_t n, const ch
 		return HERR_OK;
 	}
 	if((rc = add_name(s->out, rel)) || (rc = buf_addf(s->out, ":%zu: ", n)) ||
-	   (rc = tool_ws_add_text(s->out, line, cut)) ||
+	   (rc = utf8_sanitize(s->out, line, cut, false)) ||
 	   (rc = buf_adds(s->out, cut < len ? " [...]\n" : "\n")))
 		return rc;
 	if(++s->matches >= s->limit)

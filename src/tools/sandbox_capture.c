@@ -68,27 +68,6 @@ void tool_capture_feed(struct tool_capture *c, const char *p, size_t n)
 	}
 }
 
-/* Append p[0..n) with invalid UTF-8 and NUL bytes replaced by U+FFFD. */
-static enum herr add_utf8(struct buf *out, const char *p, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)p;
-	size_t i = 0, start = 0;
-	enum herr rc;
-
-	while(i < n) {
-		size_t len = s[i] ? utf8_seq(s + i, n - i) : 0;
-
-		if(len) {
-			i += len;
-			continue;
-		}
-		if((rc = buf_add(out, p + start, i - start)) || (rc = buf_add(out, "\xEF\xBF\xBD", 3)))
-			return rc;
-		start = ++i;
-	}
-	return buf_add(out, p + start, i - start);
-}
-
 enum herr tool_capture_render(const struct tool_capture *c, struct buf *out)
 {
 	unsigned long long cut = c->total - c->head_len - c->tail_len;
@@ -109,12 +88,12 @@ enum herr tool_capture_render(const struct tool_capture *c, struct buf *out)
 			skip++;
 		cut += (c->head_len - h) + skip;
 	}
-	rc = add_utf8(out, c->head, h);
+	rc = utf8_sanitize(out, c->head, h, true);
 	if(!rc && cut)
 		rc = buf_addf(out, "%s[... %llu bytes cut ...]\n", h && c->head[h - 1] != '\n' ? "\n" : "",
 			      cut);
 	if(!rc && c->tail_len)
-		rc = add_utf8(out, lin + skip, c->tail_len - skip);
+		rc = utf8_sanitize(out, lin + skip, c->tail_len - skip, true);
 	free(lin);
 	return rc;
 }

@@ -27,7 +27,6 @@
 #include "util/buf.h"
 #include "util/rand.h"
 #include "util/str.h"
-#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #ifdef O_PATH
@@ -486,29 +485,6 @@ enum herr tool_ws_write_atomic(const struct tool_ws_path *p, const char *data, s
 				p->shown, e ? strerror(e) : "short write");
 	}
 	return HERR_OK;
-}
-
-/* ---- text -------------------------------------------------------------------- */
-
-enum herr tool_ws_add_text(struct buf *out, const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t start = 0, i = 0;
-	enum herr rc = HERR_OK;
-
-	while(i < len && !rc) {
-		size_t l = utf8_seq(u + i, len - i);
-
-		if(l) {
-			i += l;
-			continue;
-		}
-		rc = buf_add(out, s + start, i - start);
-		if(!rc)
-			rc = buf_add(out, "\xEF\xBF\xBD", 3);
-		start = ++i;
-	}
-	return rc ? rc : buf_add(out, s + start, len - start);
 }
 
 /* ---- arguments ------------------------------------------------------------------ */

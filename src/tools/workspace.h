@@ -88,11 +88,6 @@ bool tool_ws_is_binary(const char *data, size_t len);
 /* Does fd's first 8 KiB look binary? Reads with pread; the offset is kept. */
 bool tool_ws_fd_is_binary(int fd);
 
-/* Append len bytes of text to out, replacing invalid UTF-8 by U+FFFD. The
- * caller keeps 3 * len bytes of room under out's cap. */
-enum herr tool_ws_add_text(struct buf *out, const char *s, size_t len)
-	__attribute__((warn_unused_result));
-
 /* An optional whole-number argument: absent → def; an integer (or a string
  * of digits) in [min, max] → *out; anything else is an error naming key. */
 enum herr tool_ws_arg_long(struct json_object *args, const char *key, long def, long min,

@@ -4,6 +4,8 @@
 #include "config.h"
 #include "util/utf8.h"
 
+#include "util/buf.h"
+
 size_t utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned char lo = 0x80, hi = 0xBF;
@@ -39,4 +41,34 @@ size_t utf8_trim_end(const char *p, size_t n)
 		break;
 	}
 	return n;
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for(size_t i = 0, k; i < n; i += k)
+		if(!(k = utf8_seq(u + i, n - i)))
+			return false;
+	return true;
+}
+
+enum herr utf8_sanitize(struct buf *out, const char *s, size_t n, bool drop_nul)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start = 0;
+	enum herr rc;
+
+	while(i < n) {
+		size_t k = (u[i] || !drop_nul) ? utf8_seq(u + i, n - i) : 0;
+
+		if(k) {
+			i += k;
+			continue;
+		}
+		if((rc = buf_add(out, s + start, i - start)) || (rc = buf_add(out, "\xEF\xBF\xBD", 3)))
+			return rc;
+		start = ++i;
+	}
+	return buf_add(out, s + start, n - start);
 }

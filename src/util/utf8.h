@@ -5,7 +5,12 @@
 #ifndef HERMES_UTIL_UTF8_H
 #define HERMES_UTIL_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "util/err.h"
+
+struct buf;
 
 /* Byte length (1..4) of the valid UTF-8 sequence at s (n > 0 bytes
  * available), or 0 when it is invalid or cut short: overlong forms,
@@ -15,5 +20,15 @@ size_t utf8_seq(const unsigned char *s, size_t n);
 /* How many bytes of p[0..n) to keep so that it does not end inside a
  * character (a sequence cut short at the end is dropped). */
 size_t utf8_trim_end(const char *p, size_t n);
+
+/* Is s[0..n) valid UTF-8 throughout (NUL bytes allowed)? */
+bool utf8_valid(const char *s, size_t n);
+
+/* Append s[0..n) to out with every byte that does not start a valid
+ * sequence replaced by U+FFFD; with drop_nul, NUL bytes are replaced too.
+ * The one repair every copier of foreign text uses (tool output, fetched
+ * pages, file reads, message content, error texts). Returns buf_add's code
+ * (HERR_TOO_LARGE releases out, as buf_add does). */
+enum herr utf8_sanitize(struct buf *out, const char *s, size_t n, bool drop_nul);
 
 #endif
