@@ -6,6 +6,9 @@
 
 #include <ctype.h>
 #include <json-c/json.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include "http/hio.h"
@@ -14,7 +17,6 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-#define REQ_JSON_DEPTH 64
 #define REQ_HEADERS_MAX 16384
 
 void req_init(struct req *r)
@@ -116,6 +118,12 @@ void req_reset(struct req *r)
 	if(r->json)
 		json_object_put(r->json);
 	r->json = NULL;
+	if(r->trim) {
+#ifdef HAVE_MALLOC_TRIM
+		malloc_trim(0);
+#endif
+		r->trim = false;
+	}
 	r->route = NULL;
 	r->params.n = 0;
 	buf_reset(&r->headers);
@@ -172,6 +180,8 @@ enum herr req_read_body(struct req *r)
 					"The request body ended after %zu of %zu bytes.",
 					r->body_read, r->content_length);
 		r->body_read += (size_t)got;
+		if(r->body_read > REQ_TRIM_BODY)
+			r->trim = true;
 		if(buf_add(&r->body, chunk, (size_t)got))
 			return herr_set(&r->err, HERR_TOO_LARGE, "body_too_large", NULL,
 					"Request body too large.");
@@ -182,11 +192,18 @@ enum herr req_read_body(struct req *r)
 enum herr req_read_json(struct req *r)
 {
 	enum herr rc;
+	size_t values = 0;
 
 	if(!r->has_body)
 		return herr_set(&r->err, HERR_BAD_REQUEST, "invalid_json", NULL,
 				"The request body must be a JSON object.");
 	rc = req_read_body(r);
+	if(rc)
+		return rc;
+	rc = jsonx_check(buf_str(&r->body), buf_len(&r->body), REQ_JSON_DEPTH, REQ_JSON_VALUES_MAX,
+			 &values, &r->err);
+	if(values > REQ_TRIM_VALUES)
+		r->trim = true;
 	if(rc)
 		return rc;
 	rc = jsonx_parse(buf_str(&r->body), buf_len(&r->body), REQ_JSON_DEPTH, &r->json, &r->err);

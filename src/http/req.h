@@ -22,6 +22,13 @@ struct json_object;
 #define REQ_BODY_MAX 10000000  /* SPEC: runs-discovery-security §1.1 */
 #define REQ_DRAIN_MAX (64u * 1024 * 1024)
 #define REQ_ID_LEN 16
+/* JSON values (and object keys) one request body may hold: json-c spends
+ * ~100 bytes per value, so this bounds a request's tree to tens of MB. */
+#define REQ_JSON_VALUES_MAX 200000
+#define REQ_JSON_DEPTH 64
+/* Past these the heap is handed back to the system at req_reset. */
+#define REQ_TRIM_BODY (1024u * 1024)
+#define REQ_TRIM_VALUES 20000
 
 struct req {
 	struct hio *io;              /* borrowed for the request */
@@ -39,6 +46,7 @@ struct req {
 	size_t body_read;            /* bytes consumed from the body stream */
 	struct buf body;             /* owned: the body once read */
 	struct json_object *json;    /* owned: parsed body, NULL until parsed */
+	bool trim;                   /* big body or tree: malloc_trim at reset */
 
 	const struct route *route;   /* borrowed from the route table */
 	struct route_params params;  /* values of {name} segments */
@@ -60,7 +68,9 @@ void req_init(struct req *r);
 enum herr req_begin(struct req *r, struct hio *io, size_t max_body)
 	__attribute__((warn_unused_result));
 
-/* Free per-request memory (keeps small buffers for reuse). */
+/* Free per-request memory (keeps small buffers for reuse). After a big body
+ * or tree, freed heap is given back to the system (malloc_trim), so one
+ * large request does not leave the responder large for life. */
 void req_reset(struct req *r);
 
 /* Free everything (end of process). */
@@ -77,7 +87,10 @@ const char *req_param(const struct req *r, const char *name);
 enum herr req_read_body(struct req *r) __attribute__((warn_unused_result));
 
 /* Read the body and parse it as a JSON object into r->json (owned by r).
- * 400 invalid_json for malformed JSON, too deep nesting or a non-object. */
+ * The body is checked first (jsonx_check: strict RFC 8259, nesting at most
+ * REQ_JSON_DEPTH, at most REQ_JSON_VALUES_MAX values) so no tree is built
+ * for a body that is refused. 400 invalid_json for malformed JSON, too deep
+ * nesting or a non-object; 413 too_many_values. */
 enum herr req_read_json(struct req *r) __attribute__((warn_unused_result));
 
 /* Read and discard what is left of the body (so a web server that sends the

@@ -25,6 +25,17 @@ enum herr jsonx_parse(const char *text, size_t len, int max_depth,
 		      struct json_object **out, struct herror *err)
 	__attribute__((warn_unused_result));
 
+/* Check that text[0..len) is one JSON value under RFC 8259's grammar, as a
+ * request body must be, before anything is allocated: no NaN, Infinity,
+ * single quotes, raw control characters or invalid UTF-8 in strings, no
+ * trailing data, nesting at most max_depth, and at most max_values values
+ * plus object keys. *values (may be NULL) gets the count seen.
+ * HERR_BAD_REQUEST (invalid_json, message with the byte offset) or
+ * HERR_TOO_LARGE (too_many_values, 413). Allocates nothing. */
+enum herr jsonx_check(const char *text, size_t len, int max_depth, size_t max_values,
+		      size_t *values, struct herror *err)
+	__attribute__((warn_unused_result));
+
 /* Compact serialisation without escaped slashes. Borrowed: valid until obj
  * is freed or changed. */
 const char *jsonx_text(struct json_object *obj, size_t *len);

@@ -30,12 +30,42 @@ unlike "$(cat "$LIGHTTPD_DIR/hermes-fcgi.log" "$LIGHTTPD_DIR/error.log")" "$TEST
 	"lighttpd /: no key in the logs"
 
 # ---- mounted at /hermes ---------------------------------------------------------------
-start_lighttpd prefix /hermes "$home" 1
+# A small quarantine: a sanitizer build would otherwise keep 256 MB of freed
+# memory for use-after-free checks, and the RSS checks below measure the heap.
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=4:allocator_release_to_os_interval_ms=0" \
+	start_lighttpd prefix /hermes "$home" 1
 base=http://127.0.0.1:$LIGHTTPD_PORT
 run_http_cases "$base/hermes" "$TEST_KEY" "lighttpd /hermes"
 
 http GET "$base/v1/models" -H "Authorization: Bearer $TEST_KEY"
 is "$RESP_STATUS" 404 "lighttpd /hermes: /v1/models outside the mount is not the API"
+
+# ---- a body of millions of JSON values leaves no big responder behind ---------
+# One responder (MAXPROCS 1), so /health/detailed names the one that parsed.
+responder_rss_kb() {
+	local pid
+	http GET "$base/hermes/health/detailed" -H "Authorization: Bearer $TEST_KEY"
+	pid=$(jget 'j["pid"]')
+	awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0
+}
+rss0=$(responder_rss_kb)
+"$PYTHON" -c 'import sys; sys.stdout.write("{\"messages\":[" + ",".join(["[]"] * 3300000) + "]}")' > "$T/arrays.json"
+http POST "$base/hermes/v1/chat/completions" -H "Authorization: Bearer $TEST_KEY" \
+	-H 'Content-Type: application/json' -H 'Expect:' --data-binary "@$T/arrays.json"
+check_envelope 413 too_many_values "lighttpd /hermes: 3.3 million empty arrays (9.9 MB) are refused before parsing: 413 too_many_values"
+rss1=$(responder_rss_kb)
+diag "responder VmRSS before ${rss0} kB, after the 3.3M-value body ${rss1} kB"
+ok "lighttpd /hermes: the responder's RSS grew by less than 64 MB ($rss0 -> $rss1 kB)" \
+	test "$((rss1 - rss0))" -lt 65536
+# Just under the cap: the tree is built, and the heap given back afterwards.
+"$PYTHON" -c 'import sys; sys.stdout.write("{\"model\":[" + ",".join(["[]"] * 199990) + "],\"messages\":[]}")' > "$T/arrays2.json"
+http POST "$base/hermes/v1/chat/completions" -H "Authorization: Bearer $TEST_KEY" \
+	-H 'Content-Type: application/json' -H 'Expect:' --data-binary "@$T/arrays2.json"
+is "$RESP_STATUS" 400 "lighttpd /hermes: 199,990 values are parsed (and then refused as a bad request)"
+rss2=$(responder_rss_kb)
+diag "responder VmRSS after a 200k-value tree ${rss2} kB"
+ok "lighttpd /hermes: after a 200k-value tree the RSS stays within 64 MB of the start ($rss0 -> $rss2 kB)" \
+	test "$((rss2 - rss0))" -lt 65536
 http GET "$base/hermes/v1/models?x=1" -H "Authorization: Bearer $TEST_KEY"
 is "$(jget 'j["data"][0]["id"]')" hermes-agent "lighttpd /hermes: /hermes/v1/models?x=1 is /v1/models"
 

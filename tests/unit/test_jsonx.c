@@ -18,6 +18,56 @@ static enum herr parse(const char *s, int depth, struct herror *err)
 	return rc;
 }
 
+static enum herr check(const char *s, size_t max_values, struct herror *err)
+{
+	herr_clear(err);
+	return jsonx_check(s, strlen(s), 64, max_values, NULL, err);
+}
+
+/* The strict pre-scan: what json-c 0.16 lets through even in strict mode
+ * is refused, valid JSON passes, values are counted before any allocation. */
+static void test_check(void)
+{
+	static const char *const good[] = {
+		"{}", "[]", " {\"a\" : [1, -0, 0.5, 1e3, -2.5E-3, true, false, null, \"x\"]} ",
+		"\"\\u00e9\\n\\\"\\/\"", "{\"\xc3\xa9\":\"\xe2\x82\xac\xf0\x9f\x98\x80\"}", "0", "[[],{}]",
+	};
+	static const char *const bad[] = {
+		"{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":-Infinity}", "{\"a\":\"x\ty\"}",
+		"{\"a\":\"\xff\"}", "{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}", "{'a':1}",
+		"{\"a\":1} x", "[1,]", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":TRUE}",
+		"{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\" 1}", "{a:1}", "\"open", "", "  ",
+		"[1 2]", "{\"a\":1,}", "+1",
+	};
+	struct herror err;
+	size_t values = 0;
+	char deep[200];
+
+	for(size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		is_int(check(good[i], 1000, &err), HERR_OK, good[i]);
+	for(size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		is_int(check(bad[i], 1000, &err), HERR_BAD_REQUEST, "refused by the strict check");
+		is_str(err.code, "invalid_json", "  code invalid_json");
+	}
+	check("{\"a\":NaN}", 1000, &err);
+	ok(strstr(err.msg, "byte 5") != NULL, "the message says where (%s)", err.msg);
+	check("{\"a\":\"\xff\"}", 1000, &err);
+	ok(strstr(err.msg, "UTF-8") != NULL, "invalid UTF-8 is named (%s)", err.msg);
+
+	herr_clear(&err);
+	is_int(jsonx_check("{\"a\":[1,2,[]]}", 14, 64, 100, &values, &err), HERR_OK, "counted");
+	is_int(values, 6, "values and keys: object, key, array, 1, 2, []");
+	is_int(check("[[],[],[],[]]", 4, &err), HERR_TOO_LARGE, "5 values over a cap of 4");
+	is_str(err.code, "too_many_values", "  code too_many_values");
+	is_int(err.status, 413, "  status 413");
+	is_int(check("[[],[],[]]", 4, &err), HERR_OK, "4 values under a cap of 4");
+	memset(deep, '[', 100);
+	memset(deep + 100, ']', 100);
+	herr_clear(&err);
+	is_int(jsonx_check(deep, 200, 64, 1000, NULL, &err), HERR_BAD_REQUEST, "nesting 100 > 64");
+	is_int(jsonx_check(deep + 40, 120, 64, 1000, NULL, &err), HERR_OK, "nesting 60 passes");
+}
+
 int main(void)
 {
 	struct herror err;
@@ -47,5 +97,6 @@ int main(void)
 	is_str(jsonx_get_str(o, "url"), "http://x/y", "get string member");
 	ok(jsonx_get_str(o, "i") == NULL, "non-string member gives NULL");
 	json_object_put(o);
+	test_check();
 	return tap_done();
 }
