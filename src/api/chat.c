@@ -12,6 +12,7 @@
 #include "api/chat.h"
 
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +24,7 @@
 #include "api/app.h"
 #include "api/chat_result.h"
 #include "api/chat_stream.h"
+#include "api/fields.h"
 #include "api/session_hdr.h"
 #include "http/req.h"
 #include "http/resp.h"
@@ -73,9 +75,65 @@ static struct json_object *history_message(struct json_object *m, const char *ro
 	return h;
 }
 
+static const char *const roles[] = { "system", "developer", "user", "assistant", "tool", NULL };
+
+/* The request members chat reads or accepts, type-checked as OpenAI does
+ * (a "stream" of "false", "yes" or 1 is a 400, not streaming). The sampling
+ * members are accepted and not used: the agent's upstream settings apply. */
+static enum herr parse_top(struct req *r, struct chat_in *in, struct json_object **msgs)
+{
+	struct fields f, so;
+	struct json_object *opts = NULL, *unused;
+	const char *s;
+	int64_t n;
+	double d;
+	enum herr rc;
+
+	fields_init(&f, r->json, NULL, &r->err);
+	if((rc = fields_str(&f, "model", 0, &s, NULL)) || (rc = fields_bool(&f, "stream", 0, &in->stream)) ||
+	   (rc = fields_object(&f, "stream_options", 0, &opts)) ||
+	   (rc = fields_number(&f, "temperature", 0, 0, 2, &d)) ||
+	   (rc = fields_number(&f, "top_p", 0, 0, 1, &d)) ||
+	   (rc = fields_number(&f, "presence_penalty", 0, -2, 2, &d)) ||
+	   (rc = fields_number(&f, "frequency_penalty", 0, -2, 2, &d)) ||
+	   (rc = fields_int(&f, "max_tokens", 0, 1, INT64_MAX, &n)) ||
+	   (rc = fields_int(&f, "max_completion_tokens", 0, 1, INT64_MAX, &n)) ||
+	   (rc = fields_str(&f, "user", 0, &s, NULL)) ||
+	   (rc = fields_array(&f, "tools", 0, 0, &unused)))
+		return rc;
+	if(opts) {
+		fields_init(&so, opts, "stream_options", &r->err);
+		if((rc = fields_bool(&so, "include_usage", 0, &in->include_usage)))
+			return rc;
+	}
+	return fields_array(&f, "messages", FIELD_REQUIRED, 1, msgs);
+}
+
+/* Check one message's shape: an object with a known role, and optional
+ * tool_calls / tool_call_id / name of the right types. */
+static enum herr check_message(struct req *r, struct json_object *m, size_t i, const char **role)
+{
+	char param[HERR_PARAM_MAX];
+	struct fields f;
+	struct json_object *v;
+	const char *s;
+	enum herr rc;
+
+	snprintf(param, sizeof(param), "messages[%zu]", i);
+	if(!json_object_is_type(m, json_type_object))
+		return fields_type_error(&r->err, param, "an object", m);
+	fields_init(&f, m, param, &r->err);
+	if((rc = fields_enum(&f, "role", FIELD_REQUIRED, roles, role)) ||
+	   (rc = fields_array(&f, "tool_calls", 0, 0, &v)) ||
+	   (rc = fields_str(&f, "tool_call_id", 0, &s, NULL)) ||
+	   (rc = fields_str(&f, "name", 0, &s, NULL)))
+		return rc;
+	return HERR_OK;
+}
+
 static enum herr parse(struct req *r, struct chat_in *in)
 {
-	struct json_object *msgs = NULL, *v, *so;
+	struct json_object *msgs = NULL;
 	size_t n, last_user = (size_t)-1;
 	enum herr rc = HERR_OK;
 
@@ -83,19 +141,15 @@ static enum herr parse(struct req *r, struct chat_in *in)
 	buf_init(&in->user_text, 1u << 22);
 	buf_init(&in->first_user, 1u << 22);
 	in->history = json_object_new_array();
-	if(json_object_object_get_ex(r->json, "stream", &v))
-		in->stream = json_object_get_boolean(v);
-	if(json_object_object_get_ex(r->json, "stream_options", &so) &&
-	   json_object_object_get_ex(so, "include_usage", &v))
-		in->include_usage = json_object_get_boolean(v);
-	if(!json_object_object_get_ex(r->json, "messages", &msgs) ||
-	   !json_object_is_type(msgs, json_type_array) || !json_object_array_length(msgs))
-		return bad(r, "invalid_request_error", "messages",
-			   "'messages' must be a non-empty array of {role, content}.");
+	if((rc = parse_top(r, in, &msgs)))
+		return rc;
 	n = json_object_array_length(msgs);
 	for(size_t i = 0; i < n; i++) {
-		const char *role = jsonx_get_str(json_object_array_get_idx(msgs, i), "role");
-		if(role && strcmp(role, "user") == 0)
+		const char *role = NULL;
+
+		if((rc = check_message(r, json_object_array_get_idx(msgs, i), i, &role)))
+			return rc;
+		if(strcmp(role, "user") == 0)
 			last_user = i;
 	}
 	if(last_user == (size_t)-1)
@@ -107,12 +161,6 @@ static enum herr parse(struct req *r, struct chat_in *in)
 		char param[64];
 		bool payload = false;
 
-		snprintf(param, sizeof(param), "messages[%zu]", i);
-		if(!json_object_is_type(m, json_type_object) || !role ||
-		   (strcmp(role, "system") && strcmp(role, "developer") && strcmp(role, "user") &&
-		    strcmp(role, "assistant") && strcmp(role, "tool")))
-			return bad(r, "invalid_request_error", param,
-				   "Each message needs a role: system, developer, user, assistant or tool.");
 		json_object_object_get_ex(m, "content", &content);
 		snprintf(param, sizeof(param), "messages[%zu].content", i);
 		if((rc = agent_content_normalize(content, role, param, &norm, &payload, &r->err)))

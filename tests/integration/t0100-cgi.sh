@@ -98,6 +98,38 @@ case $post in
 *) skip "malformed JSON body is 400 invalid_json" "no JSON POST route advertised yet; covered by the unit tests" ;;
 esac
 
+# ---- request bodies: strict JSON, typed fields -----------------------------------
+# post_json FILE [VAR=VALUE...]: POST FILE to /v1/chat/completions as CGI.
+post_json() {
+	local f=$1
+	shift
+	CGI_STDIN=$f
+	cgi REQUEST_METHOD=POST PATH_INFO=/v1/chat/completions CONTENT_TYPE=application/json \
+		CONTENT_LENGTH="$(wc -c < "$f" | tr -d ' ')" "$AUTH" "$@"
+	CGI_STDIN=/dev/null
+}
+for v in '"false"' '"yes"' 1; do
+	printf '{"stream": %s, "messages": [{"role": "user", "content": "hi"}]}' "$v" > "$T/typed.json"
+	post_json "$T/typed.json"
+	check_envelope 400 invalid_type "\"stream\": $v is 400 invalid_type (not streaming)"
+	is "$(jget 'j["error"]["param"]')" stream "  param is stream"
+	unlike "$(hdr Content-Type)" 'event-stream' "  and no event stream was started"
+done
+printf '{"stream": true, "stream_options": {"include_usage": "yes"}, "messages": [{"role": "user", "content": "hi"}]}' > "$T/typed.json"
+post_json "$T/typed.json"
+check_envelope 400 invalid_type "stream_options.include_usage \"yes\" is 400 invalid_type"
+is "$(jget 'j["error"]["param"]')" stream_options.include_usage "  param stream_options.include_usage"
+printf '{"messages": [{"role": "user", "content": "hi"}], "temperature": NaN}' > "$T/nan.json"
+post_json "$T/nan.json"
+check_envelope 400 invalid_json "NaN in a body is 400 invalid_json (json-c alone accepts it)"
+printf '{"messages": [{"role": "user", "content": "a\tb"}]}' > "$T/ctl.json"
+post_json "$T/ctl.json"
+check_envelope 400 invalid_json "a raw control character in a string is 400 invalid_json"
+printf '{"messages": [{"role": "user", "content": "caf\351"}]}' > "$T/latin1.json"
+post_json "$T/latin1.json"
+check_envelope 400 invalid_json "invalid UTF-8 in message content is 400, not forwarded upstream"
+like "$(jget 'j["error"]["message"]')" 'UTF-8' "  the message says UTF-8"
+
 # ---- the key gate for non-loopback requests ------------------------------------
 CGI_HOME=$nokey
 cgi PATH_INFO=/v1/models SERVER_ADDR=10.0.0.5 REMOTE_ADDR=10.0.0.9

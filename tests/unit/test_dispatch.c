@@ -220,7 +220,47 @@ int main(void)
 		static const struct {
 			const char *body, *code, *param, *desc;
 		} cases[] = {
-			{ "{\"messages\":[]}", "invalid_request_error", "messages", "empty messages" },
+			{ "{\"messages\":[]}", "empty_array", "messages", "empty messages" },
+			{ "{\"model\":\"x\"}", "missing_required_parameter", "messages", "no messages" },
+			{ "{\"messages\":null}", "missing_required_parameter", "messages", "messages null" },
+			{ "{\"messages\":{}}", "invalid_type", "messages", "messages an object" },
+			{ "{\"messages\":[\"hi\"]}", "invalid_type", "messages[0]", "a message that is a string" },
+			{ "{\"messages\":[{\"content\":\"x\"}]}", "missing_required_parameter",
+			  "messages[0].role", "a message without a role" },
+			{ "{\"messages\":[{\"role\":1,\"content\":\"x\"}]}", "invalid_type",
+			  "messages[0].role", "a role that is a number" },
+			{ "{\"stream\":\"false\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "invalid_type", "stream", "stream \"false\" (a string) is not a boolean" },
+			{ "{\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "invalid_type", "stream", "stream \"yes\"" },
+			{ "{\"stream\":1,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "invalid_type", "stream", "stream 1" },
+			{ "{\"stream\":true,\"stream_options\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "invalid_type", "stream_options", "stream_options true" },
+			{ "{\"stream\":true,\"stream_options\":{\"include_usage\":\"true\"},"
+			  "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "invalid_type", "stream_options.include_usage", "include_usage \"true\"" },
+			{ "{\"model\":7,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "invalid_type", "model", "model 7" },
+			{ "{\"temperature\":\"hot\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "invalid_type", "temperature", "temperature a string" },
+			{ "{\"temperature\":3,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "decimal_above_max_value", "temperature", "temperature 3" },
+			{ "{\"max_tokens\":1.5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "invalid_type", "max_tokens", "max_tokens 1.5" },
+			{ "{\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "integer_below_min_value", "max_tokens", "max_tokens 0" },
+			{ "{\"messages\":[{\"role\":\"user\",\"content\":7}]}", "invalid_type",
+			  "messages[0].content", "content a number" },
+			{ "{\"messages\":[{\"role\":\"assistant\",\"content\":\"a\",\"tool_calls\":{}},"
+			  "{\"role\":\"user\",\"content\":\"x\"}]}", "invalid_type",
+			  "messages[0].tool_calls", "tool_calls an object" },
+			{ "{\"a\":NaN,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+			  "invalid_json", NULL, "NaN is not JSON" },
+			{ "{\"messages\":[{\"role\":\"user\",\"content\":\"a\tb\"}]}",
+			  "invalid_json", NULL, "a raw tab in a string is not JSON" },
+			{ "{\"messages\":[{\"role\":\"user\",\"content\":\"caf\xe9\"}]}",
+			  "invalid_json", NULL, "Latin-1 (invalid UTF-8) content is refused before it goes upstream" },
 			{ "{\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}",
 			  "missing_user_message", "messages", "no user message" },
 			{ "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},"
@@ -229,7 +269,7 @@ int main(void)
 			{ "{\"messages\":[{\"role\":\"user\",\"content\":\"  \"}]}", "empty_message",
 			  "messages[0].content", "a blank user message" },
 			{ "{\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"},"
-			  "{\"role\":\"user\",\"content\":\"x\"}]}", "invalid_request_error", "messages[0]",
+			  "{\"role\":\"user\",\"content\":\"x\"}]}", "invalid_value", "messages[0].role",
 			  "an unknown role" },
 		};
 		char cl[48];
