@@ -4,6 +4,7 @@
 #include "config.h"
 #include "api/dispatch.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "api/app.h"
@@ -55,6 +56,23 @@ const char *api_route_path(const char *path, const char *base_path, int *found)
 	return path;
 }
 
+/* What the preflight allows: the methods the route table has for the
+ * requested path, and OPTIONS (only OPTIONS for a path with no route).
+ * SPEC §1.3 lists a fixed "GET, POST, DELETE, OPTIONS"; derived from the
+ * table, PATCH routes are allowed and a path is not offered what it lacks. */
+static const char *preflight_methods(struct app *app, struct req *r, char *out, size_t cap)
+{
+	size_t n, used;
+	const struct route *table = api_routes(&n);
+	int found;
+	const char *path = api_route_path(r->path, app->cfg.base_path, &found);
+
+	route_methods(table, n, path, out, cap);
+	used = strlen(out);
+	snprintf(out + used, cap - used, "%sOPTIONS", used ? ", " : "");
+	return out;
+}
+
 /* CORS, SPEC §1.3. Returns true when the request is answered (403 or
  * preflight). */
 static bool cors(struct app *app, struct req *r)
@@ -62,6 +80,7 @@ static bool cors(struct app *app, struct req *r)
 	const char *origin = req_header(r, "Origin");
 	const char *list = app->cfg.cors_origins;
 	bool allowed = false, wildcard = false;
+	char methods[ALLOW_MAX];
 
 	if(!origin || !*origin)
 		return false;
@@ -95,7 +114,8 @@ static bool cors(struct app *app, struct req *r)
 	if(!wildcard)
 		resp_header(r, "Vary", "Origin");
 	if(strcmp(r->method, "OPTIONS") == 0) {
-		resp_header(r, "Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+		resp_header(r, "Access-Control-Allow-Methods", preflight_methods(app, r, methods,
+										 sizeof(methods)));
 		resp_header(r, "Access-Control-Allow-Headers",
 			    "Authorization, Content-Type, Idempotency-Key");
 		resp_header(r, "Access-Control-Max-Age", "600");
@@ -177,7 +197,7 @@ static void handle(struct app *app, struct req *r)
 	}
 	if((r->route->flags & ROUTE_STORE) && !api_app_store(app, &r->err))
 		return;
-	if((r->route->flags & ROUTE_JSON) && req_read_json(r))
+	if(req_read_for_route(r))
 		return;
 	if(r->route->fn(app, r) && !r->err.rc)
 		herr_set(&r->err, HERR_INTERNAL, "internal_error", NULL,

@@ -12,17 +12,26 @@
 #include "api/meta.h"
 #include "http/req.h"
 
-
+/* One entry per method and path. .flags say what the dispatcher checks and
+ * reads before the handler (http/route.h); .name is the key the route is
+ * advertised under in /v1/capabilities (NULL: not advertised). GET routes
+ * answer HEAD too; Allow and the CORS preflight's
+ * Access-Control-Allow-Methods are derived from this table. */
 static const struct route table[] = {
-	{ "GET", "/health", "health", 0, 0, api_health },
-	{ "GET", "/v1/health", NULL, 0, 0, api_health },
-	{ "GET", "/health/detailed", "health_detailed", ROUTE_AUTH, 0, api_health_detailed },
-	{ "GET", "/v1/models", "models", ROUTE_AUTH, 0, api_models },
-	{ "GET", "/v1/capabilities", NULL, ROUTE_AUTH, 0, api_capabilities },
-	{ "POST", "/v1/chat/completions", "chat_completions", ROUTE_AUTH | ROUTE_JSON | ROUTE_STREAMS,
-	  REQ_BODY_MAX, api_chat },
-	{ "GET", "/v1/skills", "skills", ROUTE_AUTH, 0, api_skills },
-	{ "GET", "/v1/toolsets", "toolsets", ROUTE_AUTH, 0, api_toolsets },
+	{ .method = "GET", .pattern = "/health", .name = "health", .fn = api_health },
+	{ .method = "GET", .pattern = "/v1/health", .fn = api_health },
+	{ .method = "GET", .pattern = "/health/detailed", .name = "health_detailed",
+	  .flags = ROUTE_AUTH, .fn = api_health_detailed },
+	{ .method = "GET", .pattern = "/v1/models", .name = "models", .flags = ROUTE_AUTH,
+	  .fn = api_models },
+	{ .method = "GET", .pattern = "/v1/capabilities", .flags = ROUTE_AUTH,
+	  .fn = api_capabilities },
+	{ .method = "POST", .pattern = "/v1/chat/completions", .name = "chat_completions",
+	  .flags = ROUTE_AUTH | ROUTE_JSON, .max_body = REQ_BODY_MAX, .fn = api_chat },
+	{ .method = "GET", .pattern = "/v1/skills", .name = "skills", .flags = ROUTE_AUTH,
+	  .fn = api_skills },
+	{ .method = "GET", .pattern = "/v1/toolsets", .name = "toolsets", .flags = ROUTE_AUTH,
+	  .fn = api_toolsets },
 };
 
 const struct route *api_routes(size_t *n)

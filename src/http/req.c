@@ -218,6 +218,17 @@ enum herr req_read_json(struct req *r)
 	return HERR_OK;
 }
 
+enum herr req_read_for_route(struct req *r)
+{
+	if(!r->route)
+		return HERR_OK;
+	if(r->route->flags & ROUTE_JSON)
+		return req_read_json(r);
+	if(r->route->flags & ROUTE_RAW)
+		return req_read_body(r);
+	return HERR_OK;
+}
+
 void req_drain(struct req *r)
 {
 	char chunk[16384];

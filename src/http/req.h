@@ -93,6 +93,11 @@ enum herr req_read_body(struct req *r) __attribute__((warn_unused_result));
  * nesting or a non-object; 413 too_many_values. */
 enum herr req_read_json(struct req *r) __attribute__((warn_unused_result));
 
+/* Read the body the way r->route declares: ROUTE_JSON parses it into
+ * r->json (req_read_json), ROUTE_RAW keeps the bytes in r->body
+ * (req_read_body), any other route leaves it for req_drain. */
+enum herr req_read_for_route(struct req *r) __attribute__((warn_unused_result));
+
 /* Read and discard what is left of the body (so a web server that sends the
  * whole body before reading the answer, like mod_fcgid, is not blocked). */
 void req_drain(struct req *r);

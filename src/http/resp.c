@@ -153,7 +153,11 @@ enum herr resp_stream_begin(struct req *r, int status, const char *content_type)
 
 enum herr resp_stream_write(struct req *r, const char *p, size_t n)
 {
-	enum herr rc = hio_write(r->io, p, n);
+	enum herr rc;
+
+	if(strcmp(r->method, "HEAD") == 0)   /* the head went out; HEAD has no body */
+		return HERR_OK;
+	rc = hio_write(r->io, p, n);
 
 	if(!rc)
 		rc = hio_flush(r->io);

@@ -23,7 +23,9 @@ struct json_object;
  * logged) if name or value holds a control byte. */
 void resp_header(struct req *r, const char *name, const char *value);
 
-/* Send a complete response with a body of len bytes. */
+/* Send a complete response with a body of len bytes. For HEAD the body is
+ * left out and Content-Length still says len (the GET's headers, no body);
+ * resp_stream_write() writes nothing for HEAD either. */
 enum herr resp_send(struct req *r, int status, const char *content_type,
 		    const char *body, size_t len) __attribute__((warn_unused_result));
 

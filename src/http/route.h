@@ -17,7 +17,9 @@ struct req;
 enum route_flag {
 	ROUTE_AUTH = 1 << 0,     /* needs the bearer key */
 	ROUTE_JSON = 1 << 1,     /* body is a JSON object, parsed before the handler */
-	ROUTE_STREAMS = 1 << 2,  /* may answer with SSE */
+	ROUTE_RAW = 1 << 2,      /* body read before the handler and kept as bytes in
+	                            r->body, never parsed (signed webhooks verify
+	                            exactly what was sent) */
 	ROUTE_STORE = 1 << 3,    /* needs the store: 503 store_unavailable without it */
 };
 
@@ -26,8 +28,10 @@ enum route_flag {
  * the api layer's struct app. */
 typedef enum herr (*route_handler)(void *app, struct req *r);
 
+/* Declared with designated initialisers in api/routes.c. A GET route also
+ * answers HEAD (same status and headers, no body). */
 struct route {
-	const char *method;    /* "GET", "POST", … */
+	const char *method;    /* "GET", "POST", "PATCH", "DELETE", … */
 	const char *pattern;   /* "/v1/runs/{run_id}" */
 	const char *name;      /* endpoint name in /v1/capabilities, or NULL */
 	unsigned flags;        /* enum route_flag */
@@ -53,11 +57,18 @@ enum route_result { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD };
  * bytes. */
 int route_match(const char *pattern, const char *path, struct route_params *params);
 
-/* Find method+path in table[0..n). ROUTE_FOUND sets *out and params;
- * ROUTE_NO_METHOD writes the allowed methods ("GET, POST") into allow. */
+/* Find method+path in table[0..n); HEAD finds the GET route. ROUTE_FOUND
+ * sets *out and params; ROUTE_NO_METHOD writes the allowed methods
+ * (route_methods) into allow. */
 enum route_result route_find(const struct route *table, size_t n, const char *method,
 			     const char *path, const struct route **out,
 			     struct route_params *params, char *allow, size_t allow_cap);
+
+/* The methods the table has for path, in table order, ", "-separated, with
+ * HEAD after GET, into allow (cap bytes; "" when the path has no route).
+ * Used for the 405 Allow header and the CORS preflight. Returns the count. */
+size_t route_methods(const struct route *table, size_t n, const char *path, char *allow,
+		     size_t cap);
 
 /* Borrowed value of a {name} parameter or NULL. */
 const char *route_param(const struct route_params *params, const char *name);

@@ -72,6 +72,21 @@ CGI_STDIN=/dev/null
 check_envelope 405 method_not_allowed "POST /v1/models is a 405 envelope"
 like "$(hdr Allow)" 'GET' "the 405 has Allow: GET"
 
+# ---- HEAD: the GET's status and headers, no body -----------------------------------
+for p in /health /v1/models /health/detailed /v1/capabilities /v1/skills /v1/toolsets; do
+	cgi REQUEST_METHOD=GET PATH_INFO=$p "$AUTH"
+	get_status=$RESP_STATUS get_len=$(hdr Content-Length) get_type=$(hdr Content-Type)
+	cgi REQUEST_METHOD=HEAD PATH_INFO=$p "$AUTH"
+	is "$RESP_STATUS $(hdr Content-Type)" "$get_status $get_type" "HEAD $p: the GET's status and Content-Type (was 405)"
+	is "$(hdr Content-Length) $(wc -c < "$RESP_BODY" | tr -d ' ')" "$get_len 0" "HEAD $p: the GET's Content-Length, no body"
+done
+cgi REQUEST_METHOD=HEAD PATH_INFO=/v1/models
+is "$RESP_STATUS $(wc -c < "$RESP_BODY" | tr -d ' ')" "401 0" "HEAD /v1/models without the key: 401, no body"
+cgi REQUEST_METHOD=HEAD PATH_INFO=/v1/chat/completions "$AUTH"
+is "$RESP_STATUS $(hdr Allow)" "405 POST" "HEAD on the POST-only chat path: 405 Allow: POST"
+cgi REQUEST_METHOD=DELETE PATH_INFO=/v1/models "$AUTH"
+is "$RESP_STATUS $(hdr Allow)" "405 GET, HEAD" "DELETE /v1/models: 405 Allow: GET, HEAD"
+
 # ---- request body limits -----------------------------------------------------
 : > "$T/empty"
 CGI_STDIN=$T/empty
@@ -172,7 +187,10 @@ is "$RESP_STATUS $(hdr Access-Control-Allow-Origin)" "200 *" "'*' allows any ori
 cgi REQUEST_METHOD=OPTIONS PATH_INFO=/v1/models API_SERVER_CORS_ORIGINS=$O HTTP_ORIGIN=$O \
 	HTTP_ACCESS_CONTROL_REQUEST_METHOD=GET HTTP_ACCESS_CONTROL_REQUEST_HEADERS=authorization
 is "$RESP_STATUS" 200 "OPTIONS preflight from an allowed origin without a key: 200"
-is "$(hdr Access-Control-Allow-Methods)" "GET, POST, DELETE, OPTIONS" "preflight Access-Control-Allow-Methods"
+is "$(hdr Access-Control-Allow-Methods)" "GET, HEAD, OPTIONS" "preflight Access-Control-Allow-Methods: what the route table has for the path"
+cgi REQUEST_METHOD=OPTIONS PATH_INFO=/v1/chat/completions API_SERVER_CORS_ORIGINS=$O HTTP_ORIGIN=$O \
+	HTTP_ACCESS_CONTROL_REQUEST_METHOD=POST
+is "$(hdr Access-Control-Allow-Methods)" "POST, OPTIONS" "preflight of /v1/chat/completions allows POST, OPTIONS"
 is "$(hdr Access-Control-Allow-Headers)" "Authorization, Content-Type, Idempotency-Key" "preflight Access-Control-Allow-Headers"
 is "$(hdr Access-Control-Max-Age)" 600 "preflight Access-Control-Max-Age: 600"
 is "$(hdr Access-Control-Allow-Origin)" "$O" "preflight Access-Control-Allow-Origin"

@@ -20,6 +20,17 @@ like "$(grep -E '^[[:space:]]*server\.stream-response-body' "$LIGHTTPD_DIR/light
 like "$(grep -E '^[[:space:]]*server\.max-request-size' "$LIGHTTPD_DIR/lighttpd.conf")" '= *(1[6-9][0-9]{3}|[2-9][0-9]{4}|[0-9]{6,})' \
 	"the shipped config allows request bodies of at least 16 MB"
 
+# HEAD through lighttpd: the GET's status and headers, no body.
+for p in /health /v1/models /v1/capabilities; do
+	http GET "$base$p" -H "Authorization: Bearer $TEST_KEY"
+	get_status=$RESP_STATUS get_len=$(hdr Content-Length)
+	http HEAD "$base$p" -I -H "Authorization: Bearer $TEST_KEY"
+	is "$RESP_STATUS $(hdr Content-Length)" "$get_status $get_len" "lighttpd /: HEAD $p is the GET's status and Content-Length (was 405)"
+	unlike "$(cat "$RESP_BODY")" '[{]' "lighttpd /: HEAD $p has no body"
+done
+http HEAD "$base/v1/chat/completions" -I -H "Authorization: Bearer $TEST_KEY"
+is "$RESP_STATUS $(hdr Allow)" "405 POST" "lighttpd /: HEAD on the POST-only chat path is 405 Allow: POST"
+
 http GET "$base/v1/models?x=1&y=2" -H "Authorization: Bearer $TEST_KEY"
 is "$RESP_STATUS" 200 "lighttpd /: a query string does not change the route"
 http GET "$base/" -H "Authorization: Bearer $TEST_KEY"

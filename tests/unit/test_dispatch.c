@@ -155,7 +155,7 @@ int main(void)
 		run(&app, &a, e, "{}");
 		is_int(a.status, 405, "POST /v1/models → 405");
 		is_str(code(&a), "method_not_allowed", "code method_not_allowed");
-		ok(strstr(a.head, "Allow: GET") != NULL, "Allow header");
+		ok(strstr(a.head, "Allow: GET, HEAD") != NULL, "Allow header: GET, HEAD");
 		drop(&a);
 	}
 	{
@@ -188,10 +188,57 @@ int main(void)
 		run(&app, &a, e, NULL);
 		is_int(a.status, 200, "preflight → 200 without auth");
 		ok(strstr(a.head, "Access-Control-Allow-Origin: http://ok.example"), "allow origin");
-		ok(strstr(a.head, "Access-Control-Allow-Methods: GET, POST, DELETE, OPTIONS"),
-		   "allow methods");
+		ok(strstr(a.head, "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"),
+		   "allow methods: what the table has for /v1/models");
 		ok(strstr(a.head, "Access-Control-Max-Age: 600"), "max age");
 		ok(strstr(a.head, "Vary: Origin"), "vary");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=OPTIONS", "PATH_INFO=/v1/chat/completions",
+				    "HTTP_ORIGIN=http://ok.example", NULL };
+		run(&app, &a, e, NULL);
+		ok(strstr(a.head, "Access-Control-Allow-Methods: POST, OPTIONS\r\n"),
+		   "preflight of the chat path allows POST");
+		drop(&a);
+	}
+	{
+		const char *e[] = { "REQUEST_METHOD=OPTIONS", "PATH_INFO=/v1/nope",
+				    "HTTP_ORIGIN=http://ok.example", NULL };
+		run(&app, &a, e, NULL);
+		ok(strstr(a.head, "Access-Control-Allow-Methods: OPTIONS\r\n"),
+		   "preflight of an unknown path allows only OPTIONS");
+		drop(&a);
+	}
+	{
+		const char *g[] = { "REQUEST_METHOD=GET", "PATH_INFO=/v1/models",
+				    "HTTP_AUTHORIZATION=Bearer " KEY, NULL };
+		const char *hd[] = { "REQUEST_METHOD=HEAD", "PATH_INFO=/v1/models",
+				     "HTTP_AUTHORIZATION=Bearer " KEY, NULL };
+		const char *cl;
+		char get_cl[32] = "";
+
+		run(&app, &a, g, NULL);
+		cl = strstr(a.head, "Content-Length: ");
+		if(cl)
+			snprintf(get_cl, sizeof(get_cl), "%.*s", (int)strcspn(cl, "\r"), cl);
+		drop(&a);
+		run(&app, &a, hd, NULL);
+		is_int(a.status, 200, "HEAD /v1/models is 200 (was 405)");
+		ok(get_cl[0] && strstr(a.head, get_cl), "  with the GET's %s", get_cl);
+		ok(strstr(a.head, "Content-Type: application/json") != NULL, "  and its Content-Type");
+		ok(a.json == NULL, "  and no body");
+		drop(&a);
+		hd[1] = "PATH_INFO=/v1/chat/completions";
+		run(&app, &a, hd, NULL);
+		is_int(a.status, 405, "HEAD on the POST-only chat path is 405");
+		ok(strstr(a.head, "Allow: POST") != NULL, "  Allow: POST");
+		drop(&a);
+		hd[1] = "PATH_INFO=/v1/skills";
+		hd[2] = "SERVER_ADDR=10.1.1.1";
+		run(&app, &a, hd, NULL);
+		is_int(a.status, 401, "HEAD without the key is the GET's 401");
+		ok(a.json == NULL, "  without a body");
 		drop(&a);
 	}
 	{

@@ -52,6 +52,29 @@ int main(void)
 	ok(r.path == NULL && r.json == NULL, "reset frees per-request state");
 	done(&r, &io);
 
+	{
+		static const struct route raw = { .method = "POST", .pattern = "/hook", .flags = ROUTE_RAW };
+		static const struct route js = { .method = "POST", .pattern = "/j", .flags = ROUTE_JSON };
+		static const struct route none = { .method = "POST", .pattern = "/n" };
+		char *e[] = { "REQUEST_METHOD=POST", "PATH_INFO=/hook", "CONTENT_LENGTH=10", NULL };
+
+		begin(&r, &io, e, "a=1&b=\"x\"}");
+		r.route = &raw;
+		is_int(req_read_for_route(&r), HERR_OK, "a raw-body route reads a body that is not JSON");
+		is_str(buf_str(&r.body), "a=1&b=\"x\"}", "  kept byte for byte in r->body");
+		ok(r.json == NULL, "  and not parsed");
+		done(&r, &io);
+		begin(&r, &io, e, "a=1&b=\"x\"}");
+		r.route = &js;
+		is_int(req_read_for_route(&r), HERR_BAD_REQUEST, "the same body on a JSON route is 400");
+		done(&r, &io);
+		begin(&r, &io, e, "a=1&b=\"x\"}");
+		r.route = &none;
+		is_int(req_read_for_route(&r), HERR_OK, "a route without a body mode reads nothing");
+		is_int(r.body_read, 0, "  (left for req_drain)");
+		done(&r, &io);
+	}
+
 	is_int(begin(&r, &io, e2, NULL), HERR_OK, "REQUEST_URI only");
 	is_str(r.path, "/hermes/v1/models", "path from REQUEST_URI without query");
 	done(&r, &io);

@@ -13,11 +13,16 @@ static enum herr h(void *app, struct req *r)
 }
 
 static const struct route table[] = {
-	{ "GET", "/v1/models", "models", ROUTE_AUTH, 0, h },
-	{ "POST", "/v1/runs", "runs", ROUTE_AUTH | ROUTE_JSON, 1000, h },
-	{ "GET", "/v1/runs/{run_id}", "run_status", ROUTE_AUTH, 0, h },
-	{ "DELETE", "/v1/runs/{run_id}", NULL, ROUTE_AUTH, 0, h },
-	{ "GET", "/v1/runs/{run_id}/events", "run_events", ROUTE_AUTH, 0, h },
+	{ .method = "GET", .pattern = "/v1/models", .name = "models", .flags = ROUTE_AUTH, .fn = h },
+	{ .method = "POST", .pattern = "/v1/runs", .name = "runs", .flags = ROUTE_AUTH | ROUTE_JSON,
+	  .max_body = 1000, .fn = h },
+	{ .method = "GET", .pattern = "/v1/runs/{run_id}", .name = "run_status", .flags = ROUTE_AUTH,
+	  .fn = h },
+	{ .method = "DELETE", .pattern = "/v1/runs/{run_id}", .flags = ROUTE_AUTH, .fn = h },
+	{ .method = "PATCH", .pattern = "/v1/runs/{run_id}", .flags = ROUTE_AUTH, .fn = h },
+	{ .method = "GET", .pattern = "/v1/runs/{run_id}/events", .name = "run_events",
+	  .flags = ROUTE_AUTH, .fn = h },
+	{ .method = "POST", .pattern = "/webhooks/{name}", .flags = ROUTE_RAW, .fn = h },
 };
 #define N (sizeof(table) / sizeof(table[0]))
 
@@ -40,10 +45,26 @@ int main(void)
 	is_str(r->name, "models", "right route");
 	is_int(route_find(table, N, "POST", "/v1/models", &r, &p, allow, sizeof(allow)),
 	       ROUTE_NO_METHOD, "POST /v1/models is a wrong method");
-	is_str(allow, "GET", "Allow lists GET");
+	is_str(allow, "GET, HEAD", "Allow lists GET and the HEAD it implies");
 	is_int(route_find(table, N, "PUT", "/v1/runs/x", &r, &p, allow, sizeof(allow)),
 	       ROUTE_NO_METHOD, "PUT on a run is a wrong method");
-	is_str(allow, "GET, DELETE", "Allow lists both methods");
+	is_str(allow, "GET, HEAD, DELETE, PATCH", "Allow lists every method of the path");
+	is_int(route_find(table, N, "HEAD", "/v1/models", &r, &p, allow, sizeof(allow)),
+	       ROUTE_FOUND, "HEAD finds the GET route");
+	is_str(r->method, "GET", "  the GET route");
+	is_int(route_find(table, N, "HEAD", "/v1/runs", &r, &p, allow, sizeof(allow)),
+	       ROUTE_NO_METHOD, "HEAD on a POST-only path is a wrong method");
+	is_str(allow, "POST", "  Allow: POST");
+	is_int(route_find(table, N, "PATCH", "/v1/runs/r9", &r, &p, NULL, 0), ROUTE_FOUND,
+	       "PATCH found (no Allow buffer needed)");
+	is_int(route_find(table, N, "PUT", "/v1/runs/r9", &r, &p, NULL, 0), ROUTE_NO_METHOD,
+	       "a wrong method is told from an unknown path without an Allow buffer");
+	is_int(route_methods(table, N, "/webhooks/gh", allow, sizeof(allow)), 1, "one route for the webhook");
+	is_str(allow, "POST", "  its methods");
+	is_int(route_methods(table, N, "/nope", allow, sizeof(allow)), 0, "no route: count 0");
+	is_str(allow, "", "  and no methods");
+	is_int(route_methods(table, N, "/v1/runs/x", allow, 12), 3, "a small buffer keeps what fits");
+	is_str(allow, "GET, HEAD", "  whole entries only");
 	is_int(route_find(table, N, "GET", "/v1/nope", &r, &p, allow, sizeof(allow)), ROUTE_NO_PATH,
 	       "unknown path");
 	is_int(route_find(table, N, "GET", "/v1/runs/r1/events", &r, &p, allow, sizeof(allow)),
