@@ -5,6 +5,7 @@
 #include "api/dispatch.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/app.h"
@@ -126,13 +127,45 @@ static bool cors(struct app *app, struct req *r)
 	return false;
 }
 
-/* The API-key gate, SPEC §4.1 with the loopback allowance. */
+/* Without a strong key a loopback listener is served only under a local
+ * Host: a web page the machine's owner opens could otherwise point its own
+ * host name at 127.0.0.1 (DNS rebinding) and drive the agent. A request
+ * without Host (HTTP/1.0 tools) is not a browser's and passes. */
+static bool host_gate(struct app *app, struct req *r)
+{
+	const char *host = req_header(r, "Host"), *name;
+	char *scratch = NULL, shown[80];
+	bool local;
+
+	if(!host)
+		return false;
+	name = cfg_lookup(&app->cfg, "API_SERVER_HOST", "platforms.api_server.extra.host", &scratch);
+	if(!name)
+		name = req_param(r, "API_SERVER_HOST");   /* web server SetEnv */
+	local = auth_host_is_local(host, name);
+	free(scratch);
+	if(local)
+		return false;
+	str_sanitize(shown, sizeof(shown), host);
+	LOG_WARN("refused Host %s on a loopback listener without API_SERVER_KEY "
+		 "(set the key, or use localhost)", shown);
+	herr_set(&r->err, HERR_FORBIDDEN, "host_not_allowed", NULL,
+		 "Host '%s' is not a local name. Without a strong API_SERVER_KEY only localhost, "
+		 "127.0.0.1 and [::1] (or API_SERVER_HOST) are served; set API_SERVER_KEY to "
+		 "use other host names.", shown);
+	return true;
+}
+
+/* The API-key gate, SPEC §4.1 with the issue's loopback allowance: without
+ * a strong key only loopback listeners answer, and only to local Hosts. */
 static bool key_gate(struct app *app, struct req *r)
 {
 	enum auth_key_state ks = auth_key_state(app->cfg.api_key);
 
-	if(ks == AUTH_KEY_OK || auth_addr_is_loopback(req_param(r, "SERVER_ADDR")))
+	if(ks == AUTH_KEY_OK)
 		return false;
+	if(auth_addr_is_loopback(req_param(r, "SERVER_ADDR")))
+		return host_gate(app, r);
 	herr_set(&r->err, HERR_UNAVAILABLE,
 		 ks == AUTH_KEY_MISSING ? "api_key_not_configured" : "weak_api_key", NULL,
 		 "%s", auth_key_problem(ks));

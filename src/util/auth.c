@@ -109,3 +109,66 @@ bool auth_addr_is_loopback(const char *addr)
 	}
 	return false;
 }
+
+/* The name part of a Host value (or of a configured name): brackets kept
+ * for IPv6, port and one trailing dot removed, copied into out. False when
+ * the value is malformed or does not fit. */
+static bool host_name(const char *host, char *out, size_t cap)
+{
+	size_t len, n;
+	const char *h = str_trim(host, strlen(host), &len), *port = NULL;
+
+	if(!len)
+		return false;
+	if(h[0] == '[') {
+		const char *close = memchr(h, ']', len);
+
+		if(!close)
+			return false;
+		n = (size_t)(close - h) + 1;
+		if(n < len)
+			port = h + n;
+	} else {
+		const char *colon = memchr(h, ':', len);
+
+		n = colon ? (size_t)(colon - h) : len;
+		port = colon;
+	}
+	if(port) {   /* ":" followed by 1-5 digits and nothing else */
+		size_t pl = len - (size_t)(port - h);
+
+		if(port[0] != ':' || pl < 2 || pl > 6 || strspn(port + 1, "0123456789") < pl - 1)
+			return false;
+	}
+	if(n && h[n - 1] == '.' && h[0] != '[')
+		n--;
+	if(!n || n >= cap)
+		return false;
+	for(size_t i = 0; i < n; i++)
+		out[i] = (char)((h[i] >= 'A' && h[i] <= 'Z') ? h[i] + 32 : h[i]);
+	out[n] = '\0';
+	return true;
+}
+
+bool auth_host_is_local(const char *host, const char *server_name)
+{
+	static const char suffix[] = ".localhost";
+	char name[256], conf[256];
+	struct in_addr a4;
+	size_t n;
+
+	if(!host || !host_name(host, name, sizeof(name)))
+		return false;
+	n = strlen(name);
+	if(strcmp(name, "localhost") == 0 ||
+	   (n > sizeof(suffix) - 1 && strcmp(name + n - (sizeof(suffix) - 1), suffix) == 0))
+		return true;
+	if(name[0] == '[') {
+		name[n - 1] = '\0';
+		return auth_addr_is_loopback(name + 1);
+	}
+	if(inet_pton(AF_INET, name, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return server_name && host_name(server_name, conf, sizeof(conf)) && conf[0] != '[' &&
+	       inet_pton(AF_INET, conf, &a4) != 1 && strcmp(name, conf) == 0;
+}

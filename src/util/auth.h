@@ -39,4 +39,14 @@ bool auth_check(const char *header, const char *key);
  * NULL, empty or unparsable addresses are not loopback (fail closed). */
 bool auth_addr_is_loopback(const char *addr);
 
+/* True if a Host header value names this machine locally, as a browser
+ * would send it for a page on a loopback listener: "localhost" or a name
+ * under ".localhost" (RFC 6761; browsers resolve these to loopback
+ * themselves), an IPv4 literal in 127.0.0.0/8, "[::1]" (or a bracketed
+ * loopback such as [::ffff:127.0.0.1]), or server_name (may be NULL; a
+ * configured host name, compared without case), each with or without a
+ * trailing dot and ":port". Anything else, including a name that DNS
+ * rebinding pointed at 127.0.0.1, is not local; NULL and "" are not. */
+bool auth_host_is_local(const char *host, const char *server_name);
+
 #endif

@@ -157,6 +157,21 @@ cgi PATH_INFO=/v1/models SERVER_ADDR=::1 REMOTE_ADDR=::1
 is "$RESP_STATUS" 200 "no key, request on ::1: 200"
 cgi PATH_INFO=/v1/models SERVER_ADDR=::ffff:127.0.0.1
 is "$RESP_STATUS" 200 "no key, request on ::ffff:127.0.0.1: 200"
+# DNS rebinding: a page at http://rebind.example:8642/ whose name now points
+# at 127.0.0.1 reaches the loopback listener with its own Host.
+cgi PATH_INFO=/v1/models HTTP_HOST=rebind.example:8642
+keep_err
+check_envelope 403 host_not_allowed "no key, loopback, Host rebind.example:8642: 403 host_not_allowed"
+like "$(jget 'j["error"]["message"]')" 'API_SERVER_KEY' "  the message says to set API_SERVER_KEY"
+like "$(cat "$CGI_ERR")" 'refused Host rebind.example:8642' "  and the log names the Host"
+cgi PATH_INFO=/health HTTP_HOST=rebind.example
+check_envelope 403 host_not_allowed "no key, loopback, foreign Host: /health refused too"
+for h in localhost localhost:8642 127.0.0.1:8642 '[::1]:8642' app.localhost; do
+	cgi PATH_INFO=/v1/models HTTP_HOST=$h
+	is "$RESP_STATUS" 200 "no key, loopback, Host $h: 200"
+done
+cgi PATH_INFO=/v1/models HTTP_HOST=board.lan:8642 API_SERVER_HOST=board.lan
+is "$RESP_STATUS" 200 "no key, Host board.lan with API_SERVER_HOST=board.lan: 200"
 
 CGI_HOME=$weak
 cgi PATH_INFO=/v1/models SERVER_ADDR=10.0.0.5 "HTTP_AUTHORIZATION=Bearer changeme"
@@ -167,9 +182,13 @@ cgi PATH_INFO=/v1/models SERVER_ADDR=10.0.0.5 API_SERVER_KEY=your_api_key_here
 check_envelope 503 weak_api_key "placeholder key your_api_key_here (17 chars): 503 weak_api_key"
 cgi PATH_INFO=/v1/models SERVER_ADDR=10.0.0.5 API_SERVER_KEY=short15charskey
 check_envelope 503 weak_api_key "a 15-character key: 503 weak_api_key"
+cgi PATH_INFO=/v1/models "HTTP_AUTHORIZATION=Bearer changeme" HTTP_HOST=rebind.example
+check_envelope 403 host_not_allowed "weak key, loopback, foreign Host: 403 (a placeholder key is guessable)"
 CGI_HOME=$home
 cgi PATH_INFO=/v1/models SERVER_ADDR=10.0.0.5 "$AUTH"
 is "$RESP_STATUS" 200 "strong key, request on 10.0.0.5 with the key: 200"
+cgi PATH_INFO=/v1/models HTTP_HOST=rebind.example "$AUTH"
+is "$RESP_STATUS" 200 "strong key: any Host is served (the key protects)"
 
 # ---- CORS ------------------------------------------------------------------------
 O=https://app.example

@@ -80,4 +80,19 @@ ok "lighttpd /hermes: after a 200k-value tree the RSS stays within 64 MB of the 
 http GET "$base/hermes/v1/models?x=1" -H "Authorization: Bearer $TEST_KEY"
 is "$(jget 'j["data"][0]["id"]')" hermes-agent "lighttpd /hermes: /hermes/v1/models?x=1 is /v1/models"
 
+# ---- no key: only local Host names (DNS rebinding) -------------------------------
+nokey=$T/nokey
+mk_home "$nokey" ""
+start_lighttpd nokey / "$nokey" 1
+base=http://127.0.0.1:$LIGHTTPD_PORT
+http GET "$base/v1/models"
+is "$RESP_STATUS" 200 "lighttpd, no key: Host 127.0.0.1:port is served"
+http GET "$base/v1/models" -H "Host: localhost:$LIGHTTPD_PORT"
+is "$RESP_STATUS" 200 "lighttpd, no key: Host localhost:port is served"
+http GET "$base/v1/models" -H "Host: rebind.example:$LIGHTTPD_PORT"
+check_envelope 403 host_not_allowed "lighttpd, no key: Host rebind.example (DNS rebinding) is 403 host_not_allowed"
+http POST "$base/v1/chat/completions" -H "Host: rebind.example" -H 'Content-Type: application/json' \
+	--data-binary '{"messages":[{"role":"user","content":"run ls"}]}'
+check_envelope 403 host_not_allowed "lighttpd, no key: a chat turn under a foreign Host is refused"
+
 done_testing

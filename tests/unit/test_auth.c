@@ -44,5 +44,30 @@ int main(void)
 	ok(!auth_addr_is_loopback("1270.0.0.1"), "garbage is not");
 	ok(!auth_addr_is_loopback(NULL), "missing address is not (fail closed)");
 	ok(!auth_addr_is_loopback(""), "empty address is not");
+
+	/* Host names a browser would send for a page on this machine. */
+	{
+		static const char *const local[] = {
+			"localhost", "LOCALHOST", "localhost:8642", "localhost.", "localhost.:80",
+			"app.localhost", "a.b.localhost:3000", "127.0.0.1", "127.0.0.1:8642",
+			"127.9.8.7", "[::1]", "[::1]:8642", "[::ffff:127.0.0.1]:80", " localhost ",
+		};
+		static const char *const foreign[] = {
+			"evil.example", "evil.example:8642", "localhost.evil.example", "evillocalhost",
+			"127.0.0.1.nip.io", "10.0.0.1", "0.0.0.0", "[::]", "[::2]:80", "[::1", "[::1]x",
+			"localhost:", "localhost:99999x", "localhost:123456", "::1", "", "localhost:80:80",
+			"x.localhost.evil",
+		};
+
+		for(size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+			ok(auth_host_is_local(local[i], NULL), "Host '%s' is local", local[i]);
+		for(size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++)
+			ok(!auth_host_is_local(foreign[i], NULL), "Host '%s' is not local", foreign[i]);
+		ok(!auth_host_is_local(NULL, NULL), "no Host value is not local");
+		ok(auth_host_is_local("MyBox.lan:8642", "mybox.lan"), "the configured name, any case, with a port");
+		ok(auth_host_is_local("mybox.lan", "mybox.lan:80"), "a configured name given with a port");
+		ok(!auth_host_is_local("other.lan", "mybox.lan"), "another name is not");
+		ok(!auth_host_is_local("0.0.0.0", "0.0.0.0"), "a wildcard bind address configured is no host name");
+	}
 	return tap_done();
 }

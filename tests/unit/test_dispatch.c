@@ -407,6 +407,30 @@ int main(void)
 		is_int(a.status, 200, "no key on loopback → open");
 		drop(&a);
 	}
+	{
+		const char *e[] = { "REQUEST_METHOD=GET", "PATH_INFO=/v1/models", "SERVER_ADDR=127.0.0.1",
+				    "HTTP_HOST=rebind.evil.example:8642", NULL, NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 403, "no key, loopback, foreign Host (DNS rebinding) → 403");
+		is_str(code(&a), "host_not_allowed", "code host_not_allowed");
+		ok(json_object_object_get_ex(json_object_object_get(a.json, "error"), "message", &v) &&
+		   strstr(json_object_get_string(v), "API_SERVER_KEY"), "message names API_SERVER_KEY");
+		drop(&a);
+		e[3] = "HTTP_HOST=localhost:8642";
+		run(&app, &a, e, NULL);
+		is_int(a.status, 200, "no key, loopback, Host localhost:8642 → 200");
+		drop(&a);
+		e[3] = "HTTP_HOST=[::1]:8642";
+		run(&app, &a, e, NULL);
+		is_int(a.status, 200, "no key, loopback, Host [::1]:8642 → 200");
+		drop(&a);
+		e[3] = "HTTP_HOST=board.lan";
+		e[4] = "API_SERVER_HOST=board.lan";
+		e[5] = NULL;
+		run(&app, &a, e, NULL);
+		is_int(a.status, 200, "no key, Host = API_SERVER_HOST (web server SetEnv) → 200");
+		drop(&a);
+	}
 	api_app_release(&app);
 
 	/* Broken config → 500 config_error for every request. */
