@@ -18,6 +18,7 @@
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/str.h"
+#include "util/utf8.h"
 
 #define SUMMARY_CHARS 60
 #define JOIN_MAX ((size_t)4 * AGENT_CONTENT_MAX_CHARS + 16)  /* 4 bytes per character at most */
@@ -34,34 +35,6 @@ struct walk {
 	bool payload;                 /* non-blank text or an image seen */
 	struct herror *err;
 };
-
-/* Bytes of the UTF-8 character at s[0..len) (1..4); a malformed byte counts
- * as one character of its own, so a cut never splits a valid sequence. */
-static size_t utf8_step(const unsigned char *s, size_t len)
-{
-	size_t want, n = 1;
-
-	if(s[0] < 0xc0 || s[0] >= 0xf8)
-		return 1;
-	want = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	while(n < want && n < len && (s[n] & 0xc0) == 0x80)
-		n++;
-	return n;
-}
-
-/* Bytes of the longest prefix of s[0..len) with at most max characters;
- * *chars gets its character count. */
-static size_t utf8_prefix(const char *s, size_t len, size_t max, size_t *chars)
-{
-	size_t i = 0, n = 0;
-
-	while(i < len && n < max) {
-		i += utf8_step((const unsigned char *)s + i, len - i);
-		n++;
-	}
-	*chars = n;
-	return i;
-}
 
 /* s[0..len) starts with prefix, ASCII case-insensitively. */
 static bool prefix_ieq(const char *s, size_t len, const char *prefix)
@@ -116,14 +89,24 @@ static enum herr unsupported(struct walk *w, const char *p, const char *fmt, ...
 			"Content part %s: %s " SUPPORTED, p, what);
 }
 
+/* Add one text part, cut to the characters still allowed. Text that is not
+ * valid UTF-8 is repaired (U+FFFD) first: nothing invalid goes upstream. */
 static void add_text(struct walk *w, const char *s, size_t len)
 {
 	size_t sep = w->n_text ? 1 : 0, n, cut, tl;
 	struct json_object *part;
+	struct buf fixed;
 
 	if(!len || w->chars + sep >= AGENT_CONTENT_MAX_CHARS)
 		return;
-	cut = utf8_prefix(s, len, AGENT_CONTENT_MAX_CHARS - w->chars - sep, &n);
+	buf_init(&fixed, 3 * JOIN_MAX);
+	if(!utf8_valid(s, len)) {
+		if(utf8_sanitize(&fixed, s, len < JOIN_MAX ? len : JOIN_MAX, false))
+			return;
+		s = buf_str(&fixed);
+		len = buf_len(&fixed);
+	}
+	cut = utf8_prefix_chars(s, len, AGENT_CONTENT_MAX_CHARS - w->chars - sep, &n);
 	part = json_object_new_object();
 	jsonx_add_str(part, "type", "text");
 	jsonx_add_owned(part, "text", json_object_new_string_len(s, (int)cut));
@@ -133,6 +116,7 @@ static void add_text(struct walk *w, const char *s, size_t len)
 	str_trim(s, cut, &tl);
 	if(tl)
 		w->payload = true;
+	buf_release(&fixed);
 }
 
 /* "auto", "low" or "high" when d is one of them (any case, trimmed), else NULL. */
@@ -161,6 +145,7 @@ static enum herr check_url(struct walk *w, const char *url, size_t len, const ch
 				n++;
 			snprintf(media, sizeof(media), "%.*s", (int)n, url + 5);
 			str_sanitize(media, sizeof(media), media);
+			media[utf8_trim_end(media, strlen(media))] = '\0';
 			return unsupported(w, p, "only image data URLs (data:image/...) are supported, "
 					   "not '%s'; files and documents cannot be sent.", media);
 		}
@@ -271,6 +256,7 @@ static enum herr walk_part(struct walk *w, struct json_object *part, const char 
 	if(!raw || !raw[0])
 		return unsupported(w, p, "the part has no \"type\".");
 	str_sanitize(shown, sizeof(shown), raw);
+	shown[utf8_trim_end(shown, strlen(shown))] = '\0';
 	return unsupported(w, p, "type '%s' is not supported.", shown);
 }
 
@@ -327,12 +313,22 @@ static void norm_string(struct json_object *s, struct json_object **out, bool *h
 {
 	const char *t = json_object_get_string(s);
 	size_t len = (size_t)json_object_get_string_len(s), n, cut, tl;
+	struct buf fixed;
 
-	/* SPEC: a plain string passes unchanged (prompt caching upstream). */
-	cut = utf8_prefix(t, len, AGENT_CONTENT_MAX_CHARS, &n);
-	*out = cut == len ? json_object_get(s) : json_object_new_string_len(t, (int)cut);
+	/* SPEC: a plain string passes unchanged (prompt caching upstream);
+	 * one that is not valid UTF-8 is repaired, so it is never sent as is. */
+	buf_init(&fixed, 3 * JOIN_MAX);
+	if(!utf8_valid(t, len) &&
+	   !utf8_sanitize(&fixed, t, len < JOIN_MAX ? len : JOIN_MAX, false)) {
+		t = buf_str(&fixed);
+		len = buf_len(&fixed);
+	}
+	cut = utf8_prefix_chars(t, len, AGENT_CONTENT_MAX_CHARS, &n);
+	*out = cut == (size_t)json_object_get_string_len(s) && t == json_object_get_string(s) ?
+	       json_object_get(s) : json_object_new_string_len(t, (int)cut);
 	str_trim(t, cut, &tl);
 	*has_payload = tl > 0;
+	buf_release(&fixed);
 }
 
 enum herr agent_content_normalize(struct json_object *content, const char *role, const char *param,
@@ -430,7 +426,7 @@ static void summary_add(struct summary *s, const char *t, size_t len)
 	if(s->len)
 		s->space = true;
 	while(i < len && !s->more) {
-		n = utf8_step((const unsigned char *)t + i, len - i);
+		n = utf8_char_len(t + i, len - i);
 		if(n == 1 && ((unsigned char)t[i] <= 0x20 || t[i] == 0x7f)) {
 			s->space = s->space || s->len;
 			i++;
@@ -480,11 +476,8 @@ void agent_content_summary(struct json_object *normalised, char *out, size_t cap
 	else
 		snprintf(full, sizeof(full), "%s%s", s.text, s.more ? "..." : "");
 	len = strlen(full);
-	if(len >= cap) {   /* cut at a UTF-8 boundary */
-		len = cap - 1;
-		while(len > 0 && ((unsigned char)full[len] & 0xc0) == 0x80)
-			len--;
-	}
+	if(len >= cap)   /* cut at a UTF-8 boundary */
+		len = utf8_trim_end(full, cap - 1);
 	memcpy(out, full, len);
 	out[len] = '\0';
 }

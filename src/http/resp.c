@@ -13,6 +13,7 @@
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/utf8.h"
 
 /* SPEC: runs-discovery-security §1.3, on every response. */
 static const char security_headers[] =
@@ -118,16 +119,40 @@ enum herr resp_json(struct req *r, int status, struct json_object *obj)
 	return resp_send(r, status, "application/json", text, len);
 }
 
+/* A JSON string of s (NULL: null) holding only valid UTF-8: error texts
+ * quote client input (a part type, a media type, a Host), and a strict JSON
+ * client cannot parse an envelope with invalid UTF-8 in it. Invalid bytes
+ * become U+FFFD; this is the one place every envelope passes through. */
+static struct json_object *clean_string(const char *s)
+{
+	struct buf b;
+	struct json_object *o;
+	size_t len;
+
+	if(!s)
+		return NULL;
+	len = strlen(s);
+	if(utf8_valid(s, len))
+		return json_object_new_string_len(s, (int)len);
+	buf_init(&b, 3 * len + 1);
+	if(utf8_sanitize(&b, s, len, true))
+		return json_object_new_string("(unprintable message)");
+	o = json_object_new_string_len(buf_str(&b), (int)buf_len(&b));
+	buf_release(&b);
+	return o;
+}
+
 struct json_object *resp_error_object(const struct herror *err)
 {
 	struct json_object *env = json_object_new_object();
 	struct json_object *e = json_object_new_object();
 	enum herr rc = err->rc ? err->rc : HERR_INTERNAL;
 
-	jsonx_add_str(e, "message", err->msg[0] ? err->msg : resp_reason(herr_status(rc)));
+	jsonx_add_owned(e, "message", clean_string(err->msg[0] ? err->msg :
+						   resp_reason(herr_status(rc))));
 	jsonx_add_str(e, "type", err->type ? err->type : herr_type(rc));
-	jsonx_add_str(e, "param", err->param[0] ? err->param : NULL);
-	jsonx_add_str(e, "code", err->code[0] ? err->code : NULL);
+	jsonx_add_owned(e, "param", clean_string(err->param[0] ? err->param : NULL));
+	jsonx_add_owned(e, "code", clean_string(err->code[0] ? err->code : NULL));
 	jsonx_add_owned(env, "error", e);
 	return env;
 }

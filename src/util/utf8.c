@@ -29,6 +29,26 @@ size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+size_t utf8_char_len(const char *s, size_t n)
+{
+	size_t k = utf8_seq((const unsigned char *)s, n);
+
+	return k ? k : 1;
+}
+
+size_t utf8_prefix_chars(const char *s, size_t len, size_t max, size_t *chars)
+{
+	size_t i = 0, n = 0;
+
+	while(i < len && n < max) {
+		i += utf8_char_len(s + i, len - i);
+		n++;
+	}
+	if(chars)
+		*chars = n;
+	return i;
+}
+
 size_t utf8_trim_end(const char *p, size_t n)
 {
 	for(size_t back = 1; back <= 3 && back <= n; back++) {

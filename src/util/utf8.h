@@ -17,6 +17,16 @@ struct buf;
  * surrogates and code points past U+10FFFF are invalid. */
 size_t utf8_seq(const unsigned char *s, size_t n);
 
+/* Bytes of the character at s (n > 0 bytes available): the length of the
+ * valid sequence there, or 1 for a byte that starts none (it counts as one
+ * character of its own). For walkers that count characters. */
+size_t utf8_char_len(const char *s, size_t n);
+
+/* Bytes of the longest prefix of s[0..len) that holds at most max
+ * characters (counted as utf8_char_len does), so a cut never splits a
+ * valid sequence; *chars (may be NULL) gets its character count. */
+size_t utf8_prefix_chars(const char *s, size_t len, size_t max, size_t *chars);
+
 /* How many bytes of p[0..n) to keep so that it does not end inside a
  * character (a sequence cut short at the end is dropped). */
 size_t utf8_trim_end(const char *p, size_t n);

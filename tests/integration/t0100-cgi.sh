@@ -145,6 +145,15 @@ post_json "$T/latin1.json"
 check_envelope 400 invalid_json "invalid UTF-8 in message content is 400, not forwarded upstream"
 like "$(jget 'j["error"]["message"]')" 'UTF-8' "  the message says UTF-8"
 
+# A part type or media type quoted in a 400 is cut at a character, never
+# inside one: strict JSON clients must be able to parse the envelope.
+"$PYTHON" -c 'import json,sys; sys.stdout.write(json.dumps({"messages": [{"role": "user", "content": [{"type": "x" + "\u00e9" * 30}]}]}, ensure_ascii=False))' > "$T/mb.json"
+post_json "$T/mb.json"
+check_envelope 400 unsupported_content_type "a 61-byte multibyte part type: 400 envelope that is valid UTF-8"
+"$PYTHON" -c 'import json,sys; sys.stdout.write(json.dumps({"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": "data:xy" + "\u00e9" * 30 + ",AAA"}]}]}, ensure_ascii=False))' > "$T/mb.json"
+post_json "$T/mb.json"
+check_envelope 400 unsupported_content_type "a multibyte data-URL media type: 400 envelope that is valid UTF-8"
+
 # ---- the key gate for non-loopback requests ------------------------------------
 CGI_HOME=$nokey
 cgi PATH_INFO=/v1/models SERVER_ADDR=10.0.0.5 REMOTE_ADDR=10.0.0.9

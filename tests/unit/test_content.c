@@ -11,6 +11,7 @@
 #include "tap.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
+#include "util/utf8.h"
 
 static struct json_object *parse(const char *text)
 {
@@ -413,8 +414,49 @@ static void test_text_and_summary(void)
 	is_str(sum, "", "summary of NULL is empty");
 }
 
+/* Content that is not valid UTF-8 is repaired before it can go upstream,
+ * and error texts quoting client input are never cut inside a character. */
+static void test_utf8(void)
+{
+	struct json_object *c, *out = NULL;
+	struct herror err;
+	bool payload;
+	char body[256], *e;
+
+	c = json_object_new_string("caf\xe9 au lait");
+	herr_clear(&err);
+	is_int(agent_content_normalize(c, "user", "m", &out, &payload, &err), HERR_OK,
+	       "a Latin-1 string is accepted");
+	is_str(json_object_get_string(out), "caf\xef\xbf\xbd au lait", "  with the bad byte as U+FFFD");
+	ok(out != c, "  in a new string");
+	json_object_put(out);
+	json_object_put(c);
+	c = json_object_new_string("caf\xc3\xa9");
+	is_int(agent_content_normalize(c, "user", "m", &out, &payload, &err), HERR_OK, "valid UTF-8");
+	ok(out == c, "  passes as the same object (prompt caching)");
+	json_object_put(out);
+	json_object_put(c);
+	is_str(norm_text("[{\"type\":\"text\",\"text\":\"a\"},\"\xff\xfe\"]", &payload),
+	       "\"a\\n\xef\xbf\xbd\xef\xbf\xbd\"", "text parts are repaired too");
+
+	/* "x" + 30 × "é": a 40-byte cut of the type would split a character. */
+	e = body + snprintf(body, sizeof(body), "[{\"type\":\"x");
+	for(int i = 0; i < 30; i++)
+		e += snprintf(e, sizeof(body) - (size_t)(e - body), "\xc3\xa9");
+	snprintf(e, sizeof(body) - (size_t)(e - body), "\"}]");
+	is_int(norm(body, "user", &out, &payload, &err), HERR_BAD_REQUEST, "a long multibyte part type");
+	ok(utf8_valid(err.msg, strlen(err.msg)), "  quoted whole characters only: %s", err.msg);
+	e = body + snprintf(body, sizeof(body), "[{\"type\":\"image_url\",\"image_url\":\"data:x");
+	for(int i = 0; i < 30; i++)
+		e += snprintf(e, sizeof(body) - (size_t)(e - body), "\xc3\xa9");
+	snprintf(e, sizeof(body) - (size_t)(e - body), ",AAA\"}]");
+	is_int(norm(body, "user", &out, &payload, &err), HERR_BAD_REQUEST, "a long multibyte media type");
+	ok(utf8_valid(err.msg, strlen(err.msg)), "  quoted whole characters only: %s", err.msg);
+}
+
 int main(void)
 {
+	test_utf8();
 	test_strings();
 	test_join();
 	test_depth();

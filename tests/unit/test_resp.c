@@ -79,6 +79,17 @@ int main(void)
 	ok(json_object_object_get_ex(e, "param", &v) &&
 	   strcmp(json_object_get_string(v), "model.base_url") == 0, "param rendered");
 	json_object_put(j);
+	herr_set(&err, HERR_BAD_REQUEST, "unsupported_content_type", "messages[0].content[\xff]",
+		 "type '%s' is not supported.", "x\xc3\xa9\xc3");
+	j = resp_error_object(&err);
+	json_object_object_get_ex(j, "error", &e);
+	ok(json_object_object_get_ex(e, "message", &v) &&
+	   strcmp(json_object_get_string(v), "type 'x\xc3\xa9\xef\xbf\xbd' is not supported.") == 0,
+	   "invalid UTF-8 in a message renders as U+FFFD");
+	ok(json_object_object_get_ex(e, "param", &v) &&
+	   strcmp(json_object_get_string(v), "messages[0].content[\xef\xbf\xbd]") == 0,
+	   "and in a param");
+	json_object_put(j);
 	is_str(resp_reason(413), "Payload Too Large", "reason phrase");
 	return tap_done();
 }
