@@ -82,31 +82,31 @@ static const char *const roles[] = { "system", "developer", "user", "assistant",
  * members are accepted and not used: the agent's upstream settings apply. */
 static enum herr parse_top(struct req *r, struct chat_in *in, struct json_object **msgs)
 {
-	struct fields f, so;
+	struct api_fields f, so;
 	struct json_object *opts = NULL, *unused;
 	const char *s;
 	int64_t n;
 	double d;
 	enum herr rc;
 
-	fields_init(&f, r->json, NULL, &r->err);
-	if((rc = fields_str(&f, "model", 0, &s, NULL)) || (rc = fields_bool(&f, "stream", 0, &in->stream)) ||
-	   (rc = fields_object(&f, "stream_options", 0, &opts)) ||
-	   (rc = fields_number(&f, "temperature", 0, 0, 2, &d)) ||
-	   (rc = fields_number(&f, "top_p", 0, 0, 1, &d)) ||
-	   (rc = fields_number(&f, "presence_penalty", 0, -2, 2, &d)) ||
-	   (rc = fields_number(&f, "frequency_penalty", 0, -2, 2, &d)) ||
-	   (rc = fields_int(&f, "max_tokens", 0, 1, INT64_MAX, &n)) ||
-	   (rc = fields_int(&f, "max_completion_tokens", 0, 1, INT64_MAX, &n)) ||
-	   (rc = fields_str(&f, "user", 0, &s, NULL)) ||
-	   (rc = fields_array(&f, "tools", 0, 0, &unused)))
+	api_field_init(&f, r->json, NULL, &r->err);
+	if((rc = api_field_str(&f, "model", 0, &s, NULL)) || (rc = api_field_bool(&f, "stream", 0, &in->stream)) ||
+	   (rc = api_field_object(&f, "stream_options", 0, &opts)) ||
+	   (rc = api_field_number(&f, "temperature", 0, 0, 2, &d)) ||
+	   (rc = api_field_number(&f, "top_p", 0, 0, 1, &d)) ||
+	   (rc = api_field_number(&f, "presence_penalty", 0, -2, 2, &d)) ||
+	   (rc = api_field_number(&f, "frequency_penalty", 0, -2, 2, &d)) ||
+	   (rc = api_field_int(&f, "max_tokens", 0, 1, INT64_MAX, &n)) ||
+	   (rc = api_field_int(&f, "max_completion_tokens", 0, 1, INT64_MAX, &n)) ||
+	   (rc = api_field_str(&f, "user", 0, &s, NULL)) ||
+	   (rc = api_field_array(&f, "tools", 0, 0, &unused)))
 		return rc;
 	if(opts) {
-		fields_init(&so, opts, "stream_options", &r->err);
-		if((rc = fields_bool(&so, "include_usage", 0, &in->include_usage)))
+		api_field_init(&so, opts, "stream_options", &r->err);
+		if((rc = api_field_bool(&so, "include_usage", 0, &in->include_usage)))
 			return rc;
 	}
-	return fields_array(&f, "messages", FIELD_REQUIRED, 1, msgs);
+	return api_field_array(&f, "messages", API_FIELD_REQUIRED, 1, msgs);
 }
 
 /* Check one message's shape: an object with a known role, and optional
@@ -114,19 +114,19 @@ static enum herr parse_top(struct req *r, struct chat_in *in, struct json_object
 static enum herr check_message(struct req *r, struct json_object *m, size_t i, const char **role)
 {
 	char param[HERR_PARAM_MAX];
-	struct fields f;
+	struct api_fields f;
 	struct json_object *v;
 	const char *s;
 	enum herr rc;
 
 	snprintf(param, sizeof(param), "messages[%zu]", i);
 	if(!json_object_is_type(m, json_type_object))
-		return fields_type_error(&r->err, param, "an object", m);
-	fields_init(&f, m, param, &r->err);
-	if((rc = fields_enum(&f, "role", FIELD_REQUIRED, roles, role)) ||
-	   (rc = fields_array(&f, "tool_calls", 0, 0, &v)) ||
-	   (rc = fields_str(&f, "tool_call_id", 0, &s, NULL)) ||
-	   (rc = fields_str(&f, "name", 0, &s, NULL)))
+		return api_field_type_error(&r->err, param, "an object", m);
+	api_field_init(&f, m, param, &r->err);
+	if((rc = api_field_enum(&f, "role", API_FIELD_REQUIRED, roles, role)) ||
+	   (rc = api_field_array(&f, "tool_calls", 0, 0, &v)) ||
+	   (rc = api_field_str(&f, "tool_call_id", 0, &s, NULL)) ||
+	   (rc = api_field_str(&f, "name", 0, &s, NULL)))
 		return rc;
 	return HERR_OK;
 }

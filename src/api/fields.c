@@ -11,7 +11,7 @@
 
 #include "util/buf.h"
 
-void fields_init(struct fields *f, struct json_object *obj, const char *prefix,
+void api_field_init(struct api_fields *f, struct json_object *obj, const char *prefix,
 		 struct herror *err)
 {
 	f->obj = obj;
@@ -19,7 +19,7 @@ void fields_init(struct fields *f, struct json_object *obj, const char *prefix,
 	f->err = err;
 }
 
-const char *fields_type_name(struct json_object *v)
+const char *api_field_type_name(struct json_object *v)
 {
 	switch(json_object_get_type(v)) {
 	case json_type_null: return "null";
@@ -33,16 +33,16 @@ const char *fields_type_name(struct json_object *v)
 	return "a value of unknown type";
 }
 
-enum herr fields_type_error(struct herror *err, const char *param, const char *expected,
+enum herr api_field_type_error(struct herror *err, const char *param, const char *expected,
 			    struct json_object *v)
 {
 	return herr_set(err, HERR_BAD_REQUEST, "invalid_type", param,
 			"Invalid type for '%s': expected %s, but got %s instead.", param, expected,
-			fields_type_name(v));
+			api_field_type_name(v));
 }
 
 /* The param path of key under f (prefix.key) into p. */
-static const char *path(const struct fields *f, const char *key, char *p, size_t cap)
+static const char *path(const struct api_fields *f, const char *key, char *p, size_t cap)
 {
 	snprintf(p, cap, "%s%s%s", f->prefix ? f->prefix : "", f->prefix ? "." : "", key);
 	return p;
@@ -50,7 +50,7 @@ static const char *path(const struct fields *f, const char *key, char *p, size_t
 
 /* The member, or NULL when absent or null; HERR_BAD_REQUEST when it is
  * required and missing, or present with the wrong type. */
-static enum herr member(const struct fields *f, const char *key, unsigned flags,
+static enum herr member(const struct api_fields *f, const char *key, unsigned flags,
 			json_type want, const char *expected, struct json_object **v)
 {
 	char p[HERR_PARAM_MAX];
@@ -58,7 +58,7 @@ static enum herr member(const struct fields *f, const char *key, unsigned flags,
 	*v = NULL;
 	if(!json_object_object_get_ex(f->obj, key, v) || !*v) {
 		*v = NULL;
-		if(!(flags & FIELD_REQUIRED))
+		if(!(flags & API_FIELD_REQUIRED))
 			return HERR_OK;
 		return herr_set(f->err, HERR_BAD_REQUEST, "missing_required_parameter",
 				path(f, key, p, sizeof(p)), "Missing required parameter: '%s'.",
@@ -67,10 +67,10 @@ static enum herr member(const struct fields *f, const char *key, unsigned flags,
 	if(json_object_is_type(*v, want) ||
 	   (want == json_type_double && json_object_is_type(*v, json_type_int)))
 		return HERR_OK;
-	return fields_type_error(f->err, path(f, key, p, sizeof(p)), expected, *v);
+	return api_field_type_error(f->err, path(f, key, p, sizeof(p)), expected, *v);
 }
 
-enum herr fields_bool(const struct fields *f, const char *key, unsigned flags, bool *out)
+enum herr api_field_bool(const struct api_fields *f, const char *key, unsigned flags, bool *out)
 {
 	struct json_object *v;
 	enum herr rc = member(f, key, flags, json_type_boolean, "a boolean", &v);
@@ -80,7 +80,7 @@ enum herr fields_bool(const struct fields *f, const char *key, unsigned flags, b
 	return rc;
 }
 
-enum herr fields_str(const struct fields *f, const char *key, unsigned flags, const char **out,
+enum herr api_field_str(const struct api_fields *f, const char *key, unsigned flags, const char **out,
 		     size_t *len)
 {
 	struct json_object *v;
@@ -94,7 +94,7 @@ enum herr fields_str(const struct fields *f, const char *key, unsigned flags, co
 	return rc;
 }
 
-enum herr fields_int(const struct fields *f, const char *key, unsigned flags, int64_t min,
+enum herr api_field_int(const struct api_fields *f, const char *key, unsigned flags, int64_t min,
 		     int64_t max, int64_t *out)
 {
 	struct json_object *v;
@@ -119,7 +119,7 @@ enum herr fields_int(const struct fields *f, const char *key, unsigned flags, in
 	return HERR_OK;
 }
 
-enum herr fields_number(const struct fields *f, const char *key, unsigned flags, double min,
+enum herr api_field_number(const struct api_fields *f, const char *key, unsigned flags, double min,
 			double max, double *out)
 {
 	struct json_object *v;
@@ -144,7 +144,7 @@ enum herr fields_number(const struct fields *f, const char *key, unsigned flags,
 	return HERR_OK;
 }
 
-enum herr fields_object(const struct fields *f, const char *key, unsigned flags,
+enum herr api_field_object(const struct api_fields *f, const char *key, unsigned flags,
 			struct json_object **out)
 {
 	struct json_object *v;
@@ -155,7 +155,7 @@ enum herr fields_object(const struct fields *f, const char *key, unsigned flags,
 	return rc;
 }
 
-enum herr fields_array(const struct fields *f, const char *key, unsigned flags, size_t min_len,
+enum herr api_field_array(const struct api_fields *f, const char *key, unsigned flags, size_t min_len,
 		       struct json_object **out)
 {
 	struct json_object *v;
@@ -174,13 +174,13 @@ enum herr fields_array(const struct fields *f, const char *key, unsigned flags, 
 	return HERR_OK;
 }
 
-enum herr fields_enum(const struct fields *f, const char *key, unsigned flags,
+enum herr api_field_enum(const struct api_fields *f, const char *key, unsigned flags,
 		      const char *const *allowed, const char **out)
 {
 	const char *s = NULL;
 	char p[HERR_PARAM_MAX], list[256];
 	struct buf b;
-	enum herr rc = fields_str(f, key, flags, &s, NULL);
+	enum herr rc = api_field_str(f, key, flags, &s, NULL);
 
 	if(rc || !s)
 		return rc;

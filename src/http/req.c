@@ -24,6 +24,7 @@ void req_init(struct req *r)
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->body, REQ_BODY_MAX);
 	buf_init(&r->headers, REQ_HEADERS_MAX);
+	query_init(&r->q);
 	r->method = "GET";
 	r->query = "";
 	r->route_path = "";
@@ -111,6 +112,9 @@ void req_reset(struct req *r)
 	r->route_path = "";
 	r->method = "GET";
 	r->query = "";
+	query_release(&r->q);
+	r->q_parsed = false;
+	r->q_rc = HERR_OK;
 	r->content_length = 0;
 	r->has_body = false;
 	r->body_read = 0;
@@ -138,6 +142,16 @@ void req_release(struct req *r)
 	req_reset(r);
 	buf_release(&r->body);
 	buf_release(&r->headers);
+}
+
+enum herr req_query(struct req *r, const struct query **out)
+{
+	*out = &r->q;
+	if(!r->q_parsed) {
+		r->q_parsed = true;
+		r->q_rc = query_parse(&r->q, r->query, &r->err);
+	}
+	return r->q_rc;
 }
 
 const char *req_param(const struct req *r, const char *name)

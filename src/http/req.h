@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "http/query.h"
 #include "http/route.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -40,6 +41,9 @@ struct req {
 	const char *route_path;      /* borrowed (points into path or base_path
 	                                stripped copy): the API path matched */
 	const char *query;           /* borrowed; "" if none */
+	struct query q;              /* owned: query decoded by req_query() */
+	bool q_parsed;
+	enum herr q_rc;              /* what parsing it returned */
 
 	size_t content_length;       /* valid when has_body */
 	bool has_body;               /* CONTENT_LENGTH present and > 0 */
@@ -82,6 +86,10 @@ const char *req_header(const struct req *r, const char *name);
 
 /* A CGI parameter (SERVER_ADDR, REMOTE_ADDR, …); borrowed or NULL. */
 const char *req_param(const struct req *r, const char *name);
+
+/* The decoded query string (query.h), parsed on first use; *out borrowed
+ * until req_reset. A malformed one is 400 invalid_query_string in r->err. */
+enum herr req_query(struct req *r, const struct query **out) __attribute__((warn_unused_result));
 
 /* Read the whole body (up to content_length) into r->body. */
 enum herr req_read_body(struct req *r) __attribute__((warn_unused_result));
