@@ -90,7 +90,8 @@ static enum herr parse_top(struct req *r, struct chat_in *in, struct json_object
 	enum herr rc;
 
 	api_field_init(&f, r->json, NULL, &r->err);
-	if((rc = api_field_str(&f, "model", 0, &s, NULL)) || (rc = api_field_bool(&f, "stream", 0, &in->stream)) ||
+	if((rc = api_field_str(&f, "model", 0, &s, NULL)) ||
+	   (rc = api_field_bool(&f, "stream", 0, &in->stream)) ||
 	   (rc = api_field_object(&f, "stream_options", 0, &opts)) ||
 	   (rc = api_field_number(&f, "temperature", 0, 0, 2, &d)) ||
 	   (rc = api_field_number(&f, "top_p", 0, 0, 1, &d)) ||

@@ -80,8 +80,8 @@ enum herr api_field_bool(const struct api_fields *f, const char *key, unsigned f
 	return rc;
 }
 
-enum herr api_field_str(const struct api_fields *f, const char *key, unsigned flags, const char **out,
-		     size_t *len)
+enum herr api_field_str(const struct api_fields *f, const char *key, unsigned flags,
+			const char **out, size_t *len)
 {
 	struct json_object *v;
 	enum herr rc = member(f, key, flags, json_type_string, "a string", &v);
@@ -155,8 +155,8 @@ enum herr api_field_object(const struct api_fields *f, const char *key, unsigned
 	return rc;
 }
 
-enum herr api_field_array(const struct api_fields *f, const char *key, unsigned flags, size_t min_len,
-		       struct json_object **out)
+enum herr api_field_array(const struct api_fields *f, const char *key, unsigned flags,
+			  size_t min_len, struct json_object **out)
 {
 	struct json_object *v;
 	char p[HERR_PARAM_MAX];

@@ -40,8 +40,8 @@ enum herr api_field_bool(const struct api_fields *f, const char *key, unsigned f
 	__attribute__((warn_unused_result));
 
 /* A string member; *out borrowed, *len (may be NULL) its byte length. */
-enum herr api_field_str(const struct api_fields *f, const char *key, unsigned flags, const char **out,
-		     size_t *len) __attribute__((warn_unused_result));
+enum herr api_field_str(const struct api_fields *f, const char *key, unsigned flags,
+			const char **out, size_t *len) __attribute__((warn_unused_result));
 
 /* An integer member in [min, max] (a decimal number such as 1.5 is the
  * wrong type; out of range is integer_below_min_value /
@@ -60,8 +60,8 @@ enum herr api_field_object(const struct api_fields *f, const char *key, unsigned
 
 /* An array member (borrowed) of at least min_len items (fewer: empty_array
  * when min_len is 1, else array_too_short). */
-enum herr api_field_array(const struct api_fields *f, const char *key, unsigned flags, size_t min_len,
-		       struct json_object **out) __attribute__((warn_unused_result));
+enum herr api_field_array(const struct api_fields *f, const char *key, unsigned flags,
+			  size_t min_len, struct json_object **out) __attribute__((warn_unused_result));
 
 /* A string member that must be one of allowed (NULL-terminated list):
  * anything else is 400 invalid_value listing the supported values. *out
