@@ -94,52 +94,56 @@ enum herr api_field_str(const struct api_fields *f, const char *key, unsigned fl
 	return rc;
 }
 
+/* 400 <kind>_below_min_value or <kind>_above_max_value for key, in
+ * OpenAI's words; limit and got are the numbers as text. */
+static enum herr out_of_range(const struct api_fields *f, const char *key, const char *kind,
+			      bool below, const char *limit, const char *got)
+{
+	char p[HERR_PARAM_MAX], code[40];
+
+	snprintf(code, sizeof(code), "%s_%s", kind, below ? "below_min_value" : "above_max_value");
+	path(f, key, p, sizeof(p));
+	return herr_set(f->err, HERR_BAD_REQUEST, code, p,
+			"Invalid '%s': %s %s value. Expected a value %s %s, but got %s instead.", p,
+			kind, below ? "below minimum" : "above maximum", below ? ">=" : "<=", limit, got);
+}
+
 enum herr api_field_int(const struct api_fields *f, const char *key, unsigned flags, int64_t min,
-		     int64_t max, int64_t *out)
+			int64_t max, int64_t *out)
 {
 	struct json_object *v;
-	char p[HERR_PARAM_MAX];
+	char limit[24], got[24];
 	enum herr rc = member(f, key, flags, json_type_int, "an integer", &v);
 	int64_t n;
 
 	if(rc || !v)
 		return rc;
 	n = json_object_get_int64(v);
-	if(n < min)
-		return herr_set(f->err, HERR_BAD_REQUEST, "integer_below_min_value",
-				path(f, key, p, sizeof(p)),
-				"Invalid '%s': integer below minimum value. Expected a value >= %lld, "
-				"but got %lld instead.", p, (long long)min, (long long)n);
-	if(n > max)
-		return herr_set(f->err, HERR_BAD_REQUEST, "integer_above_max_value",
-				path(f, key, p, sizeof(p)),
-				"Invalid '%s': integer above maximum value. Expected a value <= %lld, "
-				"but got %lld instead.", p, (long long)max, (long long)n);
+	if(n < min || n > max) {
+		snprintf(limit, sizeof(limit), "%lld", (long long)(n < min ? min : max));
+		snprintf(got, sizeof(got), "%lld", (long long)n);
+		return out_of_range(f, key, "integer", n < min, limit, got);
+	}
 	*out = n;
 	return HERR_OK;
 }
 
-enum herr api_field_number(const struct api_fields *f, const char *key, unsigned flags, double min,
-			double max, double *out)
+enum herr api_field_number(const struct api_fields *f, const char *key, unsigned flags,
+			   double min, double max, double *out)
 {
 	struct json_object *v;
-	char p[HERR_PARAM_MAX];
+	char limit[32], got[32];
 	enum herr rc = member(f, key, flags, json_type_double, "a number", &v);
 	double d;
 
 	if(rc || !v)
 		return rc;
 	d = json_object_get_double(v);
-	if(d < min)
-		return herr_set(f->err, HERR_BAD_REQUEST, "decimal_below_min_value",
-				path(f, key, p, sizeof(p)),
-				"Invalid '%s': decimal below minimum value. Expected a value >= %g, "
-				"but got %g instead.", p, min, d);
-	if(d > max)
-		return herr_set(f->err, HERR_BAD_REQUEST, "decimal_above_max_value",
-				path(f, key, p, sizeof(p)),
-				"Invalid '%s': decimal above maximum value. Expected a value <= %g, "
-				"but got %g instead.", p, max, d);
+	if(d < min || d > max) {
+		snprintf(limit, sizeof(limit), "%g", d < min ? min : max);
+		snprintf(got, sizeof(got), "%g", d);
+		return out_of_range(f, key, "decimal", d < min, limit, got);
+	}
 	*out = d;
 	return HERR_OK;
 }

@@ -50,12 +50,16 @@ int main(void)
 	ok(strstr(err.msg, "got a decimal number") != NULL, "  says what it got");
 	is_int(api_field_int(&f, "i", 0, 6, 10, &i), HERR_BAD_REQUEST, "below the minimum");
 	is_str(err.code, "integer_below_min_value", "  code integer_below_min_value");
+	is_str(err.msg, "Invalid 'i': integer below minimum value. Expected a value >= 6, but got 5 "
+	       "instead.", "  OpenAI's wording");
 	is_int(api_field_int(&f, "i", 0, 0, 4, &i), HERR_BAD_REQUEST, "above the maximum");
 	is_str(err.code, "integer_above_max_value", "  code integer_above_max_value");
 	is_int(api_field_number(&f, "i", 0, 0, 10, &d), HERR_OK, "an integer is a number");
 	ok(d == 5, "  its value");
 	is_int(api_field_number(&f, "d", 0, 0, 0.25, &d), HERR_BAD_REQUEST, "a decimal above max");
 	is_str(err.code, "decimal_above_max_value", "  code decimal_above_max_value");
+	is_str(err.msg, "Invalid 'd': decimal above maximum value. Expected a value <= 0.25, but got "
+	       "0.5 instead.", "  with the limit");
 	is_int(api_field_number(&f, "s", 0, 0, 1, &d), HERR_BAD_REQUEST, "a string is not a number");
 	is_int(api_field_object(&f, "o", 0, &v), HERR_OK, "an object reads");
 	api_field_init(&g, v, "o", &err);
