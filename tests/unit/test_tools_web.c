@@ -142,6 +142,28 @@ static void test_text(void)
 	ok(cut, "cut reported");
 	buf_release(&b);
 
+	{ /* across the cleaner's 4 KiB chunks: characters split by a chunk edge survive */
+		static char in[12001], want[12004];
+		size_t n = 0, w = 0;
+
+		in[n++] = 'x';
+		while(n + 2 < 12000) {
+			in[n++] = '\xc3';
+			in[n++] = '\xa9';
+		}
+		memcpy(want, in, n);
+		w = n;
+		in[n++] = '\xff';
+		memcpy(want + w, "\xef\xbf\xbd", 3);
+		w += 3;
+		buf_init(&b, 20000);
+		cut = false;
+		tool_text_clean(in, n, 20000, &b, &cut);
+		ok(buf_len(&b) == w && memcmp(buf_str(&b), want, w) == 0 && !cut,
+		   "text: 12 KB of two-byte characters pass whole (%zu of %zu bytes)", buf_len(&b), w);
+		buf_release(&b);
+	}
+
 	is_int(tool_content_kind("text/html; charset=utf-8", "", 0), TOOL_CONTENT_HTML, "text/html");
 	is_int(tool_content_kind("application/xhtml+xml", "", 0), TOOL_CONTENT_HTML, "xhtml");
 	is_int(tool_content_kind("application/json", "{}", 2), TOOL_CONTENT_TEXT, "json");
