@@ -71,16 +71,20 @@ static void setup(void)
 	mkdir(p, 0700);
 	snprintf(p, sizeof(p), "%s/sub/a.txt", ws_dir);
 	put(p, "hello\nneedle here\nbye\n");
-	snprintf(p, sizeof(p), "%s/etc", ws_dir);
-	symlink("/etc", p);
-	snprintf(p, sizeof(p), "%s/pw", ws_dir);
-	symlink("/etc/passwd", p);
-	snprintf(p, sizeof(p), "%s/out", ws_dir);
-	symlink(outside, p);
-	snprintf(p, sizeof(p), "%s/in", ws_dir);
-	symlink("sub", p);
-	snprintf(p, sizeof(p), "%s/dangling", ws_dir);
-	symlink("../outside/nope.txt", p);
+	{
+		static const char *const links[][2] = {
+			{ "etc", "/etc" }, { "pw", "/etc/passwd" }, { "out", NULL },
+			{ "in", "sub" }, { "dangling", "../outside/nope.txt" },
+		};
+
+		for(size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+			snprintf(p, sizeof(p), "%s/%s", ws_dir, links[i][0]);
+			if(symlink(links[i][1] ? links[i][1] : outside, p) != 0) {
+				printf("Bail out! cannot create the symlink %s\n", p);
+				exit(99);
+			}
+		}
+	}
 	cfg.workspace = ws_dir;
 	ctx.cfg = &cfg;
 	ctx.session_key = "default";
