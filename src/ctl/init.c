@@ -130,7 +130,7 @@ static int write_env(const char *env_path, FILE *out, FILE *msg, bool force)
 		fprintf(msg, "%s is too large\n", env_path);
 		goto fail;
 	}
-	e = atomic_write(env_path, buf_str(&text), buf_len(&text), 0600, 0);
+	e = fileio_atomic_write(env_path, buf_str(&text), buf_len(&text), 0600, 0);
 	if(e) {
 		fprintf(msg, "cannot write %s: %s\n", env_path, strerror(e));
 		goto fail;
@@ -174,8 +174,8 @@ int ctl_init(const char *home, bool force, FILE *out, FILE *msg)
 	if(write_env(buf_str(&env_path), out, msg, force))
 		goto out;
 	if(stat(buf_str(&yaml_path), &st) != 0) {
-		e = atomic_write(buf_str(&yaml_path), config_template, sizeof(config_template) - 1,
-				 0600, 0);
+		e = fileio_atomic_write(buf_str(&yaml_path), config_template,
+					sizeof(config_template) - 1, 0600, 0);
 		if(e) {
 			fprintf(msg, "cannot write %s: %s\n", buf_str(&yaml_path), strerror(e));
 			goto out;

@@ -90,7 +90,7 @@ static ssize_t cgi_read(struct hio *io, char *dst, size_t n)
 
 static enum herr cgi_write(struct hio *io, const char *p, size_t n)
 {
-	int e = write_all(STDOUT_FILENO, p, n);
+	int e = fileio_write_all(STDOUT_FILENO, p, n);
 
 	if(e) {
 		io->failed = true;

@@ -70,7 +70,7 @@ static enum herr script_write(struct script *s, const char *code, const char *ex
 	if(fd < 0)
 		return herr_set(err, HERR_UNAVAILABLE, NULL, NULL, "cannot write the script: %s",
 				strerror(errno));
-	if((e = write_all(fd, code, len)) != 0) {
+	if((e = fileio_write_all(fd, code, len)) != 0) {
 		close(fd);
 		return herr_set(err, HERR_UNAVAILABLE, NULL, NULL, "cannot write the script: %s",
 				strerror(e));

@@ -44,7 +44,7 @@
 struct search {
 	const struct tool_ctx *ctx;
 	const char *pattern, *glob;
-	struct search_match *match;
+	struct tool_search_match *match;
 	size_t limit, matches, files;
 	const char *stop;           /* why the walk stopped early, or NULL */
 	struct buf *out;
@@ -125,7 +125,7 @@ static enum herr scan_lines(struct search *s, FILE *f, const char *rel)
 			s->stop = "the request was interrupted";
 			break;
 		}
-		switch(search_match_line(s->match, line, (size_t)len, s->err)) {
+		switch(tool_search_match_line(s->match, line, (size_t)len, s->err)) {
 		case 1:
 			rc = add_match(s, rel, n, line, (size_t)len);
 			break;
@@ -300,7 +300,7 @@ static enum herr search_run(const struct tool_ctx *ctx, struct json_object *args
 	   (rc = tool_arg_long(args, "limit", SEARCH_LIMIT_DEFAULT, 1, SEARCH_LIMIT_MAX, &limit,
 				  err)) ||
 	   (rc = tool_arg_bool(args, "regex", false, &regex, err)) ||
-	   (rc = search_match_new(s.pattern, len, regex, &s.match, err)))
+	   (rc = tool_search_match_new(s.pattern, len, regex, &s.match, err)))
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &s.ticked);
 	s.limit = (size_t)limit;
@@ -311,7 +311,7 @@ static enum herr search_run(const struct tool_ctx *ctx, struct json_object *args
 	   !(rc = tool_ws_resolve(&ws, path && *path ? path : ".", TOOL_WS_EXISTING, &p, err)) &&
 	   !(rc = search_target(&s, &p, err)))
 		rc = summary(&s, p.shown, out);
-	search_match_free(s.match);
+	tool_search_match_free(s.match);
 	tool_ws_path_release(&p);
 	tool_ws_close(&ws);
 	return rc;

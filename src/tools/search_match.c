@@ -22,7 +22,7 @@
 
 #include "util/xalloc.h"
 
-struct search_match {
+struct tool_search_match {
 	const char *text;            /* literal: borrowed */
 	size_t len;
 	pcre2_code *re;              /* regex: owned, with what follows */
@@ -31,7 +31,7 @@ struct search_match {
 	struct timespec deadline;
 };
 
-static enum herr compile(struct search_match *m, const char *pattern, size_t len,
+static enum herr compile(struct tool_search_match *m, const char *pattern, size_t len,
 			 struct herror *err)
 {
 	pcre2_compile_context *cctx = pcre2_compile_context_create(NULL);
@@ -65,8 +65,8 @@ static enum herr compile(struct search_match *m, const char *pattern, size_t len
 	return HERR_OK;
 }
 
-enum herr search_match_new(const char *pattern, size_t len, bool regex,
-			   struct search_match **m, struct herror *err)
+enum herr tool_search_match_new(const char *pattern, size_t len, bool regex,
+				struct tool_search_match **m, struct herror *err)
 {
 	enum herr rc = HERR_OK;
 
@@ -80,7 +80,7 @@ enum herr search_match_new(const char *pattern, size_t len, bool regex,
 	else if(regex)
 		rc = compile(*m, pattern, len, err);
 	if(rc) {
-		search_match_free(*m);
+		tool_search_match_free(*m);
 		*m = NULL;
 	}
 	return rc;
@@ -103,7 +103,8 @@ static int too_costly(struct herror *err, const char *what)
 	return -1;
 }
 
-int search_match_line(struct search_match *m, const char *line, size_t len, struct herror *err)
+int tool_search_match_line(struct tool_search_match *m, const char *line, size_t len,
+			   struct herror *err)
 {
 	int rc;
 
@@ -129,7 +130,7 @@ int search_match_line(struct search_match *m, const char *line, size_t len, stru
 	return 0;
 }
 
-void search_match_free(struct search_match *m)
+void tool_search_match_free(struct tool_search_match *m)
 {
 	if(!m)
 		return;

@@ -23,23 +23,24 @@
 #define SEARCH_HEAP_LIMIT_KIB 8192u    /* PCRE2 backtracking heap per line */
 #define SEARCH_REGEX_SECONDS 10        /* a whole regex search */
 
-struct search_match;
+struct tool_search_match;
 
 /* Make a matcher for pattern (borrowed; len bytes, no NUL inside): literal
  * text, or with regex a PCRE2 pattern (UTF-8, invalid bytes in the
  * searched text never match). HERR_BAD_REQUEST with a message naming the
  * problem (and its offset) when the pattern is refused. *m is owned by
- * the caller (search_match_free). */
-enum herr search_match_new(const char *pattern, size_t len, bool regex,
-			   struct search_match **m, struct herror *err)
+ * the caller (tool_search_match_free). */
+enum herr tool_search_match_new(const char *pattern, size_t len, bool regex,
+				struct tool_search_match **m, struct herror *err)
 	__attribute__((warn_unused_result));
 
 /* Does line[0..len) match? 1 yes, 0 no, -1 when a regex went over one of
  * its bounds on this line or the search has run longer than
  * SEARCH_REGEX_SECONDS (err set: HERR_TOO_LARGE, a message saying to
  * simplify the pattern). */
-int search_match_line(struct search_match *m, const char *line, size_t len, struct herror *err);
+int tool_search_match_line(struct tool_search_match *m, const char *line, size_t len,
+			   struct herror *err);
 
-void search_match_free(struct search_match *m);
+void tool_search_match_free(struct tool_search_match *m);
 
 #endif

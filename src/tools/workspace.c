@@ -444,7 +444,8 @@ enum herr tool_ws_write_atomic(const struct tool_ws_path *p, const char *data, s
 	if(created)
 		*created = !exists;
 	/* New files: 0644 & ~umask (open applies it); replaced ones keep their bits. */
-	e = atomic_write_at(p->dirfd, p->name, data, len, mode, exists ? FILEIO_EXACT_MODE : 0);
+	e = fileio_atomic_write_at(p->dirfd, p->name, data, len, mode,
+				   exists ? FILEIO_EXACT_MODE : 0);
 	if(e)
 		return herr_set(err, e == EACCES || e == EPERM || e == EROFS ? HERR_FORBIDDEN
 									: HERR_INTERNAL,

@@ -76,7 +76,7 @@ enum herr tool_ws_read_all(int fd, size_t max, const char *shown, struct buf *ou
 
 /* Replace (or create) p's target with len bytes of data, atomically: a
  * temporary file in the same directory, fsync, rename over the name, fsync
- * of the directory (atomic_write_at).
+ * of the directory (fileio_atomic_write_at).
  * A new file gets 0644 & ~umask; a replaced one keeps its permission bits.
  * *created (may be NULL) says whether the file is new. */
 enum herr tool_ws_write_atomic(const struct tool_ws_path *p, const char *data, size_t len,

@@ -20,7 +20,7 @@
 #include "util/rand.h"
 #include "util/xalloc.h"
 
-int write_all(int fd, const void *p, size_t n)
+int fileio_write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
 
@@ -60,7 +60,7 @@ static int fill(int fd, const void *data, size_t len, mode_t mode, unsigned flag
 	if((flags & FILEIO_EXACT_MODE) && fchmod(fd, mode) != 0)
 		e = errno;
 	if(!e)
-		e = write_all(fd, data, len);
+		e = fileio_write_all(fd, data, len);
 	if(!e && fsync(fd) != 0)
 		e = errno;
 	if(close(fd) != 0 && !e)
@@ -68,8 +68,8 @@ static int fill(int fd, const void *data, size_t len, mode_t mode, unsigned flag
 	return e;
 }
 
-int atomic_write_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
-		    unsigned flags)
+int fileio_atomic_write_at(int dirfd, const char *name, const void *data, size_t len,
+			   mode_t mode, unsigned flags)
 {
 	char hex[16], tmp[160];
 	int fd, e;
@@ -92,7 +92,8 @@ int atomic_write_at(int dirfd, const char *name, const void *data, size_t len, m
 	return sync_dir(dirfd);
 }
 
-int atomic_write(const char *path, const void *data, size_t len, mode_t mode, unsigned flags)
+int fileio_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
+			unsigned flags)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir;
@@ -110,7 +111,7 @@ int atomic_write(const char *path, const void *data, size_t len, mode_t mode, un
 	free(dir);
 	if(dirfd < 0)
 		return errno;
-	e = atomic_write_at(dirfd, slash ? slash + 1 : path, data, len, mode, flags);
+	e = fileio_atomic_write_at(dirfd, slash ? slash + 1 : path, data, len, mode, flags);
 	close(dirfd);
 	return e;
 }

@@ -16,7 +16,7 @@
 /* Write all n bytes of p to fd, retrying after EINTR and short writes.
  * Returns 0, or the errno of the failed write (EIO when write returned 0).
  * On failure some prefix of p may have been written. */
-int write_all(int fd, const void *p, size_t n)
+int fileio_write_all(int fd, const void *p, size_t n)
 	__attribute__((warn_unused_result));
 
 /* The permission bits of a replaced file are exactly mode (fchmod), not
@@ -31,13 +31,14 @@ int write_all(int fd, const void *p, size_t n)
  * mode is mode & ~umask, or exactly mode with FILEIO_EXACT_MODE. dirfd may
  * be an O_PATH descriptor. On error the temporary file is removed and name
  * is untouched. Returns 0 or an errno value. */
-int atomic_write_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
-		    unsigned flags)
+int fileio_atomic_write_at(int dirfd, const char *name, const void *data, size_t len,
+			   mode_t mode, unsigned flags)
 	__attribute__((warn_unused_result));
 
-/* atomic_write_at for a path: its directory is opened, name is its last
+/* fileio_atomic_write_at for a path: its directory is opened, name is its last
  * component (a path ending in '/' is EISDIR). */
-int atomic_write(const char *path, const void *data, size_t len, mode_t mode, unsigned flags)
+int fileio_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
+			unsigned flags)
 	__attribute__((warn_unused_result));
 
 #endif

@@ -1,6 +1,6 @@
 /* tests/unit/test_fileio.c: util/fileio: write_all completes through short
  * writes and EINTR (a slow pipe reader, an interval timer without
- * SA_RESTART) and reports EPIPE; atomic_write creates and replaces with the
+ * SA_RESTART) and reports EPIPE; fileio_atomic_write creates and replaces with the
  * asked mode, leaves no temporary file behind on success or failure, leaves
  * the target untouched on failure, and works from an O_PATH directory fd.
  */
@@ -69,7 +69,7 @@ static void test_write_all(void)
 	close(back[1]);
 	sigaction(SIGALRM, &sa, NULL);
 	setitimer(ITIMER_REAL, &it, NULL);
-	e = write_all(p[1], data, BIG);
+	e = fileio_write_all(p[1], data, BIG);
 	setitimer(ITIMER_REAL, &off, NULL);
 	close(p[1]);
 	ok(e == 0, "write_all of 4 MiB to a slow pipe under a 2 ms timer: %s", strerror(e));
@@ -81,7 +81,7 @@ static void test_write_all(void)
 	signal(SIGPIPE, SIG_IGN);
 	if(pipe(p) == 0) {
 		close(p[0]);
-		is_int(write_all(p[1], "x", 1), EPIPE, "write_all to a pipe nobody reads: EPIPE");
+		is_int(fileio_write_all(p[1], "x", 1), EPIPE, "write_all to a pipe nobody reads: EPIPE");
 		close(p[1]);
 	}
 	free(data);
@@ -122,12 +122,12 @@ static void test_atomic(void)
 		return;
 	snprintf(path, sizeof(path), "%s/env", dir);
 	umask(022);
-	is_int(atomic_write(path, "one\n", 4, 0600, 0), 0, "create");
+	is_int(fileio_atomic_write(path, "one\n", 4, 0600, 0), 0, "create");
 	is_str(slurp(path), "one\n", "... content");
 	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "... mode 0600 (%03o)",
 	   (unsigned)(st.st_mode & 0777));
 	umask(077);
-	is_int(atomic_write(path, "two", 3, 0640, FILEIO_EXACT_MODE), 0, "replace, exact mode");
+	is_int(fileio_atomic_write(path, "two", 3, 0640, FILEIO_EXACT_MODE), 0, "replace, exact mode");
 	is_str(slurp(path), "two", "... new content");
 	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640, "... mode exactly 0640 despite umask "
 	   "077 (%03o)", (unsigned)(st.st_mode & 0777));
@@ -136,18 +136,19 @@ static void test_atomic(void)
 
 	snprintf(sub, sizeof(sub), "%s/adir", dir);
 	mkdir(sub, 0755);
-	is_int(atomic_write(sub, "x", 1, 0644, 0), EISDIR, "replacing a directory fails (EISDIR)");
+	is_int(fileio_atomic_write(sub, "x", 1, 0644, 0), EISDIR, "replacing a directory fails (EISDIR)");
 	ok(stat(sub, &st) == 0 && S_ISDIR(st.st_mode), "... the directory is untouched");
 	is_int(entries(dir), 2, "... and the temporary file is removed");
 
 	snprintf(sub, sizeof(sub), "%s/missing/file", dir);
-	is_int(atomic_write(sub, "x", 1, 0644, 0), ENOENT, "a missing directory: ENOENT");
+	is_int(fileio_atomic_write(sub, "x", 1, 0644, 0), ENOENT, "a missing directory: ENOENT");
 	snprintf(sub, sizeof(sub), "%s/", dir);
-	is_int(atomic_write(sub, "x", 1, 0644, 0), EISDIR, "a path ending in '/': EISDIR");
+	is_int(fileio_atomic_write(sub, "x", 1, 0644, 0), EISDIR, "a path ending in '/': EISDIR");
 
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	is_int(atomic_write_at(dfd, "viapath", "three", 5, 0644, 0), 0, "atomic_write_at on O_PATH");
-	is_int(atomic_write_at(dfd, "a/b", "x", 1, 0644, 0), EINVAL, "a name with '/' is refused");
+	is_int(fileio_atomic_write_at(dfd, "viapath", "three", 5, 0644, 0), 0,
+	       "fileio_atomic_write_at on O_PATH");
+	is_int(fileio_atomic_write_at(dfd, "a/b", "x", 1, 0644, 0), EINVAL, "a name with '/' is refused");
 	close(dfd);
 	snprintf(path, sizeof(path), "%s/viapath", dir);
 	is_str(slurp(path), "three", "... content");
