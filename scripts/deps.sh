@@ -14,7 +14,7 @@ PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libfcgi-bin spawn-fcgi
 	libsqlite3-dev sqlite3 libjson-c-dev libcurl4-openssl-dev libyaml-dev
-	libssl-dev libxml2-dev
+	libssl-dev libxml2-dev libpcre2-dev
 	lighttpd apache2 libapache2-mod-fcgid
 	curl python3 wrk time ca-certificates git
 	nodejs npm

@@ -15,6 +15,7 @@
 #include "util/auth.h"
 #include "util/buf.h"
 #include "util/dotenv.h"
+#include "util/fileio.h"
 #include "util/jsonx.h"
 #include "util/rand.h"
 #include "util/str.h"
@@ -61,44 +62,6 @@ static int make_dirs(const char *path, mode_t mode)
 		rc = errno;
 	free(p);
 	return rc;
-}
-
-/* Write text to path via a temporary file and rename, mode 0600. */
-static int write_atomic(const char *path, const char *text, size_t len)
-{
-	struct buf tmp;
-	int fd, e = 0;
-
-	buf_init(&tmp, 8192);
-	if(buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid()))
-		return ENAMETOOLONG;
-	fd = open(buf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if(fd < 0) {
-		e = errno;
-		buf_release(&tmp);
-		return e;
-	}
-	while(len) {
-		ssize_t w = write(fd, text, len);
-		if(w < 0 && errno == EINTR)
-			continue;
-		if(w <= 0) {
-			e = errno ? errno : EIO;
-			break;
-		}
-		text += w;
-		len -= (size_t)w;
-	}
-	if(!e && fsync(fd) != 0)
-		e = errno;
-	if(close(fd) != 0 && !e)
-		e = errno;
-	if(!e && rename(buf_str(&tmp), path) != 0)
-		e = errno;
-	if(e)
-		unlink(buf_str(&tmp));
-	buf_release(&tmp);
-	return e;
 }
 
 /* The .env text with every API_SERVER_KEY line removed. */
@@ -167,7 +130,7 @@ static int write_env(const char *env_path, FILE *out, FILE *msg, bool force)
 		fprintf(msg, "%s is too large\n", env_path);
 		goto fail;
 	}
-	e = write_atomic(env_path, buf_str(&text), buf_len(&text));
+	e = fileio_atomic_write(env_path, buf_str(&text), buf_len(&text), 0600, 0);
 	if(e) {
 		fprintf(msg, "cannot write %s: %s\n", env_path, strerror(e));
 		goto fail;
@@ -211,7 +174,8 @@ int ctl_init(const char *home, bool force, FILE *out, FILE *msg)
 	if(write_env(buf_str(&env_path), out, msg, force))
 		goto out;
 	if(stat(buf_str(&yaml_path), &st) != 0) {
-		e = write_atomic(buf_str(&yaml_path), config_template, sizeof(config_template) - 1);
+		e = fileio_atomic_write(buf_str(&yaml_path), config_template,
+					sizeof(config_template) - 1, 0600, 0);
 		if(e) {
 			fprintf(msg, "cannot write %s: %s\n", buf_str(&yaml_path), strerror(e));
 			goto out;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/fileio.h"
 #include "util/xalloc.h"
 
 struct hio_ops {
@@ -89,17 +90,12 @@ static ssize_t cgi_read(struct hio *io, char *dst, size_t n)
 
 static enum herr cgi_write(struct hio *io, const char *p, size_t n)
 {
-	while(n) {
-		ssize_t w = write(STDOUT_FILENO, p, n);
-		if(w < 0 && errno == EINTR)
-			continue;
-		if(w <= 0) {
-			io->failed = true;
-			io->err_no = errno;
-			return HERR_IO;
-		}
-		p += w;
-		n -= (size_t)w;
+	int e = fileio_write_all(STDOUT_FILENO, p, n);
+
+	if(e) {
+		io->failed = true;
+		io->err_no = e;
+		return HERR_IO;
 	}
 	return HERR_OK;
 }

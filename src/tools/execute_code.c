@@ -21,6 +21,7 @@
 
 #include "tools/danger.h"
 #include "tools/sandbox.h"
+#include "util/fileio.h"
 #include "util/jsonx.h"
 
 #define CODE_STDOUT_MAX 50000
@@ -53,8 +54,8 @@ static enum herr script_write(struct script *s, const char *code, const char *ex
 			      struct herror *err)
 {
 	const char *tmp = getenv("TMPDIR");
-	size_t len = strlen(code), done = 0;
-	int fd;
+	size_t len = strlen(code);
+	int fd, e;
 
 	if(!tmp || tmp[0] != '/')
 		tmp = "/tmp";
@@ -69,17 +70,10 @@ static enum herr script_write(struct script *s, const char *code, const char *ex
 	if(fd < 0)
 		return herr_set(err, HERR_UNAVAILABLE, NULL, NULL, "cannot write the script: %s",
 				strerror(errno));
-	while(done < len) {
-		ssize_t w = write(fd, code + done, len - done);
-
-		if(w < 0 && errno == EINTR)
-			continue;
-		if(w <= 0) {
-			close(fd);
-			return herr_set(err, HERR_UNAVAILABLE, NULL, NULL,
-					"cannot write the script: %s", strerror(errno));
-		}
-		done += (size_t)w;
+	if((e = fileio_write_all(fd, code, len)) != 0) {
+		close(fd);
+		return herr_set(err, HERR_UNAVAILABLE, NULL, NULL, "cannot write the script: %s",
+				strerror(e));
 	}
 	close(fd);
 	return HERR_OK;

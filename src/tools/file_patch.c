@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tools/args.h"
 #include "tools/workspace.h"
 
 #define PATCH_FILE_MAX (8UL * 1024 * 1024)
@@ -109,9 +110,9 @@ static enum herr patch_args(struct json_object *args, struct edit *e, struct her
 	struct json_object *all = NULL;
 	enum herr rc;
 
-	if((rc = tool_ws_arg_str(args, "old_string", TOOL_WS_ARG_NONEMPTY | TOOL_WS_ARG_NUL, &e->old,
+	if((rc = tool_arg_str(args, "old_string", TOOL_ARG_NONEMPTY | TOOL_ARG_NUL, &e->old,
 				 &e->olen, err)) ||
-	   (rc = tool_ws_arg_str(args, "new_string", TOOL_WS_ARG_NUL, &e->new, &e->nlen, err)))
+	   (rc = tool_arg_str(args, "new_string", TOOL_ARG_NUL, &e->new, &e->nlen, err)))
 		return rc;
 	if(json_object_object_get_ex(args, "replace_all", &all) && all) {
 		if(!json_object_is_type(all, json_type_boolean))
@@ -135,7 +136,7 @@ static enum herr patch_run(const struct tool_ctx *ctx, struct json_object *args,
 	size_t plen;
 	enum herr rc;
 
-	if((rc = tool_ws_arg_str(args, "path", TOOL_WS_ARG_NONEMPTY, &path, &plen, err)) ||
+	if((rc = tool_arg_str(args, "path", TOOL_ARG_NONEMPTY, &path, &plen, err)) ||
 	   (rc = patch_args(args, &e, err)))
 		return rc;
 	if(!(rc = tool_ws_open(ctx, &ws, err)) &&

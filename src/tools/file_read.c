@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "tools/args.h"
 #include "tools/workspace.h"
 #include "util/utf8.h"
 
@@ -112,9 +113,9 @@ static enum herr read_run(const struct tool_ctx *ctx, struct json_object *args, 
 	int fd = -1;
 	enum herr rc;
 
-	if((rc = tool_ws_arg_str(args, "path", TOOL_WS_ARG_NONEMPTY, &path, &plen, err)) ||
-	   (rc = tool_ws_arg_long(args, "offset", 1, 1, LONG_MAX, &w.first, err)) ||
-	   (rc = tool_ws_arg_long(args, "limit", READ_LIMIT_DEFAULT, 1, READ_LIMIT_MAX, &w.limit,
+	if((rc = tool_arg_str(args, "path", TOOL_ARG_NONEMPTY, &path, &plen, err)) ||
+	   (rc = tool_arg_long(args, "offset", 1, 1, LONG_MAX, &w.first, err)) ||
+	   (rc = tool_arg_long(args, "limit", READ_LIMIT_DEFAULT, 1, READ_LIMIT_MAX, &w.limit,
 				  err)) ||
 	   (rc = tool_ws_open(ctx, &ws, err)) ||
 	   (rc = tool_ws_resolve(&ws, path, TOOL_WS_EXISTING, &p, err)) ||

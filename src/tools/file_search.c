@@ -1,12 +1,13 @@
 /* src/tools/file_search.c: the search_files tool: lines of workspace files
- * that contain pattern (as plain text, or matching it as a POSIX extended
- * regular expression), as "file:line: text".
+ * that contain pattern (plain text, or with regex:true a PCRE2 regular
+ * expression run under limits: tools/search_match.h), as "file:line: text".
  *
  * The walk starts from a directory reached through tool_ws_resolve and goes
  * down with openat(O_NOFOLLOW) only: symlinks are never followed, so it
  * cannot leave the workspace. .git/.hg/.svn and binary files are skipped;
  * entries are visited in name order so results are stable. Matches, output
- * size, files visited and depth are capped; ctx->interrupt stops the walk.
+ * size, files visited and depth are capped; ctx->interrupt, checked between
+ * lines, stops the walk, and ctx->tick is called about every 100 ms.
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -17,13 +18,15 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <json-c/json.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "tools/args.h"
+#include "tools/search_match.h"
 #include "tools/workspace.h"
 #include "util/utf8.h"
 #include "util/jsonx.h"
@@ -41,21 +44,31 @@
 struct search {
 	const struct tool_ctx *ctx;
 	const char *pattern, *glob;
-	regex_t re;
-	bool have_re;
+	struct tool_search_match *match;
 	size_t limit, matches, files;
 	const char *stop;           /* why the walk stopped early, or NULL */
 	struct buf *out;
+	struct herror *err;
+	struct timespec ticked;     /* when ctx->tick was last called */
 };
 
-static bool interrupted(const struct search *s)
-{
-	return s->ctx->interrupt && *s->ctx->interrupt;
-}
+#define SEARCH_TICK_NS 100000000L
 
-static bool line_matches(const struct search *s, const char *line)
+/* Has the turn been interrupted? Calls ctx->tick when 100 ms have passed
+ * since the last call, so a long search keeps the stream alive. */
+static bool interrupted(struct search *s)
 {
-	return strstr(line, s->pattern) || (s->have_re && regexec(&s->re, line, 0, NULL, 0) == 0);
+	struct timespec now;
+
+	if(s->ctx->tick) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if((now.tv_sec - s->ticked.tv_sec) * 1000000000L + (now.tv_nsec - s->ticked.tv_nsec) >=
+		   SEARCH_TICK_NS) {
+			s->ticked = now;
+			s->ctx->tick(s->ctx->tick_ctx);
+		}
+	}
+	return s->ctx->interrupt && *s->ctx->interrupt;
 }
 
 /* Add a file name; control bytes become '?' so a name holding a newline
@@ -108,10 +121,18 @@ static enum herr scan_lines(struct search *s, FILE *f, const char *rel)
 			line[--len] = '\0';
 		if(len && line[len - 1] == '\r')
 			line[--len] = '\0';
-		if(line_matches(s, line))
-			rc = add_match(s, rel, n, line, (size_t)len);
-		if(n % 4096 == 0 && interrupted(s))
+		if(interrupted(s)) {
 			s->stop = "the request was interrupted";
+			break;
+		}
+		switch(tool_search_match_line(s->match, line, (size_t)len, s->err)) {
+		case 1:
+			rc = add_match(s, rel, n, line, (size_t)len);
+			break;
+		case -1:
+			rc = s->err->rc;
+			break;
+		}
 	}
 	free(line);
 	return rc;
@@ -266,29 +287,31 @@ static enum herr summary(const struct search *s, const char *shown, struct buf *
 static enum herr search_run(const struct tool_ctx *ctx, struct json_object *args,
 			    struct buf *out, struct herror *err)
 {
-	struct search s = { .ctx = ctx, .out = out };
+	struct search s = { .ctx = ctx, .out = out, .err = err };
 	struct tool_ws ws = { NULL, -1 };
 	struct tool_ws_path p = { -1, NULL, NULL, false };
 	const char *path = jsonx_get_str(args, "path");
 	size_t len;
 	long limit;
+	bool regex;
 	enum herr rc;
 
-	if((rc = tool_ws_arg_str(args, "pattern", TOOL_WS_ARG_NONEMPTY, &s.pattern, &len, err)) ||
-	   (rc = tool_ws_arg_long(args, "limit", SEARCH_LIMIT_DEFAULT, 1, SEARCH_LIMIT_MAX, &limit,
-				  err)))
+	if((rc = tool_arg_str(args, "pattern", TOOL_ARG_NONEMPTY, &s.pattern, &len, err)) ||
+	   (rc = tool_arg_long(args, "limit", SEARCH_LIMIT_DEFAULT, 1, SEARCH_LIMIT_MAX, &limit,
+				  err)) ||
+	   (rc = tool_arg_bool(args, "regex", false, &regex, err)) ||
+	   (rc = tool_search_match_new(s.pattern, len, regex, &s.match, err)))
 		return rc;
+	clock_gettime(CLOCK_MONOTONIC, &s.ticked);
 	s.limit = (size_t)limit;
 	s.glob = jsonx_get_str(args, "glob");
 	if(s.glob && !*s.glob)
 		s.glob = NULL;
-	s.have_re = regcomp(&s.re, s.pattern, REG_EXTENDED | REG_NOSUB) == 0;
 	if(!(rc = tool_ws_open(ctx, &ws, err)) &&
 	   !(rc = tool_ws_resolve(&ws, path && *path ? path : ".", TOOL_WS_EXISTING, &p, err)) &&
 	   !(rc = search_target(&s, &p, err)))
 		rc = summary(&s, p.shown, out);
-	if(s.have_re)
-		regfree(&s.re);
+	tool_search_match_free(s.match);
 	tool_ws_path_release(&p);
 	tool_ws_close(&ws);
 	return rc;
@@ -297,13 +320,18 @@ static enum herr search_run(const struct tool_ctx *ctx, struct json_object *args
 const struct tool_def tool_search_files = {
 	"search_files",
 	"file",
-	"Search the text files of the workspace for lines containing pattern (plain text, or "
-	"a POSIX extended regular expression such as 'foo(bar|baz)+'). Returns 'file:line: text' "
-	"lines. Optional: path (a subdirectory or file to search, default the whole workspace), "
-	"glob (only file names matching it, e.g. '*.c'), limit (most matches, default 100). "
-	"Binary files, .git and symlinks are skipped.",
+	"Search the text files of the workspace for lines containing pattern as plain text "
+	"(regex metacharacters are matched literally), or matching it as a Perl-compatible "
+	"regular expression such as 'foo(bar|baz)+' when regex is true. Returns "
+	"'file:line: text' lines. Optional: regex (default false), path (a subdirectory or file "
+	"to search, default the whole workspace), glob (only file names matching it, e.g. "
+	"'*.c'), limit (most matches, default 100). Binary files, .git and symlinks are "
+	"skipped; a regular expression too costly to run is refused.",
 	"{\"type\":\"object\",\"properties\":{"
-	"\"pattern\":{\"type\":\"string\",\"description\":\"text or POSIX extended regex to find\"},"
+	"\"pattern\":{\"type\":\"string\",\"description\":\"text to find (or a regular "
+	"expression when regex is true)\"},"
+	"\"regex\":{\"type\":\"boolean\",\"description\":\"treat pattern as a Perl-compatible "
+	"regular expression (default false: plain text)\"},"
 	"\"path\":{\"type\":\"string\",\"description\":\"directory or file to search, relative to "
 	"the workspace (default: all of it)\"},"
 	"\"glob\":{\"type\":\"string\",\"description\":\"only files whose name matches, e.g. *.py\"},"

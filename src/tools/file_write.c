@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "tools/args.h"
 #include "tools/workspace.h"
 
 #define WRITE_MAX (16UL * 1024 * 1024)
@@ -22,8 +23,8 @@ static enum herr write_run(const struct tool_ctx *ctx, struct json_object *args,
 	bool created = false;
 	enum herr rc;
 
-	if((rc = tool_ws_arg_str(args, "path", TOOL_WS_ARG_NONEMPTY, &path, &plen, err)) ||
-	   (rc = tool_ws_arg_str(args, "content", TOOL_WS_ARG_NUL, &content, &clen, err)))
+	if((rc = tool_arg_str(args, "path", TOOL_ARG_NONEMPTY, &path, &plen, err)) ||
+	   (rc = tool_arg_str(args, "content", TOOL_ARG_NUL, &content, &clen, err)))
 		return rc;
 	if(clen > WRITE_MAX)
 		return herr_set(err, HERR_TOO_LARGE, NULL, "content",

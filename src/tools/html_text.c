@@ -280,31 +280,37 @@ void tool_html_to_text(const char *html, size_t len, const char *encoding, size_
 	xmlFreeDoc(doc);
 }
 
+/* A control byte tool_text_clean drops. Bytes below 0x80 never occur inside
+ * a multi-byte UTF-8 sequence, so the text can be cut at them safely. */
+static bool dropped_ctl(unsigned char c)
+{
+	return (c < 0x20 || c == 0x7F) && c != '\n' && c != '\t';
+}
+
+#define CLEAN_CHUNK 4096
+
 void tool_text_clean(const char *s, size_t len, size_t max, struct buf *text, bool *truncated)
 {
 	struct out o = { .b = text, .max = max };
 	const unsigned char *u = (const unsigned char *)s;
+	struct buf chunk;
 	size_t i = 0;
 
+	buf_init(&chunk, 3 * CLEAN_CHUNK + 16);
 	while(i < len && !o.full) {
-		size_t n = utf8_seq(u + i, len - i), start = i;
+		size_t end = i;
 
-		if(n == 0) {
-			put(&o, "\xEF\xBF\xBD", 3);
-			i++;
-			continue;
-		}
-		if(n == 1 && (u[i] < 0x20 || u[i] == 0x7F) && u[i] != '\n' && u[i] != '\t') {
-			i++;
-			continue;
-		}
-		/* copy the longest run of plain printable ASCII/valid UTF-8 at once */
-		i += n;
-		while(i < len && (n = utf8_seq(u + i, len - i)) != 0 &&
-		      !(n == 1 && (u[i] < 0x20 || u[i] == 0x7F) && u[i] != '\n' && u[i] != '\t'))
-			i += n;
-		put(&o, s + start, i - start);
+		while(end < len && end - i < CLEAN_CHUNK && !dropped_ctl(u[end]))
+			end++;
+		if(end < len && end - i == CLEAN_CHUNK && !dropped_ctl(u[end]))
+			end = i + utf8_trim_end(s + i, CLEAN_CHUNK); /* the rest goes in the next chunk */
+		buf_reset(&chunk);
+		if(end > i && utf8_sanitize(&chunk, s + i, end - i, false) == HERR_OK)
+			put(&o, buf_str(&chunk), buf_len(&chunk));
+		for(i = end; i < len && dropped_ctl(u[i]); i++)
+			;
 	}
+	buf_release(&chunk);
 	if(o.full)
 		*truncated = true;
 }

@@ -1,6 +1,6 @@
 /* src/tools/workspace.c: confining the file tools to the workspace, and the
  * few file operations they share (open for reading, atomic replace, text
- * checks, argument parsing).
+ * checks).
  *
  * Resolution (tool_ws_resolve): realpath() the longest prefix of the path
  * that exists, refuse it unless it is inside the workspace's real path, then
@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +24,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
-#include "util/rand.h"
+#include "util/fileio.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
@@ -403,24 +402,6 @@ bool tool_ws_fd_is_binary(int fd)
 
 /* ---- writing --------------------------------------------------------------- */
 
-static enum herr write_fd(int fd, const char *data, size_t len)
-{
-	while(len) {
-		ssize_t w = write(fd, data, len);
-
-		if(w < 0 && errno == EINTR)
-			continue;
-		if(w <= 0) {
-			if(w == 0)
-				errno = EIO;
-			return HERR_INTERNAL;
-		}
-		data += w;
-		len -= (size_t)w;
-	}
-	return fsync(fd) == 0 ? HERR_OK : HERR_INTERNAL;
-}
-
 /* Whether the target exists (*mode: its permission bits); refuses anything
  * but a writable regular file. */
 static enum herr target_mode(const struct tool_ws_path *p, bool *exists, mode_t *mode,
@@ -453,87 +434,21 @@ static enum herr target_mode(const struct tool_ws_path *p, bool *exists, mode_t 
 enum herr tool_ws_write_atomic(const struct tool_ws_path *p, const char *data, size_t len,
 			       bool *created, struct herror *err)
 {
-	char hex[16], tmp[160];
 	mode_t mode;
 	bool exists;
 	enum herr rc;
-	int fd, e = 0;
+	int e;
 
 	if((rc = target_mode(p, &exists, &mode, err)))
 		return rc;
 	if(created)
 		*created = !exists;
-	if(rand_hex(hex, sizeof(hex), 6))
-		return herr_set(err, HERR_INTERNAL, NULL, NULL, "cannot make a temporary file name");
-	snprintf(tmp, sizeof(tmp), ".%.100s.%s.tmp", p->name, hex);
 	/* New files: 0644 & ~umask (open applies it); replaced ones keep their bits. */
-	fd = openat(p->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if(fd < 0)
-		return herr_set(err, HERR_FORBIDDEN, NULL, "path", "cannot write '%.300s': %s",
-				p->shown, strerror(errno));
-	if(exists && fchmod(fd, mode) != 0)
-		rc = HERR_INTERNAL, e = errno;
-	if(!rc && (rc = write_fd(fd, data, len)))
-		e = errno;
-	if(close(fd) != 0 && !rc)
-		rc = HERR_INTERNAL, e = errno;
-	if(!rc && renameat(p->dirfd, tmp, p->dirfd, p->name) != 0)
-		rc = HERR_INTERNAL, e = errno;
-	if(rc) {
-		unlinkat(p->dirfd, tmp, 0);
-		return herr_set(err, HERR_INTERNAL, NULL, "path", "cannot write '%.300s': %s",
-				p->shown, e ? strerror(e) : "short write");
-	}
-	return HERR_OK;
-}
-
-/* ---- arguments ------------------------------------------------------------------ */
-
-enum herr tool_ws_arg_long(struct json_object *args, const char *key, long def, long min,
-			   long max, long *out, struct herror *err)
-{
-	struct json_object *v = NULL;
-	long n = def;
-	bool good = true;
-
-	if(json_object_object_get_ex(args, key, &v) && v) {
-		if(json_object_is_type(v, json_type_int)) {
-			int64_t i = json_object_get_int64(v);
-
-			good = i >= min && i <= max;
-			n = (long)i;
-		} else if(json_object_is_type(v, json_type_double)) {
-			double d = json_object_get_double(v);
-
-			good = d >= (double)min && d <= (double)max && d == (double)(long)d;
-			n = good ? (long)d : def;
-		} else {
-			good = json_object_is_type(v, json_type_string) &&
-			       str_to_long(json_object_get_string(v), min, max, &n);
-		}
-	}
-	if(!good)
-		return herr_set(err, HERR_BAD_REQUEST, NULL, key,
-				"'%s' must be a whole number from %ld to %ld", key, min, max);
-	*out = n;
-	return HERR_OK;
-}
-
-enum herr tool_ws_arg_str(struct json_object *args, const char *key, unsigned flags,
-			  const char **s, size_t *len, struct herror *err)
-{
-	struct json_object *v = NULL;
-
-	*s = NULL;
-	*len = 0;
-	if(!json_object_object_get_ex(args, key, &v) || !json_object_is_type(v, json_type_string))
-		return herr_set(err, HERR_BAD_REQUEST, NULL, key, "'%s' is required and must be a string",
-				key);
-	*s = json_object_get_string(v);
-	*len = (size_t)json_object_get_string_len(v);
-	if((flags & TOOL_WS_ARG_NONEMPTY) && !*len)
-		return herr_set(err, HERR_BAD_REQUEST, NULL, key, "'%s' must not be empty", key);
-	if(!(flags & TOOL_WS_ARG_NUL) && strlen(*s) != *len)
-		return herr_set(err, HERR_BAD_REQUEST, NULL, key, "'%s' must not contain NUL bytes", key);
+	e = fileio_atomic_write_at(p->dirfd, p->name, data, len, mode,
+				   exists ? FILEIO_EXACT_MODE : 0);
+	if(e)
+		return herr_set(err, e == EACCES || e == EPERM || e == EROFS ? HERR_FORBIDDEN
+									: HERR_INTERNAL,
+				NULL, "path", "cannot write '%.300s': %s", p->shown, strerror(e));
 	return HERR_OK;
 }

@@ -75,7 +75,8 @@ enum herr tool_ws_read_all(int fd, size_t max, const char *shown, struct buf *ou
 	__attribute__((warn_unused_result));
 
 /* Replace (or create) p's target with len bytes of data, atomically: a
- * temporary file in the same directory, fsync, then rename over the name.
+ * temporary file in the same directory, fsync, rename over the name, fsync
+ * of the directory (fileio_atomic_write_at).
  * A new file gets 0644 & ~umask; a replaced one keeps its permission bits.
  * *created (may be NULL) says whether the file is new. */
 enum herr tool_ws_write_atomic(const struct tool_ws_path *p, const char *data, size_t len,
@@ -87,20 +88,5 @@ bool tool_ws_is_binary(const char *data, size_t len);
 
 /* Does fd's first 8 KiB look binary? Reads with pread; the offset is kept. */
 bool tool_ws_fd_is_binary(int fd);
-
-/* An optional whole-number argument: absent → def; an integer (or a string
- * of digits) in [min, max] → *out; anything else is an error naming key. */
-enum herr tool_ws_arg_long(struct json_object *args, const char *key, long def, long min,
-			   long max, long *out, struct herror *err)
-	__attribute__((warn_unused_result));
-
-#define TOOL_WS_ARG_NONEMPTY 1u  /* "" is an error */
-#define TOOL_WS_ARG_NUL 2u       /* embedded NUL bytes are allowed (counted in *len) */
-
-/* A required string argument: *s is borrowed from args, *len its length.
- * An error naming key when absent, not a string, or against flags. */
-enum herr tool_ws_arg_str(struct json_object *args, const char *key, unsigned flags,
-			  const char **s, size_t *len, struct herror *err)
-	__attribute__((warn_unused_result));
 
 #endif

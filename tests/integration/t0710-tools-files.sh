@@ -54,8 +54,10 @@ tap_like "$(tool_result 3 p3)" "^Error: old_string was not found in notes/hello.
 mkdir -p "$WS/src" "$WS/.git"
 printf 'int main(void)\n{\n\treturn gamma();\n}\n' >"$WS/src/main.c"
 printf 'gamma in git\n' >"$WS/.git/HEAD"
-script_upstream "[$(call s1 search_files '{"pattern":"gam+a\\(","glob":"*.c"}'),
+script_upstream "[$(call s1 search_files '{"pattern":"gam+a\\(","glob":"*.c","regex":true}'),
  $(call s2 search_files '{"pattern":"gamma"}'),
+ $(call s3 search_files '{"pattern":"gamma()"}'),
+ $(call s4 search_files '{"pattern":"((a{1,80}){1,80}){1,80}","regex":true}'),
  {\"reply\":\"found\"}]"
 chat "search"
 tap_is $? 0 "a turn with search_files completes"
@@ -63,6 +65,10 @@ tap_is "$(tool_result 1 s1)" "$(printf 'src/main.c:3: \treturn gamma();\n[1 matc
 	"search_files finds the line (regex, glob) as file:line: text"
 tap_is "$(tool_result 2 s2)" "$(printf 'notes/hello.txt:2: gamma\nsrc/main.c:3: \treturn gamma();\n[2 matches in 2 files searched]')" \
 	"a plain search walks the workspace in order and skips .git"
+tap_is "$(tool_result 3 s3)" "$(printf 'src/main.c:3: \treturn gamma();\n[1 match in 2 files searched]')" \
+	"without regex, '()' is plain text"
+tap_like "$(tool_result 4 s4)" "^Error: the regular expression is refused at offset [0-9]+: .*regex: false" \
+	"a regex too large to compile is an error result the model can read"
 
 # ---- refusals: .., an absolute path, symlinks out ------------------------------------
 printf 'SECRET-CONTENT\n' >"$TAP_TMP/outside/secret.txt"

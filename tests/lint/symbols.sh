@@ -9,7 +9,7 @@ if [ ! -f "$lib" ]; then
 	exit 1
 fi
 bad=$(nm -g --defined-only "$lib" 2>/dev/null | awk 'NF==3 {print $3}' | grep -v '^__odr_asan\.' |
-	grep -vE '^(req|route|resp|hio|sse|api|agent|llm|tool|store|runner|buf|jsonx|log|cfg|auth|herr|str|rand|dotenv|yamlcfg|ctl|lazy|utf8|query|x)_|^x(malloc|calloc|realloc|strdup|strndup)$' || true)
+	grep -vE '^(req|route|resp|hio|sse|api|agent|llm|tool|store|runner|buf|jsonx|log|cfg|auth|herr|str|rand|dotenv|yamlcfg|ctl|lazy|utf8|query|fileio|netpolicy|x)_|^x(malloc|calloc|realloc|strdup|strndup)$' || true)
 if [ -n "$bad" ]; then
 	echo "$bad" | sed 's/^/# unprefixed: /'
 	echo "not ok 1 - external symbols without a module prefix"

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -70,16 +71,20 @@ static void setup(void)
 	mkdir(p, 0700);
 	snprintf(p, sizeof(p), "%s/sub/a.txt", ws_dir);
 	put(p, "hello\nneedle here\nbye\n");
-	snprintf(p, sizeof(p), "%s/etc", ws_dir);
-	symlink("/etc", p);
-	snprintf(p, sizeof(p), "%s/pw", ws_dir);
-	symlink("/etc/passwd", p);
-	snprintf(p, sizeof(p), "%s/out", ws_dir);
-	symlink(outside, p);
-	snprintf(p, sizeof(p), "%s/in", ws_dir);
-	symlink("sub", p);
-	snprintf(p, sizeof(p), "%s/dangling", ws_dir);
-	symlink("../outside/nope.txt", p);
+	{
+		static const char *const links[][2] = {
+			{ "etc", "/etc" }, { "pw", "/etc/passwd" }, { "out", NULL },
+			{ "in", "sub" }, { "dangling", "../outside/nope.txt" },
+		};
+
+		for(size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+			snprintf(p, sizeof(p), "%s/%s", ws_dir, links[i][0]);
+			if(symlink(links[i][1] ? links[i][1] : outside, p) != 0) {
+				printf("Bail out! cannot create the symlink %s\n", p);
+				exit(99);
+			}
+		}
+	}
 	cfg.workspace = ws_dir;
 	ctx.cfg = &cfg;
 	ctx.session_key = "default";
@@ -384,10 +389,17 @@ static void test_search(void)
 	ok(!strstr(r, ".git") && !strstr(r, "bin2.dat"), "... skipping .git and binary files");
 	ok(!strstr(r, "in/a.txt"), "... and not following symlinks inside either");
 	ok(strstr(r, "[2 matches in ") != NULL, "... with a count");
+	r = run("search_files", "{\"pattern\":\"ne+dle (here|there)\",\"regex\":true}", &e);
+	check(!e && strstr(r, "sub/a.txt:2:") && !strstr(r, "code.c"), "regex:true: a regex works", r);
 	r = run("search_files", "{\"pattern\":\"ne+dle (here|there)\"}", &e);
-	check(!e && strstr(r, "sub/a.txt:2:") && !strstr(r, "code.c"), "an extended regex works", r);
+	check(!e && strstr(r, "No matches"), "without regex the same pattern is plain text", r);
 	r = run("search_files", "{\"pattern\":\"main(\"}", &e);
 	check(!e && strstr(r, "code.c:1:"), "a pattern that is no valid regex is plain text", r);
+	r = run("search_files", "{\"pattern\":\"main(\",\"regex\":true}", &e);
+	check(e && strstr(r, "regular expression is refused at offset 5"),
+	      "regex:true with an invalid regex: an error naming the offset", r);
+	r = run("search_files", "{\"pattern\":\"needle\",\"regex\":\"maybe\"}", &e);
+	check(e && strstr(r, "'regex' must be true or false"), "regex must be a boolean", r);
 	r = run("search_files", "{\"pattern\":\"needle\",\"glob\":\"*.c\"}", &e);
 	ok(!e && strstr(r, "code.c:1:") && !strstr(r, "a.txt"), "glob filters file names");
 	r = run("search_files", "{\"pattern\":\"needle\",\"path\":\"sub\"}", &e);
@@ -400,6 +412,114 @@ static void test_search(void)
 	ok(e && strstr(r, "outside the workspace"), "an absolute path outside: refused");
 	r = run("search_files", "{\"pattern\":\"zzz-nothing\"}", &e);
 	check(!e && strstr(r, "No matches for 'zzz-nothing' in ."), "no match says so", r);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Patterns that held a responder for seconds under <regex.h> are refused
+ * quickly, as regexes and as the literal text they are by default; regex
+ * metacharacters in a plain search are matched literally. */
+static void test_search_hostile(void)
+{
+	char p[700], line[64];
+	const char *r;
+	double t0;
+	bool e;
+
+	snprintf(p, sizeof(p), "%s/hostile", ws_dir);
+	mkdir(p, 0755);
+	memset(line, 'a', 52);
+	snprintf(line + 52, sizeof(line) - 52, "\n");
+	snprintf(p, sizeof(p), "%s/hostile/a52.txt", ws_dir);
+	put(p, line);
+	snprintf(p, sizeof(p), "%s/hostile/meta.txt", ws_dir);
+	put(p, "x = a.b*c(d)[e]{2}\\f$ ^g|h?\naxb\n");
+
+	/* The reproducer: PCRE2 sees the required 'x' is missing at once. */
+	t0 = now_s();
+	r = run("search_files", "{\"pattern\":\"(.*)(.*)(.*)(.*)(.*)\\\\5\\\\4\\\\3\\\\2\\\\1x\","
+		"\"regex\":true,\"path\":\"hostile/a52.txt\"}", &e);
+	ok(now_s() - t0 < 2.0, "backreference pattern over 52 'a': finishes quickly (%.3f s)",
+	   now_s() - t0);
+	/* Made to backtrack: the start optimisations off (any pattern may ask). */
+	t0 = now_s();
+	r = run("search_files", "{\"pattern\":\"(*NO_START_OPT)(.*)(.*)(.*)(.*)(.*)\\\\5\\\\4\\\\3\\\\2\\\\1x\","
+		"\"regex\":true,\"path\":\"hostile/a52.txt\"}", &e);
+	check(e && strstr(r, "too much work") && now_s() - t0 < 2.0,
+	      "backreference blow-up (no start optimisation): refused quickly", r);
+	printf("# backreference pattern, no start optimisation: %.3f s\n", now_s() - t0);
+	t0 = now_s();
+	r = run("search_files", "{\"pattern\":\"((a{1,80}){1,80}){1,80}\",\"regex\":true,"
+		"\"path\":\"hostile\"}", &e);
+	check(e && strstr(r, "regular expression is refused") && now_s() - t0 < 2.0,
+	      "nested counted repeats: refused quickly", r);
+	printf("# nested repeats: %.3f s\n", now_s() - t0);
+	t0 = now_s();
+	r = run("search_files", "{\"pattern\":\"(.*)(.*)(.*)(.*)(.*)\\\\5\\\\4\\\\3\\\\2\\\\1x\","
+		"\"path\":\"hostile/a52.txt\"}", &e);
+	check(!e && strstr(r, "No matches") && now_s() - t0 < 2.0,
+	      "the same pattern without regex: plain text, no match, quickly", r);
+	r = run("search_files", "{\"pattern\":\"a.b*c(d)[e]{2}\\\\f$ ^g|h?\",\"path\":\"hostile/meta.txt\"}", &e);
+	check(!e && strstr(r, "meta.txt:1: x = a.b*c(d)[e]{2}") && strstr(r, "[1 match in"),
+	      "regex metacharacters are matched literally by default", r);
+	r = run("search_files", "{\"pattern\":\"a.b\",\"path\":\"hostile/meta.txt\"}", &e);
+	check(!e && !strstr(r, "meta.txt:2:"), "... '.' is not a wildcard in plain text", r);
+	r = run("search_files", "{\"pattern\":\"^a.b$\",\"regex\":true,\"path\":\"hostile/meta.txt\"}", &e);
+	check(!e && strstr(r, "meta.txt:2: axb") && !strstr(r, "meta.txt:1:"),
+	      "... and is one with regex:true", r);
+}
+
+/* A long regex search calls the tick about every 100 ms and stops within a
+ * tick once the interrupt is set from it. */
+struct ticks {
+	int n;
+	volatile sig_atomic_t stop;
+};
+
+static void on_tick(void *p)
+{
+	struct ticks *t = p;
+
+	if(++t->n == 3)
+		t->stop = 1;
+}
+
+static void test_search_ticks(void)
+{
+	struct ticks t = { 0, 0 };
+	struct tool_ctx saved = ctx;
+	char p[700], line[32];
+	const char *r;
+	double t0;
+	FILE *f;
+	bool e;
+
+	snprintf(p, sizeof(p), "%s/slow", ws_dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/slow/many.txt", ws_dir);
+	f = fopen(p, "w");
+	memset(line, 'a', 22);
+	line[22] = '\0';
+	for(int i = 0; f && i < 200000; i++)
+		fprintf(f, "%s\n", line);
+	if(f)
+		fclose(f);
+	ctx.interrupt = &t.stop;
+	ctx.tick = on_tick;
+	ctx.tick_ctx = &t;
+	t0 = now_s();
+	r = run("search_files", "{\"pattern\":\"(*NO_START_OPT)(a|aa)*c\",\"regex\":true,\"path\":\"slow\"}", &e);
+	check(!e && strstr(r, "the request was interrupted") && t.n >= 3 && now_s() - t0 < 1.5,
+	      "a long regex search ticks and stops on the interrupt set from the tick", r);
+	printf("# interrupted after %.3f s, %d ticks\n", now_s() - t0, t.n);
+	ctx = saved;
+	unlink(p);
 }
 
 static void test_no_workspace(void)
@@ -450,6 +570,8 @@ int main(void)
 	test_read_limits();
 	test_patch();
 	test_search();
+	test_search_hostile();
+	test_search_ticks();
 	test_no_workspace();
 	test_interrupt();
 	cleanup();
