@@ -18,6 +18,7 @@
 
 #include "agent/compress.h"
 #include "agent/content.h"
+#include "agent/history.h"
 #include "store/store.h"
 #include "tools/registry.h"
 #include "util/jsonx.h"
@@ -125,24 +126,6 @@ static struct json_object *message(const char *role, const char *content)
 	return m;
 }
 
-/* A stored message row back into OpenAI form. */
-static struct json_object *from_row(struct json_object *row)
-{
-	const char *role = jsonx_get_str(row, "role");
-	const char *calls = jsonx_get_str(row, "tool_calls");
-	const char *call_id = jsonx_get_str(row, "tool_call_id");
-	struct json_object *m;
-
-	if(!role || strcmp(role, "system") == 0 || strcmp(role, "session_meta") == 0)
-		return NULL;
-	m = message(role, jsonx_get_str(row, "content"));
-	if(calls)
-		jsonx_add_owned(m, "tool_calls", json_tokener_parse(calls));
-	if(call_id)
-		jsonx_add_str(m, "tool_call_id", call_id);
-	return m;
-}
-
 /* Persist one message of the turn (best effort: a store failure is logged,
  * the turn goes on). */
 void agent_persist(const struct agent_opts *o, const char *session_id, struct json_object *m)
@@ -177,11 +160,12 @@ void agent_persist(const struct agent_opts *o, const char *session_id, struct js
 	buf_release(&text);
 }
 
-/* Make sure the session row exists; load its history when asked. */
+/* Make sure the session row exists; load its history when the caller
+ * gave none (agent/history.c; a rotated session continues in its child). */
 static void open_session(const struct agent_opts *o, const struct agent_input *in,
 			 struct agent_result *res, struct json_object *ctx)
 {
-	struct json_object *row = NULL, *rows = NULL;
+	struct json_object *row = NULL;
 	struct store_session ss = { 0 };
 	struct herror err;
 	char title[TITLE_MAX + 1];
@@ -193,15 +177,11 @@ static void open_session(const struct agent_opts *o, const struct agent_input *i
 	}
 	if(!o->store)
 		return;
+	if(!in->history)
+		agent_history_tip(o->store, res->session_id, res->session_id, sizeof(res->session_id));
 	if(!store_session_get(o->store, res->session_id, &row, &err)) {
-		if(!in->history && !store_messages(o->store, res->session_id, &rows, &err)) {
-			for(size_t i = 0; i < json_object_array_length(rows); i++) {
-				struct json_object *m = from_row(json_object_array_get_idx(rows, i));
-				if(m)
-					json_object_array_add(ctx, m);
-			}
-		}
-		json_object_put(rows);
+		if(!in->history && agent_history_load(o->store, res->session_id, ctx, &err))
+			LOG_WARN("session %s: history not loaded: %s", res->session_id, err.msg);
 		json_object_put(row);
 		return;
 	}

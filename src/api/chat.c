@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "agent/content.h"
+#include "agent/history.h"
 #include "agent/opts.h"
 #include "agent/sink_acc.h"
 #include "api/app.h"
@@ -229,13 +230,16 @@ enum herr api_chat(void *vapp, struct req *r)
 	struct agent_opts o;
 	struct agent_input ai = { 0 };
 	struct agent_result res;
+	struct json_object *history = NULL;
 	int64_t turn = 0;
+	bool named;
 	enum herr rc;
 
 	memset(&in, 0, sizeof(in));
 	if((rc = parse(r, &in)) || (rc = api_session_headers(app, r, sid, key)))
 		goto out;
-	if(!sid[0])
+	named = sid[0] != '\0';
+	if(!named)
 		api_session_derive(buf_str(&in.system), buf_str(&in.first_user), sid, sizeof(sid));
 	herr_clear(&serr);
 	store = api_app_store(app, &serr);
@@ -247,6 +251,9 @@ enum herr api_chat(void *vapp, struct req *r)
 			resp_header(r, "Retry-After", "1");
 		goto out;
 	}
+	herr_clear(&serr);
+	if(agent_history_continue(store, named, sid, sizeof(sid), in.history, &history, &serr))
+		LOG_WARN("session %s: stored history not loaded: %s", sid, serr.msg);
 	agent_opts_from_cfg(&app->cfg, &o);
 	app->interrupt = 0;
 	o.llm.interrupt = &app->interrupt;
@@ -256,7 +263,7 @@ enum herr api_chat(void *vapp, struct req *r)
 	o.session_key = key[0] ? key : NULL;
 	ai.session_id = sid;
 	ai.system = buf_len(&in.system) ? buf_str(&in.system) : NULL;
-	ai.history = in.history;
+	ai.history = history;
 	ai.user = buf_str(&in.user_text);
 	ai.user_content = json_object_is_type(in.user, json_type_array) ? in.user : NULL;
 	completion_id(id, sizeof(id));
@@ -285,6 +292,7 @@ enum herr api_chat(void *vapp, struct req *r)
 	if(store)
 		store_turn_end(store, turn);
 out:
+	json_object_put(history);
 	chat_in_release(&in);
 	return rc;
 }

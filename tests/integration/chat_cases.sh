@@ -639,6 +639,35 @@ if c != want:
 		-H 'X-Hermes-Session-Id: my-session.01' -H 'X-Hermes-Session-Key: channel-42'
 	is "$(jget 'j["headers"].get("x-hermes-session-id", "") + " " + j["headers"].get("x-hermes-session-key", "")' "$T/sh.json")" \
 		"my-session.01 channel-42" "$where: ...in a stream too"
+	# Continuation: X-Hermes-Session-Id and only the new message continue
+	# the stored session; a client that sends its full history is used as
+	# sent (docs/api.md "Sessions").
+	hv="cont-$(printf '%s' "$where" | tr -c 'a-z0-9' '-')-$$"
+	up_script '[{"reply":"Noted: PELICAN-42."},{"reply":"It is PELICAN-42."}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"My codeword is PELICAN-42."}]}' \
+		-H "X-Hermes-Session-Id: $hv"
+	is "$RESP_STATUS $(hdr X-Hermes-Session-Id)" "200 $hv" "$where: continuation: turn 1 in the named session"
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"What is my codeword?"}]}' \
+		-H "X-Hermes-Session-Id: $hv"
+	is "$RESP_STATUS $(hdr X-Hermes-Session-Id)" "200 $hv" "$where: continuation: turn 2 with the header and only the new message"
+	up_requests "$T/up.json"
+	is "$(jget '[(m["role"], m["content"]) for m in j[1]["body"]["messages"][1:]]' "$T/up.json")" \
+		'[["user", "My codeword is PELICAN-42."], ["assistant", "Noted: PELICAN-42."], ["user", "What is my codeword?"]]' \
+		"$where: continuation: turn 2 sent the stored turn 1 upstream before the new message"
+	up_script '[{"reply":"Streamed: PELICAN-42."}]'
+	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"Say it again."}]}' "$T/cont.json" \
+		-H "X-Hermes-Session-Id: $hv"
+	up_requests "$T/up.json"
+	is "$(jget '[m["content"] for m in j[0]["body"]["messages"][1:]]' "$T/up.json")" \
+		'["My codeword is PELICAN-42.", "Noted: PELICAN-42.", "What is my codeword?", "It is PELICAN-42.", "Say it again."]' \
+		"$where: continuation: a streamed turn 3 continues turns 1 and 2"
+	up_script '[{"reply":"as sent"}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"My codeword is PELICAN-42."},{"role":"assistant","content":"Noted."},{"role":"user","content":"Full history this time."}]}' \
+		-H "X-Hermes-Session-Id: $hv"
+	up_requests "$T/up.json"
+	is "$(jget '[m["content"] for m in j[0]["body"]["messages"][1:]]' "$T/up.json")" \
+		'["My codeword is PELICAN-42.", "Noted.", "Full history this time."]' \
+		"$where: continuation: a request with its full history is used as sent"
 	# The session key scopes long-term memory.
 	up_script '[{"tool_calls":[{"id":"call_k1","name":"memory","arguments":"{\"action\":\"add\",\"content\":\"keyholder likes green tea\"}"}]},{"reply":"noted"}]'
 	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"remember my tea"}]}' -H 'X-Hermes-Session-Key: key-alice'
@@ -849,4 +878,23 @@ else:
 	like "$got" '^[0-9]{8}_[0-9]{6}_[0-9a-f]{6}$' "$where: rotation: a stream's X-Hermes-Session-Id is the child's id ($got)"
 	is "$(stream_text "$T/rot.json")" "streamed after rotation" "$where: rotation: the streamed turn completes"
 	unlike "$got" "^$sid\$" "$where: rotation: each rotation makes a new child"
+
+	# A named session that was rotated continues in its child: turn 2 with
+	# the header and only the new message gets the child's stored history
+	# (the summary) and the child's id.
+	local named="rot-named-$$"
+	up_script '[{"match":"Summarise the conversation","reply":"SUMMARY-NAMED"},{"reply":"named and rotated"}]'
+	chat_post "$base" "$key" '{"messages":['"$hist"',{"role":"user","content":"sixth question"}]}' \
+		-H "X-Hermes-Session-Id: $named"
+	got=$(hdr X-Hermes-Session-Id)
+	like "$RESP_STATUS $got" '^200 [0-9]{8}_[0-9]{6}_[0-9a-f]{6}$' "$where: rotation: a named session rotates into a child ($got)"
+	up_script '[{"match":"Summarise the conversation","reply":"SUMMARY-AGAIN"},{"reply":"continued in the child"}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"seventh question"}]}' \
+		-H "X-Hermes-Session-Id: $named"
+	is "$RESP_STATUS $(jget 'j["choices"][0]["message"]["content"]')" "200 continued in the child" \
+		"$where: rotation: the named session's next turn completes"
+	unlike "$(hdr X-Hermes-Session-Id)" "^$named\$" "$where: rotation: ...in the child, not the rotated parent"
+	up_requests "$T/up.json"
+	like "$(jget 'json.dumps(j[0]["body"]["messages"])' "$T/up.json")" 'SUMMARY-NAMED' \
+		"$where: rotation: ...with the child's stored history (its summary)"
 }
