@@ -22,14 +22,16 @@ struct tool_config;
 #define AGENT_SESSION_ID_MAX 128
 
 struct agent_opts {
-	struct llm_opts llm;           /* upstream; llm.interrupt is the turn's interrupt */
+	struct llm_opts llm;           /* upstream; the turn sets its interrupt and tick */
+	volatile sig_atomic_t *interrupt; /* the turn's interrupt (client gone, SIGTERM;
+	                                     the time limit sets it too); may be NULL */
+	long max_turn_seconds;         /* wall-clock bound of a turn; 0 = none */
 	int max_turns;                 /* upstream calls per turn; default 90 */
 	long context_length;           /* tokens; 0 = 128000 */
 	double compression_threshold;  /* share of context_length; 0 = 0.5 */
 	bool compression;              /* compress when over the threshold */
 	const struct tool_config *tools; /* tools' settings and enabled toolsets;
 	                                    NULL = built-in defaults */
-	bool can_ask;                  /* a human can answer approval requests (runs) */
 	struct store *store;           /* NULL: nothing persisted */
 	const char *source;            /* session source: api_server, cli, run */
 	const char *session_key;       /* memory scope (X-Hermes-Session-Key) */
@@ -58,6 +60,23 @@ struct agent_result {
 	int api_calls;
 	enum llm_fail fail;                /* of the failing upstream call */
 };
+
+/* A turn in progress, as its blocking sites see it (agent_run owns it). */
+struct agent_turn {
+	const struct agent_opts *o;
+	const struct agent_sink *sink;
+	volatile sig_atomic_t *stop;     /* o->interrupt, or &own_stop */
+	volatile sig_atomic_t own_stop;
+	double deadline;                 /* monotonic seconds; 0 = no limit */
+	bool expired;                    /* the time limit stopped the turn */
+	const char *call_id;             /* borrowed: the tool call running, if any */
+	struct llm_opts llm;             /* o->llm wired to stop and agent_tick */
+};
+
+/* Called by every blocking site (upstream transfers, the retry back-off,
+ * tool waits) about every 100 ms: the sink's tick, then the time limit
+ * (past it: expired, *stop set). Returns true when the turn must stop. */
+bool agent_tick(struct agent_turn *t);
 
 void agent_result_init(struct agent_result *r);
 void agent_result_release(struct agent_result *r);

@@ -94,8 +94,8 @@ static int rotate_store(const struct agent_opts *o, const char *old_id, const ch
 	return rc;
 }
 
-void agent_compress(const struct agent_opts *o, struct json_object **ctx,
-		    struct agent_result *res, const struct agent_sink *sink)
+void agent_compress(const struct agent_opts *o, const struct llm_opts *llm,
+		    struct json_object **ctx, struct agent_result *res, const struct agent_sink *sink)
 {
 	long limit = o->context_length > 0 ? o->context_length : 128000;
 	double share = o->compression_threshold > 0 ? o->compression_threshold : 0.5;
@@ -103,7 +103,7 @@ void agent_compress(const struct agent_opts *o, struct json_object **ctx,
 	struct json_object *req, *next;
 	struct llm_reply reply;
 	struct llm_call_info info;
-	struct llm_opts lo = o->llm;
+	struct llm_opts lo = *llm;
 	struct herror err;
 	struct buf text;
 	char old_id[AGENT_SESSION_ID_MAX];

@@ -256,7 +256,7 @@ enum herr api_chat(void *vapp, struct req *r)
 		LOG_WARN("session %s: stored history not loaded: %s", sid, serr.msg);
 	agent_opts_from_cfg(&app->cfg, &o);
 	app->interrupt = 0;
-	o.llm.interrupt = &app->interrupt;
+	o.interrupt = &app->interrupt;
 	o.tools = &app->tools;
 	o.store = store;
 	o.source = "api_server";
@@ -274,8 +274,6 @@ enum herr api_chat(void *vapp, struct req *r)
 		api_chat_stream_init(&cs, r, id, api_model_name(app), sid, key, in.include_usage,
 				 &app->interrupt);
 		cs.named_events = wants_named_events(r);
-		o.llm.tick = api_chat_stream_tick;
-		o.llm.tick_ctx = &cs;
 		agent_run(&o, &ai, &cs.sink, &res);
 		api_chat_stream_finish(&cs, &res);
 		api_chat_stream_release(&cs);

@@ -28,7 +28,9 @@ struct term {
 	int at_line_start;
 };
 
-/* The terminal sink: text as it streams, tools and rotations on msg. */
+/* The terminal sink: text as it streams, tools, approvals and rotations
+ * on msg. No tick (nothing to keep alive) and no approve: hermesctl chat
+ * refuses what approvals.mode ask would ask about, as chat does. */
 static void term_emit(void *ctx, const struct agent_event *ev)
 {
 	struct term *t = ctx;
@@ -51,6 +53,10 @@ static void term_emit(void *ctx, const struct agent_event *ev)
 	case AGENT_EV_SESSION_ROTATED:
 		fprintf(t->msg, "[context compressed: session %s continues as %s]\n",
 			ev->old_session_id, ev->session_id);
+		break;
+	case AGENT_EV_APPROVAL_ANSWER:
+		fprintf(t->msg, "[approval for %s (%s): %s]\n", ev->tool, ev->rule,
+			ev->approved ? "approved" : "denied");
 		break;
 	case AGENT_EV_FAILURE:
 		fprintf(t->msg, "%serror: %.*s\n", t->at_line_start ? "" : "\n", (int)ev->len, ev->text);
@@ -80,7 +86,7 @@ int ctl_chat(const char *session_id, const char *session_key, const char *text, 
 	struct agent_input in = { .session_id = session_id, .user = text };
 	struct agent_result res;
 	struct term t = { out, msg, 1 };
-	struct agent_sink sink = { term_emit, &t };
+	struct agent_sink sink = { term_emit, NULL, NULL, &t };
 	struct sigaction sa;
 	struct tool_config tc;
 	struct herror terr;
@@ -103,7 +109,7 @@ int ctl_chat(const char *session_id, const char *session_key, const char *text, 
 	}
 	agent_opts_from_cfg(&c, &o);
 	o.tools = &tc;
-	o.llm.interrupt = &interrupted;
+	o.interrupt = &interrupted;
 	o.source = "cli";
 	o.session_key = session_key;
 	o.store = open_store(&c, msg);
