@@ -19,6 +19,7 @@
 #include "agent/compress.h"
 #include "agent/content.h"
 #include "agent/history.h"
+#include "agent/persist.h"
 #include "store/store.h"
 #include "tools/registry.h"
 #include "util/jsonx.h"
@@ -44,6 +45,7 @@ void agent_result_init(struct agent_result *r)
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->final_text, 8u * 1024 * 1024);
 	herr_clear(&r->error);
+	herr_clear(&r->persist_error);
 	r->messages = json_object_new_array();
 }
 
@@ -126,40 +128,6 @@ static struct json_object *message(const char *role, const char *content)
 	return m;
 }
 
-/* Persist one message of the turn (best effort: a store failure is logged,
- * the turn goes on). */
-void agent_persist(const struct agent_opts *o, const char *session_id, struct json_object *m)
-{
-	struct json_object *calls = json_object_object_get(m, "tool_calls");
-	struct store_message sm = { 0 };
-	struct herror err;
-	struct buf text;
-
-	buf_init(&text, 1);
-	if(!o->store)
-		return;
-	herr_clear(&err);
-	sm.session_id = session_id;
-	sm.role = jsonx_get_str(m, "role");
-	sm.content = jsonx_get_str(m, "content");
-	if(json_object_is_type(json_object_object_get(m, "content"), json_type_array)) {
-		/* Parts (images): keep the text and a summary, not the image data. */
-		char summary[128];
-
-		agent_content_summary(json_object_object_get(m, "content"), summary, sizeof(summary));
-		buf_init(&text, 1u << 20);
-		if(!agent_content_text(json_object_object_get(m, "content"), &text) &&
-		   !buf_addf(&text, "\n%s", summary))
-			sm.content = buf_str(&text);
-	}
-	sm.tool_calls = calls ? json_object_to_json_string_ext(calls, JSON_C_TO_STRING_PLAIN) : NULL;
-	sm.tool_call_id = jsonx_get_str(m, "tool_call_id");
-	sm.tool_name = jsonx_get_str(m, "name");
-	if(store_message_add(o->store, &sm, NULL, &err))
-		LOG_WARN("session %s: message not saved: %s", session_id, err.msg);
-	buf_release(&text);
-}
-
 /* Make sure the session row exists; load its history when the caller
  * gave none (agent/history.c; a rotated session continues in its child). */
 static void open_session(const struct agent_opts *o, const struct agent_input *in,
@@ -197,7 +165,7 @@ static void open_session(const struct agent_opts *o, const struct agent_input *i
 	ss.session_key = o->session_key;
 	herr_clear(&err);
 	if(store_session_create(o->store, &ss, &err))
-		LOG_WARN("session %s not created: %s", res->session_id, err.msg);
+		agent_persist_failed(res, "session", &err);
 }
 
 struct delta_ctx {
@@ -318,7 +286,7 @@ static void run_tools(struct agent_turn *t, const struct llm_reply *reply,
 		m = message("tool", buf_str(&out));
 		jsonx_add_str(m, "tool_call_id", c->id);
 		jsonx_add_str(m, "name", c->name);
-		agent_persist(o, res->session_id, m);
+		agent_persist(o, res, res->session_id, m);
 		json_object_array_add(ctx, json_object_get(m));
 		json_object_array_add(res->messages, m);
 	}
@@ -350,7 +318,7 @@ static void finish(struct agent_turn *t, struct agent_result *res)
 	if(o->store && (res->input_tokens || res->output_tokens) &&
 	   store_session_add_usage(o->store, res->session_id, res->input_tokens, res->output_tokens,
 				   &err))
-		LOG_WARN("session %s: usage not saved: %s", res->session_id, err.msg);
+		agent_persist_failed(res, "token usage", &err);
 	agent_emit(t->sink, &ev);
 }
 
@@ -373,7 +341,7 @@ static struct json_object *start_context(const struct agent_opts *o, const struc
 	um = message("user", in->user ? in->user : "");
 	if(in->user_content)
 		json_object_object_add(um, "content", json_object_get(in->user_content));
-	agent_persist(o, res->session_id, um);
+	agent_persist(o, res, res->session_id, um);
 	json_object_array_add(ctx, um);
 	return ctx;
 }
@@ -410,7 +378,7 @@ static bool model_call(struct agent_turn *t, struct json_object *ctx, struct jso
 		if(buf_len(&reply.content)) {
 			/* Keep what the client already saw with the session. */
 			am = message("assistant", buf_str(&reply.content));
-			agent_persist(o, res->session_id, am);
+			agent_persist(o, res, res->session_id, am);
 			json_object_array_add(res->messages, am);
 			set_final_text(res, &reply.content);
 		}
@@ -428,7 +396,7 @@ static bool model_call(struct agent_turn *t, struct json_object *ctx, struct jso
 	res->output_tokens += reply.completion_tokens;
 	res->total_tokens += reply.total_tokens;
 	am = llm_reply_message(&reply);
-	agent_persist(o, res->session_id, am);
+	agent_persist(o, res, res->session_id, am);
 	json_object_array_add(ctx, json_object_get(am));
 	json_object_array_add(res->messages, am);
 	if(!reply.ncalls) {

@@ -59,6 +59,9 @@ struct agent_result {
 	int64_t input_tokens, output_tokens, total_tokens;
 	int api_calls;
 	enum llm_fail fail;                /* of the failing upstream call */
+	struct herror persist_error;       /* the first message or session row that could
+	                                      not be saved (agent/persist.h); rc 0: none */
+	int persist_failures;              /* how many saves failed */
 };
 
 /* A turn in progress, as its blocking sites see it (agent_run owns it). */

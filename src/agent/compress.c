@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/persist.h"
 #include "store/store.h"
 #include "util/jsonx.h"
 #include "util/log.h"
@@ -159,13 +160,13 @@ void agent_compress(const struct agent_opts *o, const struct llm_opts *llm,
 		jsonx_add_str(sm, "role", "user");
 		jsonx_add_str(sm, "content", buf_str(&s));
 		buf_release(&s);
-		agent_persist(o, res->session_id, sm);
+		agent_persist(o, res, res->session_id, sm);
 		json_object_array_add(next, sm);
 	}
 	for(size_t i = from; i < n; i++) {
 		struct json_object *m = json_object_array_get_idx(*ctx, i);
 
-		agent_persist(o, res->session_id, m);
+		agent_persist(o, res, res->session_id, m);
 		json_object_array_add(next, json_object_get(m));
 	}
 	json_object_put(*ctx);

@@ -23,7 +23,4 @@ long agent_estimate_tokens(struct json_object *messages);
 void agent_compress(const struct agent_opts *o, const struct llm_opts *llm,
 		    struct json_object **ctx, struct agent_result *res, const struct agent_sink *sink);
 
-/* Save one message under session_id (best effort; logged on failure). */
-void agent_persist(const struct agent_opts *o, const char *session_id, struct json_object *m);
-
 #endif

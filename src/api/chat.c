@@ -196,7 +196,7 @@ static enum herr answer(struct app *app, struct api_turn *t, const char *id)
 	json_object_array_add(choices, ch);
 	jsonx_add_owned(o, "choices", choices);
 	jsonx_add_owned(o, "usage", api_chat_usage(res));
-	if(res->status != AGENT_COMPLETED)
+	if(api_chat_needs_extras(res))
 		jsonx_add_owned(o, "hermes", api_chat_extras(res));
 	rc = resp_json(r, 200, o);
 	json_object_put(o);

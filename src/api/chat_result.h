@@ -21,7 +21,12 @@ const char *api_chat_finish_reason(const struct agent_result *res);
 /* {prompt_tokens, completion_tokens, total_tokens} (new reference). */
 struct json_object *api_chat_usage(const struct agent_result *res);
 
-/* The "hermes" extras {completed, partial, status, error} (new reference). */
+/* The "hermes" extras {completed, partial, status, error, warnings}
+ * (new reference); warnings (only when something was not saved) holds the
+ * persistence failure. */
 struct json_object *api_chat_extras(const struct agent_result *res);
+
+/* Does the answer carry the extras (not completed, or a warning)? */
+bool api_chat_needs_extras(const struct agent_result *res);
 
 #endif

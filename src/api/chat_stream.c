@@ -166,7 +166,7 @@ void api_chat_stream_finish(struct chat_stream *cs, const struct agent_result *r
 		struct json_object *c = choice_chunk(cs, json_object_new_object(),
 						     api_chat_finish_reason(res));
 
-		if(res->status != AGENT_COMPLETED || strcmp(res->session_id, cs->session_id) != 0) {
+		if(api_chat_needs_extras(res) || strcmp(res->session_id, cs->session_id) != 0) {
 			struct json_object *h = api_chat_extras(res);
 
 			jsonx_add_str(h, "session_id", res->session_id);

@@ -89,6 +89,10 @@ void api_turn_headers(struct api_turn *t)
 		str_sanitize(msg, sizeof(msg), res->error.msg);
 		resp_header(t->r, "X-Hermes-Error", msg);
 	}
+	if(res->persist_failures) {
+		str_sanitize(msg, sizeof(msg), res->persist_error.msg);
+		resp_header(t->r, "X-Hermes-Persist-Error", msg);
+	}
 }
 
 void api_turn_end(struct api_turn *t)

@@ -65,8 +65,9 @@ enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 void api_turn_run(struct api_turn *t, const struct agent_sink *sink);
 
 /* Queue the result headers: X-Hermes-Session-Id (the effective id),
- * X-Hermes-Session-Key, X-Hermes-Completed, X-Hermes-Partial and, when the
- * turn did not complete, X-Hermes-Error. */
+ * X-Hermes-Session-Key, X-Hermes-Completed, X-Hermes-Partial, when the
+ * turn did not complete X-Hermes-Error, and when part of it could not be
+ * saved X-Hermes-Persist-Error. */
 void api_turn_headers(struct api_turn *t);
 
 /* Free the slot and what the turn owns. */

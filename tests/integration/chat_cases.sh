@@ -771,6 +771,53 @@ hermesctl_home() {
 	fi
 }
 
+# sqlite_home HOME SQL: run SQL on HOME/state.db as the user that owns HOME.
+sqlite_home() {
+	local home=$1 owner
+	owner=$(stat -c %U "$home")
+	if [ "$owner" = "$(id -un)" ]; then
+		sqlite3 -cmd '.timeout 5000' "$home/state.db" "$2"
+	else
+		as_user "$owner" sqlite3 -cmd '.timeout 5000' "$home/state.db" "$2"
+	fi
+}
+
+# run_chat_persist_cases BASE_URL KEY LABEL HOME: a turn whose assistant
+# message cannot be saved (a trigger in state.db refuses it: a real SQLite
+# failure inside the real file) still answers, and says so.
+run_chat_persist_cases() {
+	local base=${1%/} key=$2 where=$3 home=$4 sid="persist-$$" got
+	sqlite_home "$home" "CREATE TRIGGER hermes_test_refuse BEFORE INSERT ON messages
+		WHEN NEW.role = 'assistant' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+	up_script '[{"reply":"answer that is not saved"},{"reply":"streamed, not saved"}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"save me"}]}' -H "X-Hermes-Session-Id: $sid"
+	is "$RESP_STATUS $(jget 'j["choices"][0]["message"]["content"]')" "200 answer that is not saved" \
+		"$where: persist failure: the turn still answers"
+	like "$(hdr X-Hermes-Persist-Error)" "assistant message of this turn was not saved to session $sid" \
+		"$where: persist failure: X-Hermes-Persist-Error says what was not saved"
+	like "$(jget 'j["hermes"]["warnings"][0]')" "assistant message of this turn was not saved to session $sid: " \
+		"$where: persist failure: ...and so does hermes.warnings, with the store's reason"
+	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"save me too"}]}' "$T/persist.json" \
+		-H "X-Hermes-Session-Id: $sid"
+	check "$where: persist failure in a stream: the last chunk's hermes.warnings says so" "$(pycheck "$T/persist.json" '
+evs = [e for e in j.get("events", []) if e["data"] != "[DONE]"]
+last = json.loads(evs[-1]["data"]) if evs else {}
+w = (last.get("hermes") or {}).get("warnings") or []
+if not (w and "not saved" in w[0]):
+    print("no warning in the last chunk: %s" % json.dumps(last)[:400])
+if not j.get("events") or j["events"][-1]["data"] != "[DONE]":
+    print("no [DONE]")
+')"
+	sqlite_home "$home" "DROP TRIGGER hermes_test_refuse;"
+	got=$(hermesctl_home "$home" sessions show "$sid" 2>&1)
+	is "$(printf '%s\n' "$got" | grep -E '^\[(user|assistant)\]' | tr '\n' '|')" '[user] save me|[user] save me too|' \
+		"$where: persist failure: the store holds what was saved, nothing half-written"
+	is "$(sqlite_home "$home" 'PRAGMA integrity_check;')" ok "$where: persist failure: state.db passes integrity_check"
+	up_script '[{"reply":"saved again"}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"and now?"}]}' -H "X-Hermes-Session-Id: $sid"
+	is "$RESP_STATUS $(hdr X-Hermes-Persist-Error)" "200 " "$where: persist failure: once the store works again no warning"
+}
+
 # run_chat_cap_cases BASE_URL KEY LABEL [HOME]: see the top of this file.
 run_chat_cap_cases() {
 	local base=${1%/} key=$2 where=$3 home=${4:-} i n sid derived bg got

@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/chat_cases.sh"
 
-need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl lighttpd sha256sum
+need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sqlite3 lighttpd sha256sum
 
 start_upstream up
 
@@ -18,6 +18,7 @@ chat_env "$T/home"
 start_lighttpd chat / "$T/home" 2
 CHAT_RESPONDER_LOG=$LIGHTTPD_DIR/hermes-fcgi.log \
 	run_chat_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home"
+run_chat_persist_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home"
 stop_pid "$LIGHTTPD_PID"
 
 # A second instance: one turn at a time, a tiny context window so a
