@@ -202,7 +202,8 @@ bool agent_tick(struct agent_turn *t)
 		t->sink->tick(t->sink->ctx);
 	if(t->deadline > 0 && !t->expired && now_s() >= t->deadline) {
 		t->expired = true;
-		*t->stop = 1;
+		if(!*t->stop)
+			*t->stop = AGENT_STOP;
 		LOG_INFO("turn stopped after agent.max_turn_seconds (%ld s)", t->o->max_turn_seconds);
 	}
 	return *t->stop != 0;
@@ -293,6 +294,19 @@ static void run_tools(struct agent_turn *t, const struct llm_reply *reply,
 	buf_release(&out);
 }
 
+/* The turn was interrupted: by the client leaving, or by the process
+ * being stopped (the client, still there, must learn that). */
+static void set_interrupted(const struct agent_turn *t, struct agent_result *res)
+{
+	res->status = AGENT_INTERRUPTED;
+	if(*t->stop == AGENT_STOP_SHUTDOWN)
+		herr_set(&res->error, HERR_UNAVAILABLE, "server_shutdown", NULL,
+			 "The server is stopping (a graceful restart or reload); the turn was "
+			 "interrupted and what it produced so far is saved. Send the request again.");
+	else
+		herr_set(&res->error, HERR_IO, "interrupted", NULL, "The turn was interrupted.");
+}
+
 /* The turn ended: a time limit that stopped it makes it partial, with a
  * message that says which setting; FAILURE and FINAL go to the sink. */
 static void finish(struct agent_turn *t, struct agent_result *res)
@@ -374,7 +388,9 @@ static bool model_call(struct agent_turn *t, struct json_object *ctx, struct jso
 	res->api_calls++;
 	if(llm_call(&t->llm, ctx, tools, deltas, &reply, &info, &res->error)) {
 		res->fail = info.fail;
-		res->status = info.fail == LLM_FAIL_INTERRUPTED ? AGENT_INTERRUPTED : AGENT_FAILED;
+		res->status = AGENT_FAILED;
+		if(info.fail == LLM_FAIL_INTERRUPTED)
+			set_interrupted(t, res);
 		if(buf_len(&reply.content)) {
 			/* Keep what the client already saw with the session. */
 			am = message("assistant", buf_str(&reply.content));
@@ -451,8 +467,7 @@ enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
 	res->status = AGENT_PARTIAL;
 	for(int turn = 0;; turn++) {
 		if(agent_tick(&t)) {
-			res->status = AGENT_INTERRUPTED;
-			herr_set(&res->error, HERR_IO, "interrupted", NULL, "The turn was interrupted.");
+			set_interrupted(&t, res);
 			break;
 		}
 		if(turn >= max_turns) {

@@ -18,6 +18,12 @@ struct json_object;
 struct store;
 struct tool_config;
 
+/* Values of the turn's interrupt flag (*agent_opts.interrupt): any
+ * nonzero value stops the turn; SHUTDOWN says why (the process is being
+ * stopped: SIGTERM from the web server) and is never reset. */
+#define AGENT_STOP 1
+#define AGENT_STOP_SHUTDOWN 2
+
 #define AGENT_MAX_TURNS_DEFAULT 90
 #define AGENT_SESSION_ID_MAX 128
 

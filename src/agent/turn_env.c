@@ -49,7 +49,7 @@ void agent_env_opts(const struct cfg *c, const struct tool_config *tools, struct
 	agent_opts_from_cfg(c, o);
 	o->tools = tools;
 	o->store = store;
-	if(interrupt)
+	if(interrupt && *interrupt != AGENT_STOP_SHUTDOWN)
 		*interrupt = 0;
 	o->interrupt = interrupt;
 	o->source = source;

@@ -34,8 +34,8 @@ void agent_env_release(struct agent_env *e);
 
 /* The options of one turn: from the configuration (agent_opts_from_cfg),
  * the tools' settings, the store (may be NULL), the interrupt flag (reset
- * to 0 here: a flag left set by the last turn must not stop this one; may
- * be NULL), the session source ("api_server", "cli", "run") and the
+ * to 0 here, a flag left set by the last turn must not stop this one,
+ * unless it is AGENT_STOP_SHUTDOWN: the process is stopping; may be NULL), the session source ("api_server", "cli", "run") and the
  * session key (may be NULL). Everything is borrowed and must outlive o. */
 void agent_env_opts(const struct cfg *c, const struct tool_config *tools, struct store *store,
 		    volatile sig_atomic_t *interrupt, const char *source, const char *session_key,

@@ -174,7 +174,9 @@ static enum herr answer(struct app *app, struct api_turn *t, const char *id)
 		r->err = res->error;
 		if(!r->err.rc)
 			herr_set(&r->err, HERR_UPSTREAM, "agent_failed", NULL, "The agent did not answer.");
-		herr_set_status(&r->err, 502, "server_error");
+		herr_set_status(&r->err, api_chat_shutdown(res) ? 503 : 502, "server_error");
+		if(api_chat_shutdown(res))
+			resp_header(r, "Retry-After", "1");
 		return r->err.rc;
 	}
 	o = json_object_new_object();

@@ -5,13 +5,21 @@
 #include "api/chat_result.h"
 
 #include <json-c/json.h>
+#include <string.h>
 
 #include "agent/agent.h"
 #include "util/jsonx.h"
 
 bool api_chat_failed(const struct agent_result *res, bool has_text)
 {
-	return res->status == AGENT_FAILED || (res->status == AGENT_PARTIAL && !has_text);
+	return res->status == AGENT_FAILED || (res->status == AGENT_PARTIAL && !has_text) ||
+	       api_chat_shutdown(res);
+}
+
+bool api_chat_shutdown(const struct agent_result *res)
+{
+	return res->status == AGENT_INTERRUPTED && res->error.rc == HERR_UNAVAILABLE &&
+	       strcmp(res->error.code, "server_shutdown") == 0;
 }
 
 const char *api_chat_finish_reason(const struct agent_result *res)

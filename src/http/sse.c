@@ -81,7 +81,7 @@ static enum herr wrote(struct sse *s, enum herr rc)
 		s->gone = true;
 		LOG_INFO("client went away mid-stream%s", s->stop && !*s->stop
 			 ? "; interrupting the turn" : "");
-		if(s->stop)
+		if(s->stop && !*s->stop)
 			*s->stop = 1;
 	}
 	return HERR_IO;

@@ -13,7 +13,8 @@
  *   - keepalive: sse_tick() writes a comment after keepalive_s of silence;
  *   - client-gone detection: neither web server tells the application that
  *     the client left, only a failed write can (shared/spec/deployment.md);
- *     the first failure logs, sets *stop (the turn's interrupt) and makes
+ *     the first failure logs, sets *stop to 1 (the turn's interrupt; a
+ *     reason already there is kept) and makes
  *     every later call a no-op returning HERR_IO.
  * Framing: optional "id:" and "event:" lines, then one "data:" line per
  * line of the data (a CR, LF or CRLF ends a line), then a blank line. Each

@@ -818,6 +818,122 @@ if not j.get("events") or j["events"][-1]["data"] != "[DONE]":
 	is "$RESP_STATUS $(hdr X-Hermes-Persist-Error)" "200 " "$where: persist failure: once the store works again no warning"
 }
 
+# responder_pid BASE KEY: the pid of the responder that answers
+# /health/detailed (run with one responder so it is the one).
+responder_pid() {
+	http GET "$1/health/detailed" -H "Authorization: Bearer $2"
+	jget 'j["pid"]'
+}
+
+# run_chat_stop_cases BASE_URL KEY LABEL HOME LOG: SIGTERM to a responder
+# in the middle of a streamed turn (what the web server sends on a graceful
+# restart or reload), for a server with ONE responder.
+run_chat_stop_cases() {
+	local base=${1%/} key=$2 where=$3 home=$4 log=$5 pid bg i n gone got sid
+	pid=$(responder_pid "$base" "$key")
+	like "$pid" '^[0-9]+$' "$where: SIGTERM: the responder's pid from /health/detailed ($pid)"
+	up_script '[{"reply":"'"$(printf 'word%02d ' $(seq 1 40))"'","chunk_size":7,"delay":0.3}]'
+	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"stop me gracefully"}]}' "$T/term.json" &
+	bg=$!
+	n=0
+	for i in $(seq 1 100); do
+		up_requests "$T/up.json"
+		n=$(jget 'len(j)' "$T/up.json")
+		[ "$n" = 1 ] && break
+		sleep 0.05
+	done
+	sleep 1
+	kill -TERM "$pid"
+	wait "$bg"
+	check "$where: SIGTERM mid-stream: content, then an error chunk (server_shutdown), then [DONE]" "$(pycheck "$T/term.json" '
+evs = j.get("events", [])
+if j.get("error") or j.get("status") != 200:
+    print("client: status %s error %s" % (j.get("status"), j.get("error")))
+if not evs or evs[-1]["data"] != "[DONE]":
+    print("the stream does not end with [DONE]: %s" % evs[-2:])
+else:
+    last = json.loads(evs[-2]["data"])
+    if not isinstance(last.get("error"), dict) or last["error"].get("code") != "server_shutdown":
+        print("the chunk before [DONE] is no server_shutdown error: %s" % json.dumps(last)[:300])
+text = "".join((json.loads(e["data"])["choices"][0]["delta"].get("content") or "")
+               for e in evs[:-1] if json.loads(e["data"]).get("choices"))
+if "word01" not in text or "word40" in text:
+    print("content %r: want the start of the answer, not all of it" % text[:80])
+if j.get("t_end", 99) > 5:
+    print("the stream ended %.1f s after the request" % j["t_end"])
+')" "lines: $(jget 'j["lines"][-4:]' "$T/term.json")"
+	gone=
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || { gone=$i; break; }
+		sleep 0.1
+	done
+	is "$([ -n "$gone" ] && echo 1 || echo 0)" 1 "$where: SIGTERM: the responder exited (${gone:-never}00 ms after the stream ended)"
+	like "$(grep -E 'SIGTERM|stopping' "$log" | tail -n 2)" 'SIGTERM: stopping after' "$where: SIGTERM: the responder logged its stop"
+	is "$(sqlite_home "$home" 'PRAGMA integrity_check;')" ok "$where: SIGTERM: state.db passes integrity_check"
+	sid=api-$(printf '\nstop me gracefully' | sha256sum | cut -c1-16)
+	got=$(sqlite_home "$home" "SELECT role || ':' || coalesce(content, '') FROM messages WHERE session_id = '$sid' ORDER BY id;")
+	is "$got" "$(printf 'user:stop me gracefully\nassistant:%s' "$(stream_text "$T/term.json")")" \
+		"$where: SIGTERM: the session holds the user message and exactly the text the client got"
+	is "$(sqlite_home "$home" "SELECT message_count FROM sessions WHERE id = '$sid';") $(sqlite_home "$home" 'SELECT count(*) FROM turns;')" "2 0" \
+		"$where: SIGTERM: the session's message count matches and the turn's slot is free"
+
+	# The web server starts a new responder; it serves, and an idle one
+	# stops at once on SIGTERM (libfcgi's accept returns).
+	up_script '[{"reply":"after the restart"}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"still there?"}]}' --max-time 20
+	is "$RESP_STATUS $(jget 'j["choices"][0]["message"]["content"]')" "200 after the restart" \
+		"$where: SIGTERM: a new responder serves the next request"
+	pid=$(responder_pid "$base" "$key")
+	kill -TERM "$pid"
+	gone=
+	for i in $(seq 1 30); do
+		kill -0 "$pid" 2>/dev/null || { gone=$i; break; }
+		sleep 0.1
+	done
+	is "$([ -n "$gone" ] && echo 1 || echo 0)" 1 "$where: SIGTERM: an idle responder leaves accept and exits (${gone:-never}00 ms)"
+}
+
+# run_chat_limit_cases BASE_URL KEY LABEL HOME: agent.max_turn_seconds, for
+# a server whose .env came from chat_env HOME HERMES_MAX_TURN_SECONDS=2.
+run_chat_limit_cases() {
+	local base=${1%/} key=$2 where=$3 t0 t1 span
+	up_script '[{"reply":"'"$(printf 'slow%02d ' $(seq 1 40))"'","chunk_size":7,"delay":0.3}]'
+	t0=$(date +%s.%N)
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"a long one"}]}' --max-time 20
+	t1=$(date +%s.%N)
+	span=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
+	is "$RESP_STATUS $(jget 'j["choices"][0]["finish_reason"]') $(hdr X-Hermes-Partial)" "200 length true" \
+		"$where: max_turn_seconds 2: a 12 s turn ends as partial with its text ($span s)"
+	is "$(awk -v s="$span" 'BEGIN{print (s >= 1.8 && s < 5) ? 1 : 0}')" 1 "$where: max_turn_seconds 2: ...after about 2 s ($span s)"
+	like "$(jget 'j["hermes"]["error"]')" 'agent.max_turn_seconds' "$where: max_turn_seconds: the hermes error names the setting"
+	like "$(jget 'j["choices"][0]["message"]["content"]')" '^slow01 ' "$where: max_turn_seconds: what was produced is kept"
+
+	up_script '[{"reply":"'"$(printf 'slow%02d ' $(seq 1 40))"'","chunk_size":7,"delay":0.3}]'
+	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"a long stream"}]}' "$T/limit.json"
+	check "$where: max_turn_seconds 2 in a stream: text, then finish_reason length with the reason, [DONE] after about 2 s" "$(pycheck "$T/limit.json" '
+evs = j.get("events", [])
+if not evs or evs[-1]["data"] != "[DONE]":
+    print("no [DONE]")
+else:
+    fin = json.loads(evs[-2]["data"])
+    ch = (fin.get("choices") or [{}])[0]
+    if ch.get("finish_reason") != "length" or "max_turn_seconds" not in str((fin.get("hermes") or {}).get("error")):
+        print("last chunk: %s" % json.dumps(fin)[:300])
+if not (1.8 <= j.get("t_end", 0) < 5):
+    print("ended after %s s" % j.get("t_end"))
+')"
+
+	# A Retry-After of 30 s is waited in ticks: the limit ends it too.
+	up_script '[{"status":429,"headers":{"Retry-After":"30"}},{"reply":"too late"}]'
+	t0=$(date +%s.%N)
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"rate limited"}]}' --max-time 40
+	t1=$(date +%s.%N)
+	span=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
+	is "$RESP_STATUS $(jget 'j["error"]["code"]')" "502 max_turn_seconds" \
+		"$where: max_turn_seconds: a turn waiting out Retry-After 30 is stopped without text (502)"
+	is "$(awk -v s="$span" 'BEGIN{print (s < 5) ? 1 : 0}')" 1 "$where: max_turn_seconds: ...the back-off sleep ends at the limit ($span s, not 30)"
+}
+
 # run_chat_cap_cases BASE_URL KEY LABEL [HOME]: see the top of this file.
 run_chat_cap_cases() {
 	local base=${1%/} key=$2 where=$3 home=${4:-} i n sid derived bg got

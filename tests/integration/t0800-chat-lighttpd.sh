@@ -30,4 +30,17 @@ start_lighttpd cap / "$T/home-cap" 2
 run_chat_cap_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home-cap"
 stop_pid "$LIGHTTPD_PID"
 
+# One responder, so SIGTERM can be sent to the one serving the stream.
+chat_env "$T/home-stop"
+start_lighttpd stop / "$T/home-stop" 1
+run_chat_stop_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home-stop" \
+	"$LIGHTTPD_DIR/hermes-fcgi.log"
+stop_pid "$LIGHTTPD_PID"
+
+# agent.max_turn_seconds: a small limit.
+chat_env "$T/home-limit" HERMES_MAX_TURN_SECONDS=2
+start_lighttpd limit / "$T/home-limit" 1
+run_chat_limit_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home-limit"
+stop_pid "$LIGHTTPD_PID"
+
 done_testing
