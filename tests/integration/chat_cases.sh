@@ -167,6 +167,29 @@ up_requests() {
 	curl -sf "http://127.0.0.1:$UPSTREAM_PORT/__requests" > "$1" || echo '[]' > "$1"
 }
 
+# up_wait_requests N: wait (up to 5 s) until the upstream has recorded N
+# requests; prints how many it has.
+up_wait_requests() {
+	local i n=0
+	for i in $(seq 1 100); do
+		up_requests "$T/up.json"
+		n=$(jget 'len(j)' "$T/up.json")
+		[ "$n" = "$1" ] && break
+		sleep 0.05
+	done
+	echo "$n"
+}
+
+# wait_exit PID TRIES: wait until PID is gone, polling every 100 ms; prints
+# the number of polls it took, nothing if it never went.
+wait_exit() {
+	local i
+	for i in $(seq 1 "$2"); do
+		kill -0 "$1" 2>/dev/null || { echo "$i"; return 0; }
+		sleep 0.1
+	done
+}
+
 # chat_post BASE KEY JSON [curl args]: a non-streaming request (http()).
 chat_post() {
 	local base=$1 key=$2 body=$3
@@ -174,6 +197,16 @@ chat_post() {
 	printf '%s' "$body" > "$T/chat.req"
 	http POST "$base/v1/chat/completions" -H "Authorization: Bearer $key" \
 		-H 'Content-Type: application/json' --data-binary "@$T/chat.req" "$@"
+}
+
+# chat_post_timed BASE KEY JSON [curl args]: chat_post, with the seconds
+# it took in CHAT_SPAN.
+chat_post_timed() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	chat_post "$@"
+	t1=$(date +%s.%N)
+	CHAT_SPAN=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
 }
 
 # chat_stream BASE KEY JSON OUT [client options]: a request through
@@ -829,19 +862,13 @@ responder_pid() {
 # in the middle of a streamed turn (what the web server sends on a graceful
 # restart or reload), for a server with ONE responder.
 run_chat_stop_cases() {
-	local base=${1%/} key=$2 where=$3 home=$4 log=$5 pid bg i n gone got sid
+	local base=${1%/} key=$2 where=$3 home=$4 log=$5 pid bg gone got sid
 	pid=$(responder_pid "$base" "$key")
 	like "$pid" '^[0-9]+$' "$where: SIGTERM: the responder's pid from /health/detailed ($pid)"
 	up_script '[{"reply":"'"$(printf 'word%02d ' $(seq 1 40))"'","chunk_size":7,"delay":0.3}]'
 	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"stop me gracefully"}]}' "$T/term.json" &
 	bg=$!
-	n=0
-	for i in $(seq 1 100); do
-		up_requests "$T/up.json"
-		n=$(jget 'len(j)' "$T/up.json")
-		[ "$n" = 1 ] && break
-		sleep 0.05
-	done
+	n=$(up_wait_requests 1)
 	sleep 1
 	kill -TERM "$pid"
 	wait "$bg"
@@ -862,11 +889,7 @@ if "word01" not in text or "word40" in text:
 if j.get("t_end", 99) > 5:
     print("the stream ended %.1f s after the request" % j["t_end"])
 ')" "lines: $(jget 'j["lines"][-4:]' "$T/term.json")"
-	gone=
-	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || { gone=$i; break; }
-		sleep 0.1
-	done
+	gone=$(wait_exit "$pid" 50)
 	is "$([ -n "$gone" ] && echo 1 || echo 0)" 1 "$where: SIGTERM: the responder exited (${gone:-never}00 ms after the stream ended)"
 	like "$(grep -E 'SIGTERM|stopping' "$log" | tail -n 2)" 'SIGTERM: stopping after' "$where: SIGTERM: the responder logged its stop"
 	is "$(sqlite_home "$home" 'PRAGMA integrity_check;')" ok "$where: SIGTERM: state.db passes integrity_check"
@@ -885,23 +908,17 @@ if j.get("t_end", 99) > 5:
 		"$where: SIGTERM: a new responder serves the next request"
 	pid=$(responder_pid "$base" "$key")
 	kill -TERM "$pid"
-	gone=
-	for i in $(seq 1 30); do
-		kill -0 "$pid" 2>/dev/null || { gone=$i; break; }
-		sleep 0.1
-	done
+	gone=$(wait_exit "$pid" 30)
 	is "$([ -n "$gone" ] && echo 1 || echo 0)" 1 "$where: SIGTERM: an idle responder leaves accept and exits (${gone:-never}00 ms)"
 }
 
 # run_chat_limit_cases BASE_URL KEY LABEL HOME: agent.max_turn_seconds, for
 # a server whose .env came from chat_env HOME HERMES_MAX_TURN_SECONDS=2.
 run_chat_limit_cases() {
-	local base=${1%/} key=$2 where=$3 t0 t1 span
+	local base=${1%/} key=$2 where=$3 span
 	up_script '[{"reply":"'"$(printf 'slow%02d ' $(seq 1 40))"'","chunk_size":7,"delay":0.3}]'
-	t0=$(date +%s.%N)
-	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"a long one"}]}' --max-time 20
-	t1=$(date +%s.%N)
-	span=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
+	chat_post_timed "$base" "$key" '{"messages":[{"role":"user","content":"a long one"}]}' --max-time 20
+	span=$CHAT_SPAN
 	is "$RESP_STATUS $(jget 'j["choices"][0]["finish_reason"]') $(hdr X-Hermes-Partial)" "200 length true" \
 		"$where: max_turn_seconds 2: a 12 s turn ends as partial with its text ($span s)"
 	is "$(awk -v s="$span" 'BEGIN{print (s >= 1.8 && s < 5) ? 1 : 0}')" 1 "$where: max_turn_seconds 2: ...after about 2 s ($span s)"
@@ -925,10 +942,8 @@ if not (1.8 <= j.get("t_end", 0) < 5):
 
 	# A Retry-After of 30 s is waited in ticks: the limit ends it too.
 	up_script '[{"status":429,"headers":{"Retry-After":"30"}},{"reply":"too late"}]'
-	t0=$(date +%s.%N)
-	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"rate limited"}]}' --max-time 40
-	t1=$(date +%s.%N)
-	span=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
+	chat_post_timed "$base" "$key" '{"messages":[{"role":"user","content":"rate limited"}]}' --max-time 40
+	span=$CHAT_SPAN
 	is "$RESP_STATUS $(jget 'j["error"]["code"]')" "502 max_turn_seconds" \
 		"$where: max_turn_seconds: a turn waiting out Retry-After 30 is stopped without text (502)"
 	is "$(awk -v s="$span" 'BEGIN{print (s < 5) ? 1 : 0}')" 1 "$where: max_turn_seconds: ...the back-off sleep ends at the limit ($span s, not 30)"
@@ -943,13 +958,7 @@ run_chat_cap_cases() {
 	up_script '[{"reply":"'"$(printf 'slow%02d ' $(seq 1 10))"'","chunk_size":7,"delay":0.25},{"reply":"after the cap"}]'
 	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"the slow one"}]}' "$T/cap1.json" &
 	bg=$!
-	n=0
-	for i in $(seq 1 100); do
-		up_requests "$T/up.json"
-		n=$(jget 'len(j)' "$T/up.json")
-		[ "$n" = 1 ] && break
-		sleep 0.05
-	done
+	n=$(up_wait_requests 1)
 	is "$n $(up_conns)" "1 1" "$where: cap 1: the first (slow) turn reached the upstream, on one open connection"
 	chat_post "$base" "$key" '{"messages":['"$user"']}'
 	check_envelope 429 rate_limit_exceeded "$where: cap 1: a second turn meanwhile is 429 rate_limit_exceeded"
