@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/hio.h"
@@ -23,6 +24,7 @@ static double fake_clock(void *ctx)
 
 struct owner {
 	int heads, opens, deltas;
+	size_t last_len;
 };
 
 static void head(void *ctx, struct req *r)
@@ -48,6 +50,9 @@ static void delta(void *ctx, struct sse *s, const char *text, size_t len)
 	int n = snprintf(ev, sizeof(ev), "D:%.*s", (int)len, text);
 
 	o->deltas++;
+	o->last_len = len;
+	if(n < 0 || (size_t)n >= sizeof(ev))
+		n = (int)sizeof(ev) - 1; /* the big delta: only its start is shown */
 	(void)sse_event(s, NULL, NULL, ev, (size_t)n);
 }
 
@@ -183,6 +188,34 @@ int main(void)
 	ok(strncmp(out, "Status: 200 ", 12) == 0 && strstr(out, "data: first\n\n: keepalive\n\n"),
 	   "the first keepalive sends the head, opened's event and the comment");
 	is_int(count(out, "Status:"), 1, "one head");
+	sse_release(&s);
+	req_reset(&r);
+	hio_release(&io);
+
+	/* A delta past the pending cap (8 MiB) sends what waited, then what
+	 * fits of it, cut at a character: text is never dropped whole. */
+	hio_init_mem(&io, env, NULL, 0, 1 << 20);
+	ok(req_begin(&r, &io, REQ_BODY_MAX) == HERR_OK, "third request begins");
+	memset(&own, 0, sizeof(own));
+	clock_now = 300.0;
+	sse_init(&s, &r, 200, &ops, &own, NULL);
+	sse_set_clock(&s, fake_clock, NULL);
+	sse_delta(&s, "x", 1);
+	clock_now = 300.01;
+	sse_delta(&s, "yz", 2);
+	{
+		size_t big = 8u * 1024 * 1024 + 2;
+		char *p = malloc(big);
+
+		memset(p, 'b', big);
+		memcpy(p + big - 4, "\xE2\x82\xAC", 3); /* a 3-byte character across the cap */
+		sse_delta(&s, p, big);
+		free(p);
+	}
+	clock_now = 300.1;
+	sse_tick(&s);
+	is_int(own.deltas, 3, "first delta, the waiting one, then the big one");
+	is_int(own.last_len, 8u * 1024 * 1024 - 2, "the big delta is cut at the cap, before the character");
 	sse_release(&s);
 	req_release(&r);
 	hio_release(&io);
