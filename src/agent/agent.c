@@ -18,6 +18,8 @@
 
 #include "agent/compress.h"
 #include "agent/content.h"
+#include "agent/history.h"
+#include "agent/persist.h"
 #include "store/store.h"
 #include "tools/registry.h"
 #include "util/jsonx.h"
@@ -43,6 +45,7 @@ void agent_result_init(struct agent_result *r)
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->final_text, 8u * 1024 * 1024);
 	herr_clear(&r->error);
+	herr_clear(&r->persist_error);
 	r->messages = json_object_new_array();
 }
 
@@ -125,63 +128,12 @@ static struct json_object *message(const char *role, const char *content)
 	return m;
 }
 
-/* A stored message row back into OpenAI form. */
-static struct json_object *from_row(struct json_object *row)
-{
-	const char *role = jsonx_get_str(row, "role");
-	const char *calls = jsonx_get_str(row, "tool_calls");
-	const char *call_id = jsonx_get_str(row, "tool_call_id");
-	struct json_object *m;
-
-	if(!role || strcmp(role, "system") == 0 || strcmp(role, "session_meta") == 0)
-		return NULL;
-	m = message(role, jsonx_get_str(row, "content"));
-	if(calls)
-		jsonx_add_owned(m, "tool_calls", json_tokener_parse(calls));
-	if(call_id)
-		jsonx_add_str(m, "tool_call_id", call_id);
-	return m;
-}
-
-/* Persist one message of the turn (best effort: a store failure is logged,
- * the turn goes on). */
-void agent_persist(const struct agent_opts *o, const char *session_id, struct json_object *m)
-{
-	struct json_object *calls = json_object_object_get(m, "tool_calls");
-	struct store_message sm = { 0 };
-	struct herror err;
-	struct buf text;
-
-	buf_init(&text, 1);
-	if(!o->store)
-		return;
-	herr_clear(&err);
-	sm.session_id = session_id;
-	sm.role = jsonx_get_str(m, "role");
-	sm.content = jsonx_get_str(m, "content");
-	if(json_object_is_type(json_object_object_get(m, "content"), json_type_array)) {
-		/* Parts (images): keep the text and a summary, not the image data. */
-		char summary[128];
-
-		agent_content_summary(json_object_object_get(m, "content"), summary, sizeof(summary));
-		buf_init(&text, 1u << 20);
-		if(!agent_content_text(json_object_object_get(m, "content"), &text) &&
-		   !buf_addf(&text, "\n%s", summary))
-			sm.content = buf_str(&text);
-	}
-	sm.tool_calls = calls ? json_object_to_json_string_ext(calls, JSON_C_TO_STRING_PLAIN) : NULL;
-	sm.tool_call_id = jsonx_get_str(m, "tool_call_id");
-	sm.tool_name = jsonx_get_str(m, "name");
-	if(store_message_add(o->store, &sm, NULL, &err))
-		LOG_WARN("session %s: message not saved: %s", session_id, err.msg);
-	buf_release(&text);
-}
-
-/* Make sure the session row exists; load its history when asked. */
+/* Make sure the session row exists; load its history when the caller
+ * gave none (agent/history.c; a rotated session continues in its child). */
 static void open_session(const struct agent_opts *o, const struct agent_input *in,
 			 struct agent_result *res, struct json_object *ctx)
 {
-	struct json_object *row = NULL, *rows = NULL;
+	struct json_object *row = NULL;
 	struct store_session ss = { 0 };
 	struct herror err;
 	char title[TITLE_MAX + 1];
@@ -193,15 +145,11 @@ static void open_session(const struct agent_opts *o, const struct agent_input *i
 	}
 	if(!o->store)
 		return;
+	if(!in->history)
+		agent_history_tip(o->store, res->session_id, res->session_id, sizeof(res->session_id));
 	if(!store_session_get(o->store, res->session_id, &row, &err)) {
-		if(!in->history && !store_messages(o->store, res->session_id, &rows, &err)) {
-			for(size_t i = 0; i < json_object_array_length(rows); i++) {
-				struct json_object *m = from_row(json_object_array_get_idx(rows, i));
-				if(m)
-					json_object_array_add(ctx, m);
-			}
-		}
-		json_object_put(rows);
+		if(!in->history && agent_history_load(o->store, res->session_id, ctx, &err))
+			LOG_WARN("session %s: history not loaded: %s", res->session_id, err.msg);
 		json_object_put(row);
 		return;
 	}
@@ -217,7 +165,7 @@ static void open_session(const struct agent_opts *o, const struct agent_input *i
 	ss.session_key = o->session_key;
 	herr_clear(&err);
 	if(store_session_create(o->store, &ss, &err))
-		LOG_WARN("session %s not created: %s", res->session_id, err.msg);
+		agent_persist_failed(res, "session", &err);
 }
 
 struct delta_ctx {
@@ -248,22 +196,57 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Run the reply's tool calls, appending tool messages to ctx and res. */
-static void run_tools(const struct agent_opts *o, const struct llm_reply *reply,
-		      struct agent_result *res, struct json_object *ctx,
-		      const struct agent_sink *sink, struct buf *passthrough)
+bool agent_tick(struct agent_turn *t)
 {
+	if(t->sink && t->sink->tick)
+		t->sink->tick(t->sink->ctx);
+	if(t->deadline > 0 && !t->expired && now_s() >= t->deadline) {
+		t->expired = true;
+		if(!*t->stop)
+			*t->stop = AGENT_STOP;
+		LOG_INFO("turn stopped after agent.max_turn_seconds (%ld s)", t->o->max_turn_seconds);
+	}
+	return *t->stop != 0;
+}
+
+static void tick_cb(void *vt)
+{
+	(void)agent_tick(vt);
+}
+
+/* tool_ctx.approve: ask the sink, with the request and answer as events. */
+static bool approve_cb(void *vt, const char *tool, const char *text, const char *rule_id,
+		       const char *rule_description)
+{
+	struct agent_turn *t = vt;
+	struct agent_event ev = { .type = AGENT_EV_APPROVAL_REQUEST, .call_id = t->call_id,
+				  .tool = tool, .text = text, .len = strlen(text),
+				  .rule = rule_id, .preview = rule_description };
+
+	agent_emit(t->sink, &ev);
+	ev.approved = !*t->stop && t->sink->approve(t->sink->ctx, &ev);
+	ev.type = AGENT_EV_APPROVAL_ANSWER;
+	agent_emit(t->sink, &ev);
+	return ev.approved;
+}
+
+/* Run the reply's tool calls, appending tool messages to ctx and res. */
+static void run_tools(struct agent_turn *t, const struct llm_reply *reply,
+		      struct agent_result *res, struct json_object *ctx, struct buf *passthrough)
+{
+	const struct agent_opts *o = t->o;
+	const struct agent_sink *sink = t->sink;
 	struct tool_ctx tc = {
 		.store = o->store,
 		.session_id = res->session_id,
 		.session_key = o->session_key,
-		.interrupt = o->llm.interrupt,
+		.interrupt = t->stop,
 		.toolsets = toolsets_of(o),
 		.cfg = o->tools,
 		.passthrough = passthrough,
-		.can_ask = o->can_ask,
-		.tick = o->llm.tick,
-		.tick_ctx = o->llm.tick_ctx,
+		.tick = tick_cb,
+		.approve = sink && sink->approve ? approve_cb : NULL,
+		.tick_ctx = t,
 	};
 	struct buf out;
 
@@ -287,12 +270,14 @@ static void run_tools(const struct agent_opts *o, const struct llm_reply *reply,
 		agent_emit(sink, &ev);
 		t0 = now_s();
 		buf_reset(&out);
-		if(o->llm.interrupt && *o->llm.interrupt) {
+		t->call_id = c->id;
+		if(*t->stop) {
 			if(buf_adds(&out, "Error: interrupted before the tool ran."))
 				buf_reset(&out);
 		} else {
 			tool_run(&tc, c->name, args, &out, &is_error);
 		}
+		t->call_id = NULL;
 		ev.type = AGENT_EV_TOOL_FINISHED;
 		ev.duration_s = now_s() - t0;
 		ev.is_error = is_error;
@@ -302,46 +287,63 @@ static void run_tools(const struct agent_opts *o, const struct llm_reply *reply,
 		m = message("tool", buf_str(&out));
 		jsonx_add_str(m, "tool_call_id", c->id);
 		jsonx_add_str(m, "name", c->name);
-		agent_persist(o, res->session_id, m);
+		agent_persist(o, res, res->session_id, m);
 		json_object_array_add(ctx, json_object_get(m));
 		json_object_array_add(res->messages, m);
 	}
 	buf_release(&out);
 }
 
-static void finish(const struct agent_opts *o, struct agent_result *res,
-		   const struct agent_sink *sink)
+/* The turn was interrupted: by the client leaving, or by the process
+ * being stopped (the client, still there, must learn that). */
+static void set_interrupted(const struct agent_turn *t, struct agent_result *res)
 {
+	res->status = AGENT_INTERRUPTED;
+	if(*t->stop == AGENT_STOP_SHUTDOWN)
+		herr_set(&res->error, HERR_UNAVAILABLE, "server_shutdown", NULL,
+			 "The server is stopping (a graceful restart or reload); the turn was "
+			 "interrupted and what it produced so far is saved. Send the request again.");
+	else
+		herr_set(&res->error, HERR_IO, "interrupted", NULL, "The turn was interrupted.");
+}
+
+/* The turn ended: a time limit that stopped it makes it partial, with a
+ * message that says which setting; FAILURE and FINAL go to the sink. */
+static void finish(struct agent_turn *t, struct agent_result *res)
+{
+	const struct agent_opts *o = t->o;
 	struct agent_event ev = { .type = AGENT_EV_FINAL, .result = res,
 				  .session_id = res->session_id };
 	struct herror err;
 
+	if(t->expired && res->status != AGENT_COMPLETED) {
+		res->status = AGENT_PARTIAL;
+		herr_set(&res->error, HERR_UNAVAILABLE, "max_turn_seconds", NULL,
+			 "The turn was stopped after %ld s (agent.max_turn_seconds); what it had "
+			 "produced is kept. Long work belongs on a streaming request or a run.",
+			 o->max_turn_seconds);
+	}
 	if(res->status == AGENT_FAILED) {
 		struct agent_event f = { .type = AGENT_EV_FAILURE, .text = res->error.msg,
 					 .len = strlen(res->error.msg), .result = res };
-		agent_emit(sink, &f);
+		agent_emit(t->sink, &f);
 	}
 	herr_clear(&err);
 	if(o->store && (res->input_tokens || res->output_tokens) &&
 	   store_session_add_usage(o->store, res->session_id, res->input_tokens, res->output_tokens,
 				   &err))
-		LOG_WARN("session %s: usage not saved: %s", res->session_id, err.msg);
-	agent_emit(sink, &ev);
+		agent_persist_failed(res, "token usage", &err);
+	agent_emit(t->sink, &ev);
 }
 
-enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
-		    const struct agent_sink *sink, struct agent_result *res)
+/* The context a turn starts with: system prompt, history, the new user
+ * message (persisted). */
+static struct json_object *start_context(const struct agent_opts *o, const struct agent_input *in,
+					 struct agent_result *res)
 {
-	struct json_object *ctx = json_object_new_array();
-	struct json_object *tools = tool_schemas(toolsets_of(o));
-	struct buf passthrough;
-	struct delta_ctx dc = { sink };
-	struct llm_deltas deltas = { on_text, on_reasoning, &dc };
-	int max_turns = o->max_turns > 0 ? o->max_turns : AGENT_MAX_TURNS_DEFAULT;
+	struct json_object *ctx = json_object_new_array(), *um;
 	char *sys;
-	struct json_object *um;
 
-	buf_init(&passthrough, 4096);
 	if(in->session_id && *in->session_id)
 		snprintf(res->session_id, sizeof(res->session_id), "%s", in->session_id);
 	else
@@ -353,18 +355,119 @@ enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
 	um = message("user", in->user ? in->user : "");
 	if(in->user_content)
 		json_object_object_add(um, "content", json_object_get(in->user_content));
-	agent_persist(o, res->session_id, um);
+	agent_persist(o, res, res->session_id, um);
 	json_object_array_add(ctx, um);
+	return ctx;
+}
+
+/* The final answer of the turn into res (what fits, if it is huge). */
+static void set_final_text(struct agent_result *res, const struct buf *content)
+{
+	buf_reset(&res->final_text);
+	if(buf_add_trunc(&res->final_text, buf_str(content), buf_len(content)))
+		LOG_WARN("final answer of %zu bytes cut to %zu", buf_len(content),
+			 buf_len(&res->final_text));
+}
+
+/* One model call of the turn. Returns true when the loop goes on (tool
+ * calls were run), false when the turn ended (res->status says how). */
+static bool model_call(struct agent_turn *t, struct json_object *ctx, struct json_object *tools,
+		       const struct llm_deltas *deltas, struct agent_result *res,
+		       struct buf *passthrough, int index)
+{
+	const struct agent_opts *o = t->o;
+	struct delta_ctx *dc = deltas->ctx;
+	struct agent_event ev = { .type = AGENT_EV_MESSAGE_START, .index = index };
+	struct llm_reply reply;
+	struct llm_call_info info;
+	struct json_object *am;
+	bool more = false;
+
+	agent_emit(t->sink, &ev);
+	llm_reply_init(&reply);
+	res->api_calls++;
+	if(llm_call(&t->llm, ctx, tools, deltas, &reply, &info, &res->error)) {
+		res->fail = info.fail;
+		res->status = AGENT_FAILED;
+		if(info.fail == LLM_FAIL_INTERRUPTED)
+			set_interrupted(t, res);
+		if(buf_len(&reply.content)) {
+			/* Keep what the client already saw with the session. */
+			am = message("assistant", buf_str(&reply.content));
+			agent_persist(o, res, res->session_id, am);
+			json_object_array_add(res->messages, am);
+			set_final_text(res, &reply.content);
+		}
+		ev.is_error = true;
+		goto out;
+	}
+	if(!reply.forwarded) {
+		/* A provider that does not stream: pass the text on whole. */
+		if(buf_len(&reply.reasoning))
+			on_reasoning(dc, buf_str(&reply.reasoning), buf_len(&reply.reasoning));
+		if(buf_len(&reply.content))
+			on_text(dc, buf_str(&reply.content), buf_len(&reply.content));
+	}
+	res->input_tokens += reply.prompt_tokens;
+	res->output_tokens += reply.completion_tokens;
+	res->total_tokens += reply.total_tokens;
+	am = llm_reply_message(&reply);
+	agent_persist(o, res, res->session_id, am);
+	json_object_array_add(ctx, json_object_get(am));
+	json_object_array_add(res->messages, am);
+	if(!reply.ncalls) {
+		set_final_text(res, &reply.content);
+		res->status = strcmp(reply.finish_reason, "length") == 0 ? AGENT_PARTIAL
+									: AGENT_COMPLETED;
+		if(res->status == AGENT_PARTIAL)
+			herr_set(&res->error, HERR_UPSTREAM, "length", NULL,
+				 "Response truncated due to output length limit.");
+		goto out;
+	}
+	more = true;
+out:
+	ev.type = AGENT_EV_MESSAGE_END;
+	ev.text = buf_str(&reply.content);
+	ev.len = buf_len(&reply.content);
+	agent_emit(t->sink, &ev);
+	if(more)
+		run_tools(t, &reply, res, ctx, passthrough);
+	llm_reply_release(&reply);
+	return more;
+}
+
+static void turn_init(struct agent_turn *t, const struct agent_opts *o,
+		      const struct agent_sink *sink)
+{
+	memset(t, 0, sizeof(*t));
+	t->o = o;
+	t->sink = sink;
+	t->stop = o->interrupt ? o->interrupt : &t->own_stop;
+	if(o->max_turn_seconds > 0)
+		t->deadline = now_s() + (double)o->max_turn_seconds;
+	t->llm = o->llm;
+	t->llm.interrupt = t->stop;
+	t->llm.tick = tick_cb;
+	t->llm.tick_ctx = t;
+}
+
+enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
+		    const struct agent_sink *sink, struct agent_result *res)
+{
+	struct json_object *tools = tool_schemas(toolsets_of(o)), *ctx;
+	struct buf passthrough;
+	struct delta_ctx dc = { sink };
+	struct llm_deltas deltas = { on_text, on_reasoning, &dc };
+	int max_turns = o->max_turns > 0 ? o->max_turns : AGENT_MAX_TURNS_DEFAULT;
+	struct agent_turn t;
+
+	turn_init(&t, o, sink);
+	buf_init(&passthrough, 4096);
+	ctx = start_context(o, in, res);
 	res->status = AGENT_PARTIAL;
-
 	for(int turn = 0;; turn++) {
-		struct llm_reply reply;
-		struct llm_call_info info;
-		struct json_object *am;
-
-		if(o->llm.interrupt && *o->llm.interrupt) {
-			res->status = AGENT_INTERRUPTED;
-			herr_set(&res->error, HERR_IO, "interrupted", NULL, "The turn was interrupted.");
+		if(agent_tick(&t)) {
+			set_interrupted(&t, res);
 			break;
 		}
 		if(turn >= max_turns) {
@@ -375,54 +478,11 @@ enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
 			break;
 		}
 		if(o->compression)
-			agent_compress(o, &ctx, res, sink);
-		llm_reply_init(&reply);
-		res->api_calls++;
-		if(llm_call(&o->llm, ctx, tools, &deltas, &reply, &info, &res->error)) {
-			res->fail = info.fail;
-			res->status = info.fail == LLM_FAIL_INTERRUPTED ? AGENT_INTERRUPTED : AGENT_FAILED;
-			if(buf_len(&reply.content)) {
-				/* Keep what the client already saw with the session. */
-				am = message("assistant", buf_str(&reply.content));
-				agent_persist(o, res->session_id, am);
-				json_object_array_add(res->messages, am);
-				buf_reset(&res->final_text);
-				if(buf_add(&res->final_text, buf_str(&reply.content), buf_len(&reply.content)))
-					buf_reset(&res->final_text);
-			}
-			llm_reply_release(&reply);
+			agent_compress(o, &t.llm, &ctx, res, sink);
+		if(!model_call(&t, ctx, tools, &deltas, res, &passthrough, turn))
 			break;
-		}
-		if(!reply.forwarded) {
-			/* A provider that does not stream: pass the text on whole. */
-			if(buf_len(&reply.reasoning))
-				on_reasoning(&dc, buf_str(&reply.reasoning), buf_len(&reply.reasoning));
-			if(buf_len(&reply.content))
-				on_text(&dc, buf_str(&reply.content), buf_len(&reply.content));
-		}
-		res->input_tokens += reply.prompt_tokens;
-		res->output_tokens += reply.completion_tokens;
-		res->total_tokens += reply.total_tokens;
-		am = llm_reply_message(&reply);
-		agent_persist(o, res->session_id, am);
-		json_object_array_add(ctx, json_object_get(am));
-		json_object_array_add(res->messages, am);
-		if(!reply.ncalls) {
-			buf_reset(&res->final_text);
-			if(buf_add(&res->final_text, buf_str(&reply.content), buf_len(&reply.content)))
-				LOG_WARN("final answer too long; truncated");
-			res->status = strcmp(reply.finish_reason, "length") == 0 ? AGENT_PARTIAL
-										: AGENT_COMPLETED;
-			if(res->status == AGENT_PARTIAL)
-				herr_set(&res->error, HERR_UPSTREAM, "length", NULL,
-					 "Response truncated due to output length limit.");
-			llm_reply_release(&reply);
-			break;
-		}
-		run_tools(o, &reply, res, ctx, sink, &passthrough);
-		llm_reply_release(&reply);
 	}
-	finish(o, res, sink);
+	finish(&t, res);
 	buf_release(&passthrough);
 	json_object_put(tools);
 	json_object_put(ctx);

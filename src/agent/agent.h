@@ -18,18 +18,26 @@ struct json_object;
 struct store;
 struct tool_config;
 
+/* Values of the turn's interrupt flag (*agent_opts.interrupt): any
+ * nonzero value stops the turn; SHUTDOWN says why (the process is being
+ * stopped: SIGTERM from the web server) and is never reset. */
+#define AGENT_STOP 1
+#define AGENT_STOP_SHUTDOWN 2
+
 #define AGENT_MAX_TURNS_DEFAULT 90
 #define AGENT_SESSION_ID_MAX 128
 
 struct agent_opts {
-	struct llm_opts llm;           /* upstream; llm.interrupt is the turn's interrupt */
+	struct llm_opts llm;           /* upstream; the turn sets its interrupt and tick */
+	volatile sig_atomic_t *interrupt; /* the turn's interrupt (client gone, SIGTERM;
+	                                     the time limit sets it too); may be NULL */
+	long max_turn_seconds;         /* wall-clock bound of a turn; 0 = none */
 	int max_turns;                 /* upstream calls per turn; default 90 */
 	long context_length;           /* tokens; 0 = 128000 */
 	double compression_threshold;  /* share of context_length; 0 = 0.5 */
 	bool compression;              /* compress when over the threshold */
 	const struct tool_config *tools; /* tools' settings and enabled toolsets;
 	                                    NULL = built-in defaults */
-	bool can_ask;                  /* a human can answer approval requests (runs) */
 	struct store *store;           /* NULL: nothing persisted */
 	const char *source;            /* session source: api_server, cli, run */
 	const char *session_key;       /* memory scope (X-Hermes-Session-Key) */
@@ -57,7 +65,27 @@ struct agent_result {
 	int64_t input_tokens, output_tokens, total_tokens;
 	int api_calls;
 	enum llm_fail fail;                /* of the failing upstream call */
+	struct herror persist_error;       /* the first message or session row that could
+	                                      not be saved (agent/persist.h); rc 0: none */
+	int persist_failures;              /* how many saves failed */
 };
+
+/* A turn in progress, as its blocking sites see it (agent_run owns it). */
+struct agent_turn {
+	const struct agent_opts *o;
+	const struct agent_sink *sink;
+	volatile sig_atomic_t *stop;     /* o->interrupt, or &own_stop */
+	volatile sig_atomic_t own_stop;
+	double deadline;                 /* monotonic seconds; 0 = no limit */
+	bool expired;                    /* the time limit stopped the turn */
+	const char *call_id;             /* borrowed: the tool call running, if any */
+	struct llm_opts llm;             /* o->llm wired to stop and agent_tick */
+};
+
+/* Called by every blocking site (upstream transfers, the retry back-off,
+ * tool waits) about every 100 ms: the sink's tick, then the time limit
+ * (past it: expired, *stop set). Returns true when the turn must stop. */
+bool agent_tick(struct agent_turn *t);
 
 void agent_result_init(struct agent_result *r);
 void agent_result_release(struct agent_result *r);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/persist.h"
 #include "store/store.h"
 #include "util/jsonx.h"
 #include "util/log.h"
@@ -94,8 +95,8 @@ static int rotate_store(const struct agent_opts *o, const char *old_id, const ch
 	return rc;
 }
 
-void agent_compress(const struct agent_opts *o, struct json_object **ctx,
-		    struct agent_result *res, const struct agent_sink *sink)
+void agent_compress(const struct agent_opts *o, const struct llm_opts *llm,
+		    struct json_object **ctx, struct agent_result *res, const struct agent_sink *sink)
 {
 	long limit = o->context_length > 0 ? o->context_length : 128000;
 	double share = o->compression_threshold > 0 ? o->compression_threshold : 0.5;
@@ -103,7 +104,7 @@ void agent_compress(const struct agent_opts *o, struct json_object **ctx,
 	struct json_object *req, *next;
 	struct llm_reply reply;
 	struct llm_call_info info;
-	struct llm_opts lo = o->llm;
+	struct llm_opts lo = *llm;
 	struct herror err;
 	struct buf text;
 	char old_id[AGENT_SESSION_ID_MAX];
@@ -159,13 +160,13 @@ void agent_compress(const struct agent_opts *o, struct json_object **ctx,
 		jsonx_add_str(sm, "role", "user");
 		jsonx_add_str(sm, "content", buf_str(&s));
 		buf_release(&s);
-		agent_persist(o, res->session_id, sm);
+		agent_persist(o, res, res->session_id, sm);
 		json_object_array_add(next, sm);
 	}
 	for(size_t i = from; i < n; i++) {
 		struct json_object *m = json_object_array_get_idx(*ctx, i);
 
-		agent_persist(o, res->session_id, m);
+		agent_persist(o, res, res->session_id, m);
 		json_object_array_add(next, json_object_get(m));
 	}
 	json_object_put(*ctx);

@@ -17,11 +17,10 @@ long agent_estimate_tokens(struct json_object *messages);
  * upstream call, end the session with reason "compression", continue in a
  * new child session (parent_session_id = the old one) holding the summary
  * and the recent tail, update res->session_id and emit
- * AGENT_EV_SESSION_ROTATED. Failures are logged and leave *ctx alone. */
-void agent_compress(const struct agent_opts *o, struct json_object **ctx,
-		    struct agent_result *res, const struct agent_sink *sink);
-
-/* Save one message under session_id (best effort; logged on failure). */
-void agent_persist(const struct agent_opts *o, const char *session_id, struct json_object *m);
+ * AGENT_EV_SESSION_ROTATED. The summary call uses llm (the turn's
+ * upstream options, with its interrupt and tick). Failures are logged and
+ * leave *ctx alone. */
+void agent_compress(const struct agent_opts *o, const struct llm_opts *llm,
+		    struct json_object **ctx, struct agent_result *res, const struct agent_sink *sink);
 
 #endif

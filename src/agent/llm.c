@@ -351,15 +351,20 @@ out:
 	return verdict;
 }
 
-/* Sleep ms, waking every 100 ms to honour the interrupt flag. */
+/* Sleep ms (the retry back-off, up to a minute of Retry-After) in steps of
+ * TICK_MS, calling o->tick and checking the interrupt flag at each: a
+ * stream stays alive, a departed client, a SIGTERM or the turn's time
+ * limit end the wait within a step. */
 static void nap(const struct llm_opts *o, long ms)
 {
 	while(ms > 0 && !(o->interrupt && *o->interrupt)) {
-		long step = ms > 100 ? 100 : ms;
+		long step = ms > TICK_MS ? TICK_MS : ms;
 		struct timespec ts = { 0, step * 1000000L };
 
 		nanosleep(&ts, NULL);
 		ms -= step;
+		if(o->tick)
+			o->tick(o->tick_ctx);
 	}
 }
 

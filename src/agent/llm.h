@@ -42,8 +42,9 @@ struct llm_opts {
 	int max_retries;             /* default 3 */
 	long backoff_ms;             /* first backoff; default 500 */
 	const volatile sig_atomic_t *interrupt; /* may be NULL; nonzero stops */
-	void (*tick)(void *ctx);     /* called every 100 ms while a transfer runs;
-	                                may be NULL */
+	void (*tick)(void *ctx);     /* called every 100 ms while a transfer runs
+	                                and during the retry back-off (the agent
+	                                wires it to agent_tick); may be NULL */
 	void *tick_ctx;
 };
 

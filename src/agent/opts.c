@@ -21,6 +21,7 @@ void agent_opts_from_cfg(const struct cfg *c, struct agent_opts *o)
 	o->llm.max_retries = (int)c->max_retries;
 	o->llm.backoff_ms = 500;
 	o->max_turns = (int)c->max_turns;
+	o->max_turn_seconds = c->max_turn_seconds;
 	o->context_length = c->context_length;
 	o->compression = c->compression;
 	o->compression_threshold = c->compression_threshold;

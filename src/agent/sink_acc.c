@@ -31,8 +31,10 @@ static void acc_emit(void *ctx, const struct agent_event *ev)
 
 	switch(ev->type) {
 	case AGENT_EV_TEXT:
-		if(buf_add(&a->text, ev->text, ev->len))
-			LOG_WARN("answer text passed %u bytes; dropped", ACC_TEXT_MAX);
+		if(!a->truncated && buf_add_trunc(&a->text, ev->text, ev->len)) {
+			LOG_WARN("answer text passed %u bytes; the rest is dropped", ACC_TEXT_MAX);
+			a->truncated = true;
+		}
 		break;
 	case AGENT_EV_TOOL_STARTED:
 		t = json_object_new_object();
@@ -50,6 +52,19 @@ static void acc_emit(void *ctx, const struct agent_event *ev)
 		break;
 	case AGENT_EV_SESSION_ROTATED:
 		a->rotations++;
+		break;
+	case AGENT_EV_MESSAGE_END:
+		a->messages++;
+		break;
+	case AGENT_EV_APPROVAL_ANSWER:
+		t = find_call(a, ev->call_id);
+		if(t) {
+			struct json_object *ap = json_object_new_object();
+
+			jsonx_add_str(ap, "rule", ev->rule);
+			jsonx_add_bool(ap, "approved", ev->approved);
+			jsonx_add_owned(t, "approval", ap);
+		}
 		break;
 	default:
 		break;

@@ -16,19 +16,17 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "agent/content.h"
-#include "agent/opts.h"
 #include "agent/sink_acc.h"
 #include "api/app.h"
 #include "api/chat_result.h"
 #include "api/chat_stream.h"
 #include "api/fields.h"
 #include "api/session_hdr.h"
+#include "api/turn.h"
 #include "http/req.h"
 #include "http/resp.h"
-#include "store/store.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/rand.h"
@@ -210,36 +208,24 @@ static void completion_id(char *out, size_t cap)
 	snprintf(out, cap, "chatcmpl-%s", hex);
 }
 
-static void result_headers(struct req *r, const struct agent_result *res, const char *key)
-{
-	char msg[201];
-
-	resp_header(r, "X-Hermes-Session-Id", res->session_id);
-	if(key[0])
-		resp_header(r, "X-Hermes-Session-Key", key);
-	resp_header(r, "X-Hermes-Completed", res->status == AGENT_COMPLETED ? "true" : "false");
-	resp_header(r, "X-Hermes-Partial", res->status == AGENT_PARTIAL ? "true" : "false");
-	if(res->status != AGENT_COMPLETED && res->error.msg[0]) {
-		str_sanitize(msg, sizeof(msg), res->error.msg);
-		resp_header(r, "X-Hermes-Error", msg);
-	}
-}
-
 /* The non-streaming answer. SPEC: hermes-chat-responses.md, the table. */
-static enum herr answer(struct app *app, struct req *r, const struct agent_result *res,
-			const char *id, const char *key)
+static enum herr answer(struct app *app, struct api_turn *t, const char *id)
 {
+	struct req *r = t->r;
+	const struct agent_result *res = &t->res;
 	struct json_object *o, *choices, *ch, *msg;
 	bool has_text = buf_len(&res->final_text) > 0;
 	enum herr rc;
 
-	result_headers(r, res, key);
+	api_turn_headers(t);
 	if(api_chat_failed(res, has_text)) {
 		/* 502 with the envelope, so SDKs raise instead of showing an error as text. */
 		r->err = res->error;
 		if(!r->err.rc)
 			herr_set(&r->err, HERR_UPSTREAM, "agent_failed", NULL, "The agent did not answer.");
-		herr_set_status(&r->err, 502, "server_error");
+		herr_set_status(&r->err, api_chat_shutdown(res) ? 503 : 502, "server_error");
+		if(api_chat_shutdown(res))
+			resp_header(r, "Retry-After", "1");
 		return r->err.rc;
 	}
 	o = json_object_new_object();
@@ -261,79 +247,60 @@ static enum herr answer(struct app *app, struct req *r, const struct agent_resul
 	json_object_array_add(choices, ch);
 	jsonx_add_owned(o, "choices", choices);
 	jsonx_add_owned(o, "usage", api_chat_usage(res));
-	if(res->status != AGENT_COMPLETED)
+	if(api_chat_needs_extras(res))
 		jsonx_add_owned(o, "hermes", api_chat_extras(res));
 	rc = resp_json(r, 200, o);
 	json_object_put(o);
 	return rc;
 }
 
+/* The streamed answer: the chunks sink, then the last chunks and [DONE]. */
+static void stream(struct app *app, struct api_turn *t, const char *id, bool include_usage)
+{
+	struct chat_stream cs;
+
+	api_chat_stream_init(&cs, t->r, id, api_model_name(app), t->session_id, t->session_key,
+			     include_usage, &app->interrupt);
+	cs.named_events = wants_named_events(t->r);
+	api_turn_run(t, &cs.sink);
+	api_chat_stream_finish(&cs, &t->res);
+	api_chat_stream_release(&cs);
+}
+
 enum herr api_chat(void *vapp, struct req *r)
 {
 	struct app *app = vapp;
 	struct chat_in in;
-	char sid[API_SESSION_HDR_MAX + 1], key[API_SESSION_HDR_MAX + 1], id[48];
-	struct herror serr;
-	struct store *store;
-	struct agent_opts o;
-	struct agent_input ai = { 0 };
-	struct agent_result res;
-	int64_t turn = 0;
+	struct api_turn t;
+	struct api_turn_in ti = { .kind = "chat" };
+	char id[48];
 	enum herr rc;
 
 	memset(&in, 0, sizeof(in));
-	if((rc = parse(r, &in)) || (rc = api_session_headers(app, r, sid, key)))
+	memset(&t, 0, sizeof(t)); /* api_turn_end accepts a turn that never began */
+	if((rc = parse(r, &in)))
 		goto out;
-	if(!sid[0])
-		api_session_derive(buf_str(&in.system), buf_str(&in.first_user), sid, sizeof(sid));
-	herr_clear(&serr);
-	store = api_app_store(app, &serr);
-	if(!store)
-		LOG_WARN("chat runs without persistence or concurrency cap: %s", serr.msg);
-	if(store && (rc = store_turn_begin(store, (long)getpid(), "chat",
-					   (int)app->cfg.max_concurrent_runs, &turn, &r->err))) {
-		if(rc == HERR_RATE_LIMIT)
-			resp_header(r, "Retry-After", "1");
+	ti.system = buf_str(&in.system);
+	ti.first_user = buf_str(&in.first_user);
+	ti.history = in.history;
+	ti.user = buf_str(&in.user_text);
+	ti.user_content = json_object_is_type(in.user, json_type_array) ? in.user : NULL;
+	if((rc = api_turn_begin(&t, app, r, &ti)))
 		goto out;
-	}
-	agent_opts_from_cfg(&app->cfg, &o);
-	app->interrupt = 0;
-	o.llm.interrupt = &app->interrupt;
-	o.tools = &app->tools;
-	o.store = store;
-	o.source = "api_server";
-	o.session_key = key[0] ? key : NULL;
-	ai.session_id = sid;
-	ai.system = buf_len(&in.system) ? buf_str(&in.system) : NULL;
-	ai.history = in.history;
-	ai.user = buf_str(&in.user_text);
-	ai.user_content = json_object_is_type(in.user, json_type_array) ? in.user : NULL;
 	completion_id(id, sizeof(id));
-	agent_result_init(&res);
 	if(in.stream) {
-		struct chat_stream cs;
-
-		api_chat_stream_init(&cs, r, id, api_model_name(app), sid, key, in.include_usage,
-				 &app->interrupt);
-		cs.named_events = wants_named_events(r);
-		o.llm.tick = api_chat_stream_tick;
-		o.llm.tick_ctx = &cs;
-		agent_run(&o, &ai, &cs.sink, &res);
-		api_chat_stream_finish(&cs, &res);
-		api_chat_stream_release(&cs);
+		stream(app, &t, id, in.include_usage);
 		rc = HERR_OK;
 	} else {
 		struct agent_acc acc;
 
 		agent_acc_init(&acc);
-		agent_run(&o, &ai, &acc.sink, &res);
-		rc = answer(app, r, &res, id, key);
+		api_turn_run(&t, &acc.sink);
+		rc = answer(app, &t, id);
 		agent_acc_release(&acc);
 	}
-	agent_result_release(&res);
-	if(store)
-		store_turn_end(store, turn);
 out:
+	api_turn_end(&t);
 	chat_in_release(&in);
 	return rc;
 }

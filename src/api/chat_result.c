@@ -5,13 +5,21 @@
 #include "api/chat_result.h"
 
 #include <json-c/json.h>
+#include <string.h>
 
 #include "agent/agent.h"
 #include "util/jsonx.h"
 
 bool api_chat_failed(const struct agent_result *res, bool has_text)
 {
-	return res->status == AGENT_FAILED || (res->status == AGENT_PARTIAL && !has_text);
+	return res->status == AGENT_FAILED || (res->status == AGENT_PARTIAL && !has_text) ||
+	       api_chat_shutdown(res);
+}
+
+bool api_chat_shutdown(const struct agent_result *res)
+{
+	return res->status == AGENT_INTERRUPTED && res->error.rc == HERR_UNAVAILABLE &&
+	       strcmp(res->error.code, "server_shutdown") == 0;
 }
 
 const char *api_chat_finish_reason(const struct agent_result *res)
@@ -39,5 +47,16 @@ struct json_object *api_chat_extras(const struct agent_result *res)
 	jsonx_add_str(h, "status", agent_status_name(res->status));
 	jsonx_add_str(h, "error", res->error.msg[0] && res->status != AGENT_COMPLETED ? res->error.msg
 										      : NULL);
+	if(res->persist_failures) {
+		struct json_object *w = json_object_new_array();
+
+		json_object_array_add(w, json_object_new_string(res->persist_error.msg));
+		jsonx_add_owned(h, "warnings", w);
+	}
 	return h;
+}
+
+bool api_chat_needs_extras(const struct agent_result *res)
+{
+	return res->status != AGENT_COMPLETED || res->persist_failures > 0;
 }

@@ -11,9 +11,13 @@
 struct agent_result;
 struct json_object;
 
-/* Failed, or stopped without any text: an error (502, or an error chunk),
- * never a 200 whose content is the error. */
+/* Failed, stopped without any text, or interrupted because the server is
+ * stopping: an error (502/503, or an error chunk), never a 200 whose
+ * content is the error. */
 bool api_chat_failed(const struct agent_result *res, bool has_text);
+
+/* Interrupted because the process is stopping (SIGTERM): 503. */
+bool api_chat_shutdown(const struct agent_result *res);
 
 /* "stop", "length" (stopped early with text) or "error" (interrupted). */
 const char *api_chat_finish_reason(const struct agent_result *res);
@@ -21,7 +25,12 @@ const char *api_chat_finish_reason(const struct agent_result *res);
 /* {prompt_tokens, completion_tokens, total_tokens} (new reference). */
 struct json_object *api_chat_usage(const struct agent_result *res);
 
-/* The "hermes" extras {completed, partial, status, error} (new reference). */
+/* The "hermes" extras {completed, partial, status, error, warnings}
+ * (new reference); warnings (only when something was not saved) holds the
+ * persistence failure. */
 struct json_object *api_chat_extras(const struct agent_result *res);
+
+/* Does the answer carry the extras (not completed, or a warning)? */
+bool api_chat_needs_extras(const struct agent_result *res);
 
 #endif

@@ -1,4 +1,4 @@
-/* src/api/chat_stream.c: streaming a chat completion as SSE.
+/* src/api/chat_stream.c: a chat completion's chunks on the SSE stream.
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -14,10 +14,6 @@
 #include "http/resp.h"
 #include "util/jsonx.h"
 #include "util/log.h"
-
-#define BATCH_S 0.050     /* text-delta batching window */
-#define KEEPALIVE_S 0.5   /* a comment after this much silence (notices a gone client) */
-#define PENDING_MAX (8u * 1024 * 1024)
 
 /* A chunk with the stream's id, created and model (new reference). */
 static struct json_object *chunk(const struct chat_stream *cs)
@@ -48,68 +44,48 @@ static struct json_object *choice_chunk(const struct chat_stream *cs, struct jso
 	return c;
 }
 
-static void send_obj(struct chat_stream *cs, const char *event, struct json_object *o)
+/* Send o (taken) as one event. */
+static void send_obj(struct sse *s, const char *event, struct json_object *o)
 {
 	size_t len;
 	const char *text = jsonx_text(o, &len);
 
-	if(sse_event(&cs->sse, event, text, len) && cs->interrupt && !*cs->interrupt) {
-		LOG_INFO("client went away mid-stream; interrupting the turn");
-		*cs->interrupt = 1;
-	}
+	(void)sse_event(s, NULL, event, text, len);
 	json_object_put(o);
 }
 
-/* Headers and the role chunk, once. */
-static void start(struct chat_stream *cs)
-{
-	struct json_object *delta;
-
-	if(cs->sse.started)
-		return;
-	resp_header(cs->r, "X-Hermes-Session-Id", cs->session_id);
-	if(cs->session_key[0])
-		resp_header(cs->r, "X-Hermes-Session-Key", cs->session_key);
-	if(sse_begin(&cs->sse)) {
-		if(cs->interrupt)
-			*cs->interrupt = 1;
-		return;
-	}
-	delta = json_object_new_object();
-	jsonx_add_str(delta, "role", "assistant");
-	jsonx_add_str(delta, "content", "");
-	send_obj(cs, NULL, choice_chunk(cs, delta, NULL));
-}
-
-static void flush(struct chat_stream *cs)
-{
-	struct json_object *delta;
-
-	if(!buf_len(&cs->pending))
-		return;
-	start(cs);
-	delta = json_object_new_object();
-	jsonx_add_owned(delta, "content",
-			json_object_new_string_len(buf_str(&cs->pending), (int)buf_len(&cs->pending)));
-	send_obj(cs, NULL, choice_chunk(cs, delta, NULL));
-	buf_reset(&cs->pending);
-	cs->last_flush = sse_now();
-}
-
-void api_chat_stream_tick(void *vcs)
+/* sse_ops.head: the session headers, as they are when the stream opens. */
+static void head(void *vcs, struct req *r)
 {
 	struct chat_stream *cs = vcs;
 
-	if(buf_len(&cs->pending) && sse_now() - cs->last_flush >= BATCH_S)
-		flush(cs);
-	if(sse_idle(&cs->sse) >= KEEPALIVE_S) {
-		start(cs);
-		if(sse_comment(&cs->sse, "keepalive") && cs->interrupt && !*cs->interrupt) {
-			LOG_INFO("client went away while the stream was quiet; interrupting the turn");
-			*cs->interrupt = 1;
-		}
-	}
+	resp_header(r, "X-Hermes-Session-Id", cs->session_id);
+	if(cs->session_key[0])
+		resp_header(r, "X-Hermes-Session-Key", cs->session_key);
 }
+
+/* sse_ops.opened: the role chunk comes first. */
+static void opened(void *vcs, struct sse *s)
+{
+	struct chat_stream *cs = vcs;
+	struct json_object *delta = json_object_new_object();
+
+	jsonx_add_str(delta, "role", "assistant");
+	jsonx_add_str(delta, "content", "");
+	send_obj(s, NULL, choice_chunk(cs, delta, NULL));
+}
+
+/* sse_ops.delta: coalesced text as one content chunk. */
+static void delta(void *vcs, struct sse *s, const char *text, size_t len)
+{
+	struct chat_stream *cs = vcs;
+	struct json_object *d = json_object_new_object();
+
+	jsonx_add_owned(d, "content", json_object_new_string_len(text, (int)len));
+	send_obj(s, NULL, choice_chunk(cs, d, NULL));
+}
+
+static const struct sse_ops chat_ops = { head, opened, delta };
 
 /* The one progress event per tool start. */
 static void progress(struct chat_stream *cs, const struct agent_event *ev)
@@ -126,7 +102,7 @@ static void progress(struct chat_stream *cs, const struct agent_event *ev)
 	jsonx_add_str(h, "toolCallId", ev->call_id);
 	jsonx_add_str(h, "status", "running");
 	jsonx_add_owned(c, "hermes", h);
-	send_obj(cs, cs->named_events ? "hermes.tool.progress" : NULL, c);
+	send_obj(&cs->sse, cs->named_events ? "hermes.tool.progress" : NULL, c);
 }
 
 static void emit(void *vcs, const struct agent_event *ev)
@@ -135,17 +111,9 @@ static void emit(void *vcs, const struct agent_event *ev)
 
 	switch(ev->type) {
 	case AGENT_EV_TEXT:
-		if(buf_add(&cs->pending, ev->text, ev->len)) {
-			LOG_WARN("stream: pending text over %u bytes; sending it now", PENDING_MAX);
-			break;
-		}
-		if(!cs->any_text || sse_now() - cs->last_flush >= BATCH_S)
-			flush(cs);
-		cs->any_text = true;
+		sse_delta(&cs->sse, ev->text, ev->len);
 		break;
 	case AGENT_EV_TOOL_STARTED:
-		flush(cs);
-		start(cs);
 		progress(cs, ev);
 		break;
 	case AGENT_EV_SESSION_ROTATED:
@@ -157,61 +125,62 @@ static void emit(void *vcs, const struct agent_event *ev)
 	}
 }
 
+static void tick(void *vcs)
+{
+	struct chat_stream *cs = vcs;
+
+	sse_tick(&cs->sse);
+}
+
 void api_chat_stream_init(struct chat_stream *cs, struct req *r, const char *id, const char *model,
-		      const char *session_id, const char *session_key, bool include_usage,
-		      volatile sig_atomic_t *interrupt)
+			  const char *session_id, const char *session_key, bool include_usage,
+			  volatile sig_atomic_t *interrupt)
 {
 	memset(cs, 0, sizeof(*cs));
-	sse_init(&cs->sse, r);
-	cs->r = r;
+	sse_init(&cs->sse, r, 200, &chat_ops, cs, interrupt);
 	cs->id = id;
 	cs->created = (long)time(NULL);
 	cs->model = model;
 	cs->session_key = session_key ? session_key : "";
 	snprintf(cs->session_id, sizeof(cs->session_id), "%s", session_id);
 	cs->include_usage = include_usage;
-	buf_init(&cs->pending, PENDING_MAX);
-	cs->last_flush = sse_now();
-	cs->interrupt = interrupt;
 	cs->sink.emit = emit;
+	cs->sink.tick = tick;
 	cs->sink.ctx = cs;
 }
 
 void api_chat_stream_release(struct chat_stream *cs)
 {
-	buf_release(&cs->pending);
+	sse_release(&cs->sse);
 }
 
 void api_chat_stream_finish(struct chat_stream *cs, const struct agent_result *res)
 {
-	bool has_text = cs->any_text || buf_len(&res->final_text);
+	bool has_text = cs->sse.any_delta || buf_len(&cs->sse.pending) || buf_len(&res->final_text);
 
-	flush(cs);
-	start(cs);
+	sse_flush(&cs->sse);
 	if(api_chat_failed(res, has_text)) {
 		/* A failure after the headers: an error chunk the SDKs raise on. */
-		struct json_object *o = resp_error_object(&res->error);
-
-		send_obj(cs, NULL, o);
+		send_obj(&cs->sse, NULL, resp_error_object(&res->error));
 	} else {
 		struct json_object *c = choice_chunk(cs, json_object_new_object(),
 						     api_chat_finish_reason(res));
 
-		if(res->status != AGENT_COMPLETED || strcmp(res->session_id, cs->session_id) != 0) {
+		if(api_chat_needs_extras(res) || strcmp(res->session_id, cs->session_id) != 0) {
 			struct json_object *h = api_chat_extras(res);
 
 			jsonx_add_str(h, "session_id", res->session_id);
 			jsonx_add_owned(c, "hermes", h);
 		}
-		send_obj(cs, NULL, c);
+		send_obj(&cs->sse, NULL, c);
 		if(cs->include_usage) {
 			struct json_object *u = chunk(cs);
 
 			jsonx_add_owned(u, "choices", json_object_new_array());
 			jsonx_add_owned(u, "usage", api_chat_usage(res));
-			send_obj(cs, NULL, u);
+			send_obj(&cs->sse, NULL, u);
 		}
 	}
-	if(sse_event(&cs->sse, NULL, "[DONE]", 6))
+	if(sse_event(&cs->sse, NULL, NULL, "[DONE]", 6))
 		LOG_DEBUG("client gone before [DONE]");
 }

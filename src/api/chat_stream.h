@@ -1,15 +1,17 @@
 /* src/api/chat_stream.h: the agent sink that streams a chat completion.
  *
+ * It only formats chunks; the stream object (http/sse.h) owns batching,
+ * keepalives, the deferred head and client-gone detection.
  * chat.completion.chunk events with one id/created/model; the first
- * carries role "assistant"; text deltas are batched in 50 ms windows (the
- * first goes out at once); each tool start is one progress event whose
- * data is a valid chunk (choices: []) with the progress in a "hermes"
- * member, so SDKs that parse every data line as a chunk are not broken.
- * The SSE name `event: hermes.tool.progress` is added only when the client
- * asks with `X-Hermes-Events: tool-progress`: the openai npm SDK 4.x hands
- * named events to the caller as {event, data}, which breaks its loops and
- * its stream helper (tests/compat shows it). Comment lines keep a quiet
- * stream alive; a failed write sets the turn's interrupt flag.
+ * carries role "assistant"; text deltas are coalesced by the stream; each
+ * tool start is one progress event whose data is a valid chunk
+ * (choices: []) with the progress in a "hermes" member, so SDKs that parse
+ * every data line as a chunk are not broken. The SSE name
+ * `event: hermes.tool.progress` is added only when the client asks with
+ * `X-Hermes-Events: tool-progress`: the openai npm SDK 4.x hands named
+ * events to the caller as {event, data}, which breaks its loops and its
+ * stream helper (tests/compat shows it). A departed client sets the turn's
+ * interrupt flag.
  * SPEC: openai-wire.md §4, §5.2
  * SPDX-License-Identifier: MIT
  */
@@ -21,13 +23,11 @@
 
 #include "agent/agent.h"
 #include "http/sse.h"
-#include "util/buf.h"
 
 struct req;
 
 struct chat_stream {
 	struct sse sse;
-	struct req *r;                        /* borrowed */
 	const char *id;                       /* borrowed: chatcmpl-… */
 	long created;
 	const char *model;                    /* borrowed: advertised name */
@@ -35,20 +35,15 @@ struct chat_stream {
 	char session_id[AGENT_SESSION_ID_MAX]; /* the id the headers will carry */
 	bool include_usage;
 	bool named_events;                    /* send `event: hermes.tool.progress` */
-	struct buf pending;                   /* owned: text not yet sent */
-	double last_flush;
-	bool any_text;
-	volatile sig_atomic_t *interrupt;     /* borrowed: set when the client leaves */
 	struct agent_sink sink;               /* points at this stream */
 };
 
+/* Prepare the stream for r; strings are borrowed (session_id is copied);
+ * interrupt (may be NULL) is set when the client is found gone. */
 void api_chat_stream_init(struct chat_stream *cs, struct req *r, const char *id, const char *model,
-		      const char *session_id, const char *session_key, bool include_usage,
-		      volatile sig_atomic_t *interrupt);
+			  const char *session_id, const char *session_key, bool include_usage,
+			  volatile sig_atomic_t *interrupt);
 void api_chat_stream_release(struct chat_stream *cs);
-
-/* For llm/tool ticks: flush due text, keep the stream alive. */
-void api_chat_stream_tick(void *cs);
 
 /* End the stream for res: the last chunk with finish_reason (or an error
  * chunk), the usage chunk when asked for, then [DONE]. */

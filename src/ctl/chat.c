@@ -9,9 +9,8 @@
 #include <string.h>
 
 #include "agent/agent.h"
-#include "agent/opts.h"
+#include "agent/turn_env.h"
 #include "store/store.h"
-#include "tools/settings.h"
 #include "util/cfg.h"
 #include "util/jsonx.h"
 
@@ -28,7 +27,9 @@ struct term {
 	int at_line_start;
 };
 
-/* The terminal sink: text as it streams, tools and rotations on msg. */
+/* The terminal sink: text as it streams, tools, approvals and rotations
+ * on msg. No tick (nothing to keep alive) and no approve: hermesctl chat
+ * refuses what approvals.mode ask would ask about, as chat does. */
 static void term_emit(void *ctx, const struct agent_event *ev)
 {
 	struct term *t = ctx;
@@ -51,6 +52,10 @@ static void term_emit(void *ctx, const struct agent_event *ev)
 	case AGENT_EV_SESSION_ROTATED:
 		fprintf(t->msg, "[context compressed: session %s continues as %s]\n",
 			ev->old_session_id, ev->session_id);
+		break;
+	case AGENT_EV_APPROVAL_ANSWER:
+		fprintf(t->msg, "[approval for %s (%s): %s]\n", ev->tool, ev->rule,
+			ev->approved ? "approved" : "denied");
 		break;
 	case AGENT_EV_FAILURE:
 		fprintf(t->msg, "%serror: %.*s\n", t->at_line_start ? "" : "\n", (int)ev->len, ev->text);
@@ -75,38 +80,28 @@ static struct store *open_store(const struct cfg *c, FILE *msg)
 int ctl_chat(const char *session_id, const char *session_key, const char *text, FILE *out,
 	     FILE *msg)
 {
-	struct cfg c;
+	struct agent_env env;
 	struct agent_opts o;
 	struct agent_input in = { .session_id = session_id, .user = text };
 	struct agent_result res;
 	struct term t = { out, msg, 1 };
-	struct agent_sink sink = { term_emit, &t };
+	struct agent_sink sink = { term_emit, NULL, NULL, &t };
 	struct sigaction sa;
-	struct tool_config tc;
-	struct herror terr;
+	struct herror err;
 	int rc;
 
-	if(cfg_load(&c, NULL, NULL)) {
-		fprintf(msg, "configuration error: %s\n", c.err.msg);
-		cfg_release(&c);
+	herr_clear(&err);
+	if(agent_env_load(&env, &err)) {
+		fprintf(msg, "configuration error: %s\n", err.msg);
+		agent_env_release(&env);
 		return 1;
 	}
+	if(!env.store)
+		fprintf(msg, "warning: %s; this conversation will not be saved\n", env.store_err.msg);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, NULL);
-	herr_clear(&terr);
-	if(tool_config_init(&tc, &c, &terr)) {
-		fprintf(msg, "configuration error: %s\n", terr.msg);
-		tool_config_release(&tc);
-		cfg_release(&c);
-		return 1;
-	}
-	agent_opts_from_cfg(&c, &o);
-	o.tools = &tc;
-	o.llm.interrupt = &interrupted;
-	o.source = "cli";
-	o.session_key = session_key;
-	o.store = open_store(&c, msg);
+	agent_env_opts(&env.cfg, &env.tools, env.store, &interrupted, "cli", session_key, &o);
 	agent_result_init(&res);
 	agent_run(&o, &in, &sink, &res);
 	if(!t.at_line_start)
@@ -119,9 +114,7 @@ int ctl_chat(const char *session_id, const char *session_key, const char *text, 
 	rc = res.status == AGENT_COMPLETED ? 0 : res.status == AGENT_PARTIAL ? 2 :
 	     res.status == AGENT_INTERRUPTED ? 130 : 1;
 	agent_result_release(&res);
-	store_close(o.store);
-	tool_config_release(&tc);
-	cfg_release(&c);
+	agent_env_release(&env);
 	return rc;
 }
 

@@ -2,6 +2,15 @@
  * it with a listening socket on fd 0 (lighttpd bin-path, mod_fcgid,
  * spawn-fcgi, systemd socket), or on its own socket with --listen; plain CGI
  * (one request) when started with a CGI environment instead.
+ *
+ * Graceful stop: the web servers end responders with SIGTERM (a graceful
+ * restart, lighttpd reload, FcgidMaxRequestsPerProcess). The handler only
+ * sets two flags: the turn's interrupt (AGENT_STOP_SHUTDOWN), so a turn in
+ * progress ends at its next tick (within ~100 ms) and its stream gets an
+ * error chunk and [DONE], and `stopping`, so the loop accepts no further
+ * request. It is installed without SA_RESTART and libfcgi's accept was
+ * told FCGI_FAIL_ACCEPT_ON_INTR, so an idle responder blocked in accept
+ * returns from it at once; then the store is closed and the process exits 0.
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -11,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/agent.h"
 #include "api/app.h"
 #include "api/dispatch.h"
 #include "http/hio.h"
@@ -18,6 +28,29 @@
 #include "util/log.h"
 
 extern char **environ;
+
+static volatile sig_atomic_t stopping;            /* SIGTERM came: serve no more */
+static volatile sig_atomic_t *turn_interrupt;     /* the app's interrupt flag */
+
+static void on_sigterm(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	if(turn_interrupt)
+		*turn_interrupt = AGENT_STOP_SHUTDOWN;
+}
+
+/* SIGTERM interrupts (no SA_RESTART): a blocked accept() returns EINTR. */
+static void catch_sigterm(struct app *app)
+{
+	struct sigaction sa;
+
+	turn_interrupt = &app->interrupt;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigterm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static void usage(FILE *to)
 {
@@ -57,11 +90,14 @@ static int serve_fastcgi(struct app *app, const char *listen_addr)
 	if(listen_addr)
 		LOG_INFO("listening for FastCGI on %s", listen_addr);
 	req_init(&r);
-	while(hio_server_accept(&srv, &io) == HERR_OK) {
+	while(!stopping && hio_server_accept(&srv, &io) == HERR_OK) {
 		api_serve(app, &r, &io);
 		hio_server_finish(&srv, &io);
 		hio_release(&io);
 	}
+	if(stopping)
+		LOG_INFO("SIGTERM: stopping after %lu request%s", app->requests,
+			 app->requests == 1 ? "" : "s");
 	req_release(&r);
 	hio_server_release(&srv);
 	return 0;
@@ -100,9 +136,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		api_app_init(&app, API_MODE_CGI);
+		catch_sigterm(&app);
 		rc = serve_cgi(&app);
 	} else {
 		api_app_init(&app, API_MODE_FASTCGI);
+		catch_sigterm(&app);
 		rc = serve_fastcgi(&app, listen_addr);
 	}
 	api_app_release(&app);

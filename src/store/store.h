@@ -23,6 +23,7 @@
 #ifndef HERMES_STORE_STORE_H
 #define HERMES_STORE_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -151,6 +152,12 @@ enum herr store_message_add(struct store *s, const struct store_message *m, int6
 /* A session's active messages in order. Array of objects. */
 enum herr store_messages(struct store *s, const char *session_id, struct json_object **out,
 			 struct herror *err) __attribute__((warn_unused_result));
+
+/* The session that continues id after a compression rotation: the newest
+ * child of id when id ended with reason "compression", copied into out
+ * (cap bytes). HERR_NOT_FOUND when id was not rotated. (src/store/lineage.c) */
+enum herr store_session_successor(struct store *s, const char *id, char *out, size_t cap,
+				  struct herror *err) __attribute__((warn_unused_result));
 
 /* ---- runs and their events (src/store/runs.c, src/store/events.c) ------- */
 

@@ -415,11 +415,16 @@ enum herr tool_danger_check(const struct tool_ctx *ctx, const char *tool, const 
 			 "(approvals.mode is off)", tool, r->id);
 		return HERR_OK;
 	}
-	if(strcmp(mode, "ask") == 0)
-		why = ctx->can_ask ? "approvals.mode is 'ask', but approval requests are not "
-				     "available yet, so it acts as 'deny'"
-				   : "approvals.mode is 'ask', but nobody can approve commands on "
-				     "this endpoint, so it acts as 'deny'";
+	if(strcmp(mode, "ask") == 0 && ctx->approve) {
+		if(ctx->approve(ctx->tick_ctx, tool, text, r->id, r->description)) {
+			LOG_INFO("%s: running a command that matches the dangerous-command rule "
+				 "'%s': approved", tool, r->id);
+			return HERR_OK;
+		}
+		why = "approvals.mode is 'ask' and the request to run it was denied";
+	} else if(strcmp(mode, "ask") == 0)
+		why = "approvals.mode is 'ask', but nobody can approve commands on this endpoint, "
+		      "so it acts as 'deny'";
 	else
 		why = "approvals.mode is 'deny'";
 	return herr_set(err, HERR_FORBIDDEN, "dangerous_command", NULL,

@@ -28,7 +28,8 @@ const struct tool_danger_rule *tool_danger_match(const char *text);
  * message) may run under ctx->cfg->approvals_mode (deny when cfg is NULL):
  * HERR_OK when it matches no rule or the mode is off; otherwise
  * HERR_FORBIDDEN with err->msg a refusal the model can read, naming the
- * rule and the setting. ask behaves as deny while nobody can answer. */
+ * rule and the setting. Under ask, ctx->approve (when set) is asked and
+ * its answer decides; without it ask behaves as deny and says so. */
 enum herr tool_danger_check(const struct tool_ctx *ctx, const char *tool, const char *text,
 			    struct herror *err) __attribute__((warn_unused_result));
 

@@ -51,10 +51,18 @@ struct tool_ctx {
 	const struct tool_config *cfg;           /* may be NULL: built-in defaults */
 	struct buf *passthrough;                 /* this turn's extra env names (comma
 	                                            list) registered by skill_view; may be NULL */
-	bool can_ask;                            /* a human can answer approvals (runs) */
-	void (*tick)(void *ctx);                 /* call while waiting (~every 100 ms to 1 s);
-	                                            may be NULL */
-	void *tick_ctx;
+	/* Call while waiting (~every 100 ms to 1 s): keeps a stream alive,
+	 * notices a departed client, enforces the turn's time limit (which then
+	 * sets *interrupt). May be NULL. The agent wires it to agent_tick(). */
+	void (*tick)(void *ctx);
+	/* Ask a human whether a command that matches a dangerous-command rule
+	 * may run (approvals.mode ask): true = approved. May block until the
+	 * answer comes (a run waits for it). NULL: nobody can answer (chat,
+	 * hermesctl), so ask acts as deny. tool, text and the rule are
+	 * borrowed for the call. */
+	bool (*approve)(void *ctx, const char *tool, const char *text, const char *rule_id,
+			const char *rule_description);
+	void *tick_ctx;                          /* ctx of tick and approve */
 };
 
 /* A tool writes its result text to out (capped at TOOL_RESULT_MAX); an

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #define BUF_KEEP_MAX (64 * 1024)
@@ -43,6 +44,23 @@ void buf_reset(struct buf *b)
 	b->len = 0;
 	if(b->p)
 		b->p[0] = '\0';
+}
+
+size_t buf_room(const struct buf *b)
+{
+	return b->max > b->len ? b->max - b->len : 0;
+}
+
+enum herr buf_add_trunc(struct buf *b, const void *data, size_t n)
+{
+	size_t room = buf_room(b), keep;
+
+	if(n <= room)
+		return buf_add(b, data, n);
+	keep = utf8_trim_end(data, room);
+	if(keep && buf_add(b, data, keep))
+		return HERR_TOO_LARGE; /* keep <= room: cannot happen */
+	return HERR_TOO_LARGE; /* cut: what fits is in b */
 }
 
 /* Make room for n more bytes plus the NUL. */

@@ -33,6 +33,15 @@ void buf_reset(struct buf *b);
 enum herr buf_add(struct buf *b, const void *data, size_t n)
 	__attribute__((warn_unused_result));
 
+/* Append as much of n bytes as fits under max, cut so that a UTF-8
+ * character is never split; b keeps its contents either way. Returns
+ * HERR_OK when all n bytes went in, HERR_TOO_LARGE when the text was cut
+ * (what fits is kept: the caller logs or marks the truncation). */
+enum herr buf_add_trunc(struct buf *b, const void *data, size_t n);
+
+/* Bytes that can still be appended before max. */
+size_t buf_room(const struct buf *b);
+
 /* Append a NUL-terminated string. */
 enum herr buf_adds(struct buf *b, const char *s)
 	__attribute__((warn_unused_result));

@@ -225,6 +225,8 @@ static const struct num_setting numbers[] = {
 	{ F(max_concurrent_runs), NUM_INT, "API_SERVER_MAX_CONCURRENT_RUNS",
 	  "gateway.api_server.max_concurrent_runs", 10, 0, 100000 },
 	{ F(max_turns), NUM_INT, "HERMES_MAX_ITERATIONS", "agent.max_turns", 90, 1, 10000 },
+	{ F(max_turn_seconds), NUM_INT, "HERMES_MAX_TURN_SECONDS", "agent.max_turn_seconds", 600, 0,
+	  86400 },
 	{ F(connect_timeout), NUM_INT, "HERMES_LLM_CONNECT_TIMEOUT", "model.connect_timeout", 10, 1, 600 },
 	{ F(idle_timeout), NUM_INT, "HERMES_LLM_IDLE_TIMEOUT", "model.idle_timeout", 120, 1, 86400 },
 	{ F(total_timeout), NUM_INT, "HERMES_LLM_TOTAL_TIMEOUT", "model.total_timeout", 600, 1, 86400 },

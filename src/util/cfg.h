@@ -47,6 +47,8 @@ struct cfg {
 	long max_concurrent_runs;    /* API_SERVER_MAX_CONCURRENT_RUNS |
 	                                gateway.api_server.max_concurrent_runs; 10, 0 = no cap */
 	long max_turns;              /* HERMES_MAX_ITERATIONS | agent.max_turns; 90 */
+	long max_turn_seconds;       /* HERMES_MAX_TURN_SECONDS | agent.max_turn_seconds;
+	                                600 s; 0 = no limit */
 	long connect_timeout;        /* HERMES_LLM_CONNECT_TIMEOUT | model.connect_timeout; 10 s */
 	long idle_timeout;           /* HERMES_LLM_IDLE_TIMEOUT | model.idle_timeout; 120 s */
 	long total_timeout;          /* HERMES_LLM_TOTAL_TIMEOUT | model.total_timeout; 600 s */

@@ -167,6 +167,29 @@ up_requests() {
 	curl -sf "http://127.0.0.1:$UPSTREAM_PORT/__requests" > "$1" || echo '[]' > "$1"
 }
 
+# up_wait_requests N: wait (up to 5 s) until the upstream has recorded N
+# requests; prints how many it has.
+up_wait_requests() {
+	local i n=0
+	for i in $(seq 1 100); do
+		up_requests "$T/up.json"
+		n=$(jget 'len(j)' "$T/up.json")
+		[ "$n" = "$1" ] && break
+		sleep 0.05
+	done
+	echo "$n"
+}
+
+# wait_exit PID TRIES: wait until PID is gone, polling every 100 ms; prints
+# the number of polls it took, nothing if it never went.
+wait_exit() {
+	local i
+	for i in $(seq 1 "$2"); do
+		kill -0 "$1" 2>/dev/null || { echo "$i"; return 0; }
+		sleep 0.1
+	done
+}
+
 # chat_post BASE KEY JSON [curl args]: a non-streaming request (http()).
 chat_post() {
 	local base=$1 key=$2 body=$3
@@ -174,6 +197,16 @@ chat_post() {
 	printf '%s' "$body" > "$T/chat.req"
 	http POST "$base/v1/chat/completions" -H "Authorization: Bearer $key" \
 		-H 'Content-Type: application/json' --data-binary "@$T/chat.req" "$@"
+}
+
+# chat_post_timed BASE KEY JSON [curl args]: chat_post, with the seconds
+# it took in CHAT_SPAN.
+chat_post_timed() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	chat_post "$@"
+	t1=$(date +%s.%N)
+	CHAT_SPAN=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
 }
 
 # chat_stream BASE KEY JSON OUT [client options]: a request through
@@ -639,6 +672,35 @@ if c != want:
 		-H 'X-Hermes-Session-Id: my-session.01' -H 'X-Hermes-Session-Key: channel-42'
 	is "$(jget 'j["headers"].get("x-hermes-session-id", "") + " " + j["headers"].get("x-hermes-session-key", "")' "$T/sh.json")" \
 		"my-session.01 channel-42" "$where: ...in a stream too"
+	# Continuation: X-Hermes-Session-Id and only the new message continue
+	# the stored session; a client that sends its full history is used as
+	# sent (docs/api.md "Sessions").
+	hv="cont-$(printf '%s' "$where" | tr -c 'a-z0-9' '-')-$$"
+	up_script '[{"reply":"Noted: PELICAN-42."},{"reply":"It is PELICAN-42."}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"My codeword is PELICAN-42."}]}' \
+		-H "X-Hermes-Session-Id: $hv"
+	is "$RESP_STATUS $(hdr X-Hermes-Session-Id)" "200 $hv" "$where: continuation: turn 1 in the named session"
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"What is my codeword?"}]}' \
+		-H "X-Hermes-Session-Id: $hv"
+	is "$RESP_STATUS $(hdr X-Hermes-Session-Id)" "200 $hv" "$where: continuation: turn 2 with the header and only the new message"
+	up_requests "$T/up.json"
+	is "$(jget '[(m["role"], m["content"]) for m in j[1]["body"]["messages"][1:]]' "$T/up.json")" \
+		'[["user", "My codeword is PELICAN-42."], ["assistant", "Noted: PELICAN-42."], ["user", "What is my codeword?"]]' \
+		"$where: continuation: turn 2 sent the stored turn 1 upstream before the new message"
+	up_script '[{"reply":"Streamed: PELICAN-42."}]'
+	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"Say it again."}]}' "$T/cont.json" \
+		-H "X-Hermes-Session-Id: $hv"
+	up_requests "$T/up.json"
+	is "$(jget '[m["content"] for m in j[0]["body"]["messages"][1:]]' "$T/up.json")" \
+		'["My codeword is PELICAN-42.", "Noted: PELICAN-42.", "What is my codeword?", "It is PELICAN-42.", "Say it again."]' \
+		"$where: continuation: a streamed turn 3 continues turns 1 and 2"
+	up_script '[{"reply":"as sent"}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"My codeword is PELICAN-42."},{"role":"assistant","content":"Noted."},{"role":"user","content":"Full history this time."}]}' \
+		-H "X-Hermes-Session-Id: $hv"
+	up_requests "$T/up.json"
+	is "$(jget '[m["content"] for m in j[0]["body"]["messages"][1:]]' "$T/up.json")" \
+		'["My codeword is PELICAN-42.", "Noted.", "Full history this time."]' \
+		"$where: continuation: a request with its full history is used as sent"
 	# The session key scopes long-term memory.
 	up_script '[{"tool_calls":[{"id":"call_k1","name":"memory","arguments":"{\"action\":\"add\",\"content\":\"keyholder likes green tea\"}"}]},{"reply":"noted"}]'
 	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"remember my tea"}]}' -H 'X-Hermes-Session-Key: key-alice'
@@ -742,6 +804,151 @@ hermesctl_home() {
 	fi
 }
 
+# sqlite_home HOME SQL: run SQL on HOME/state.db as the user that owns HOME.
+sqlite_home() {
+	local home=$1 owner
+	owner=$(stat -c %U "$home")
+	if [ "$owner" = "$(id -un)" ]; then
+		sqlite3 -cmd '.timeout 5000' "$home/state.db" "$2"
+	else
+		as_user "$owner" sqlite3 -cmd '.timeout 5000' "$home/state.db" "$2"
+	fi
+}
+
+# run_chat_persist_cases BASE_URL KEY LABEL HOME: a turn whose assistant
+# message cannot be saved (a trigger in state.db refuses it: a real SQLite
+# failure inside the real file) still answers, and says so.
+run_chat_persist_cases() {
+	local base=${1%/} key=$2 where=$3 home=$4 sid="persist-$$" got
+	sqlite_home "$home" "CREATE TRIGGER hermes_test_refuse BEFORE INSERT ON messages
+		WHEN NEW.role = 'assistant' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+	up_script '[{"reply":"answer that is not saved"},{"reply":"streamed, not saved"}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"save me"}]}' -H "X-Hermes-Session-Id: $sid"
+	is "$RESP_STATUS $(jget 'j["choices"][0]["message"]["content"]')" "200 answer that is not saved" \
+		"$where: persist failure: the turn still answers"
+	like "$(hdr X-Hermes-Persist-Error)" "assistant message of this turn was not saved to session $sid" \
+		"$where: persist failure: X-Hermes-Persist-Error says what was not saved"
+	like "$(jget 'j["hermes"]["warnings"][0]')" "assistant message of this turn was not saved to session $sid: " \
+		"$where: persist failure: ...and so does hermes.warnings, with the store's reason"
+	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"save me too"}]}' "$T/persist.json" \
+		-H "X-Hermes-Session-Id: $sid"
+	check "$where: persist failure in a stream: the last chunk's hermes.warnings says so" "$(pycheck "$T/persist.json" '
+evs = [e for e in j.get("events", []) if e["data"] != "[DONE]"]
+last = json.loads(evs[-1]["data"]) if evs else {}
+w = (last.get("hermes") or {}).get("warnings") or []
+if not (w and "not saved" in w[0]):
+    print("no warning in the last chunk: %s" % json.dumps(last)[:400])
+if not j.get("events") or j["events"][-1]["data"] != "[DONE]":
+    print("no [DONE]")
+')"
+	sqlite_home "$home" "DROP TRIGGER hermes_test_refuse;"
+	got=$(hermesctl_home "$home" sessions show "$sid" 2>&1)
+	is "$(printf '%s\n' "$got" | grep -E '^\[(user|assistant)\]' | tr '\n' '|')" '[user] save me|[user] save me too|' \
+		"$where: persist failure: the store holds what was saved, nothing half-written"
+	is "$(sqlite_home "$home" 'PRAGMA integrity_check;')" ok "$where: persist failure: state.db passes integrity_check"
+	up_script '[{"reply":"saved again"}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"and now?"}]}' -H "X-Hermes-Session-Id: $sid"
+	is "$RESP_STATUS $(hdr X-Hermes-Persist-Error)" "200 " "$where: persist failure: once the store works again no warning"
+}
+
+# responder_pid BASE KEY: the pid of the responder that answers
+# /health/detailed (run with one responder so it is the one).
+responder_pid() {
+	http GET "$1/health/detailed" -H "Authorization: Bearer $2"
+	jget 'j["pid"]'
+}
+
+# run_chat_stop_cases BASE_URL KEY LABEL HOME LOG: SIGTERM to a responder
+# in the middle of a streamed turn (what the web server sends on a graceful
+# restart or reload), for a server with ONE responder.
+run_chat_stop_cases() {
+	local base=${1%/} key=$2 where=$3 home=$4 log=$5 pid bg gone got sid
+	pid=$(responder_pid "$base" "$key")
+	like "$pid" '^[0-9]+$' "$where: SIGTERM: the responder's pid from /health/detailed ($pid)"
+	up_script '[{"reply":"'"$(printf 'word%02d ' $(seq 1 40))"'","chunk_size":7,"delay":0.3}]'
+	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"stop me gracefully"}]}' "$T/term.json" &
+	bg=$!
+	n=$(up_wait_requests 1)
+	sleep 1
+	kill -TERM "$pid"
+	wait "$bg"
+	check "$where: SIGTERM mid-stream: content, then an error chunk (server_shutdown), then [DONE]" "$(pycheck "$T/term.json" '
+evs = j.get("events", [])
+if j.get("error") or j.get("status") != 200:
+    print("client: status %s error %s" % (j.get("status"), j.get("error")))
+if not evs or evs[-1]["data"] != "[DONE]":
+    print("the stream does not end with [DONE]: %s" % evs[-2:])
+else:
+    last = json.loads(evs[-2]["data"])
+    if not isinstance(last.get("error"), dict) or last["error"].get("code") != "server_shutdown":
+        print("the chunk before [DONE] is no server_shutdown error: %s" % json.dumps(last)[:300])
+text = "".join((json.loads(e["data"])["choices"][0]["delta"].get("content") or "")
+               for e in evs[:-1] if json.loads(e["data"]).get("choices"))
+if "word01" not in text or "word40" in text:
+    print("content %r: want the start of the answer, not all of it" % text[:80])
+if j.get("t_end", 99) > 5:
+    print("the stream ended %.1f s after the request" % j["t_end"])
+')" "lines: $(jget 'j["lines"][-4:]' "$T/term.json")"
+	gone=$(wait_exit "$pid" 50)
+	is "$([ -n "$gone" ] && echo 1 || echo 0)" 1 "$where: SIGTERM: the responder exited (${gone:-never}00 ms after the stream ended)"
+	like "$(grep -E 'SIGTERM|stopping' "$log" | tail -n 2)" 'SIGTERM: stopping after' "$where: SIGTERM: the responder logged its stop"
+	is "$(sqlite_home "$home" 'PRAGMA integrity_check;')" ok "$where: SIGTERM: state.db passes integrity_check"
+	sid=api-$(printf '\nstop me gracefully' | sha256sum | cut -c1-16)
+	got=$(sqlite_home "$home" "SELECT role || ':' || coalesce(content, '') FROM messages WHERE session_id = '$sid' ORDER BY id;")
+	is "$got" "$(printf 'user:stop me gracefully\nassistant:%s' "$(stream_text "$T/term.json")")" \
+		"$where: SIGTERM: the session holds the user message and exactly the text the client got"
+	is "$(sqlite_home "$home" "SELECT message_count FROM sessions WHERE id = '$sid';") $(sqlite_home "$home" 'SELECT count(*) FROM turns;')" "2 0" \
+		"$where: SIGTERM: the session's message count matches and the turn's slot is free"
+
+	# The web server starts a new responder; it serves, and an idle one
+	# stops at once on SIGTERM (libfcgi's accept returns).
+	up_script '[{"reply":"after the restart"}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"still there?"}]}' --max-time 20
+	is "$RESP_STATUS $(jget 'j["choices"][0]["message"]["content"]')" "200 after the restart" \
+		"$where: SIGTERM: a new responder serves the next request"
+	pid=$(responder_pid "$base" "$key")
+	kill -TERM "$pid"
+	gone=$(wait_exit "$pid" 30)
+	is "$([ -n "$gone" ] && echo 1 || echo 0)" 1 "$where: SIGTERM: an idle responder leaves accept and exits (${gone:-never}00 ms)"
+}
+
+# run_chat_limit_cases BASE_URL KEY LABEL HOME: agent.max_turn_seconds, for
+# a server whose .env came from chat_env HOME HERMES_MAX_TURN_SECONDS=2.
+run_chat_limit_cases() {
+	local base=${1%/} key=$2 where=$3 span
+	up_script '[{"reply":"'"$(printf 'slow%02d ' $(seq 1 40))"'","chunk_size":7,"delay":0.3}]'
+	chat_post_timed "$base" "$key" '{"messages":[{"role":"user","content":"a long one"}]}' --max-time 20
+	span=$CHAT_SPAN
+	is "$RESP_STATUS $(jget 'j["choices"][0]["finish_reason"]') $(hdr X-Hermes-Partial)" "200 length true" \
+		"$where: max_turn_seconds 2: a 12 s turn ends as partial with its text ($span s)"
+	is "$(awk -v s="$span" 'BEGIN{print (s >= 1.8 && s < 5) ? 1 : 0}')" 1 "$where: max_turn_seconds 2: ...after about 2 s ($span s)"
+	like "$(jget 'j["hermes"]["error"]')" 'agent.max_turn_seconds' "$where: max_turn_seconds: the hermes error names the setting"
+	like "$(jget 'j["choices"][0]["message"]["content"]')" '^slow01 ' "$where: max_turn_seconds: what was produced is kept"
+
+	up_script '[{"reply":"'"$(printf 'slow%02d ' $(seq 1 40))"'","chunk_size":7,"delay":0.3}]'
+	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"a long stream"}]}' "$T/limit.json"
+	check "$where: max_turn_seconds 2 in a stream: text, then finish_reason length with the reason, [DONE] after about 2 s" "$(pycheck "$T/limit.json" '
+evs = j.get("events", [])
+if not evs or evs[-1]["data"] != "[DONE]":
+    print("no [DONE]")
+else:
+    fin = json.loads(evs[-2]["data"])
+    ch = (fin.get("choices") or [{}])[0]
+    if ch.get("finish_reason") != "length" or "max_turn_seconds" not in str((fin.get("hermes") or {}).get("error")):
+        print("last chunk: %s" % json.dumps(fin)[:300])
+if not (1.8 <= j.get("t_end", 0) < 5):
+    print("ended after %s s" % j.get("t_end"))
+')"
+
+	# A Retry-After of 30 s is waited in ticks: the limit ends it too.
+	up_script '[{"status":429,"headers":{"Retry-After":"30"}},{"reply":"too late"}]'
+	chat_post_timed "$base" "$key" '{"messages":[{"role":"user","content":"rate limited"}]}' --max-time 40
+	span=$CHAT_SPAN
+	is "$RESP_STATUS $(jget 'j["error"]["code"]')" "502 max_turn_seconds" \
+		"$where: max_turn_seconds: a turn waiting out Retry-After 30 is stopped without text (502)"
+	is "$(awk -v s="$span" 'BEGIN{print (s < 5) ? 1 : 0}')" 1 "$where: max_turn_seconds: ...the back-off sleep ends at the limit ($span s, not 30)"
+}
+
 # run_chat_cap_cases BASE_URL KEY LABEL [HOME]: see the top of this file.
 run_chat_cap_cases() {
 	local base=${1%/} key=$2 where=$3 home=${4:-} i n sid derived bg got
@@ -751,13 +958,7 @@ run_chat_cap_cases() {
 	up_script '[{"reply":"'"$(printf 'slow%02d ' $(seq 1 10))"'","chunk_size":7,"delay":0.25},{"reply":"after the cap"}]'
 	chat_stream "$base" "$key" '{"stream":true,"messages":[{"role":"user","content":"the slow one"}]}' "$T/cap1.json" &
 	bg=$!
-	n=0
-	for i in $(seq 1 100); do
-		up_requests "$T/up.json"
-		n=$(jget 'len(j)' "$T/up.json")
-		[ "$n" = 1 ] && break
-		sleep 0.05
-	done
+	n=$(up_wait_requests 1)
 	is "$n $(up_conns)" "1 1" "$where: cap 1: the first (slow) turn reached the upstream, on one open connection"
 	chat_post "$base" "$key" '{"messages":['"$user"']}'
 	check_envelope 429 rate_limit_exceeded "$where: cap 1: a second turn meanwhile is 429 rate_limit_exceeded"
@@ -849,4 +1050,23 @@ else:
 	like "$got" '^[0-9]{8}_[0-9]{6}_[0-9a-f]{6}$' "$where: rotation: a stream's X-Hermes-Session-Id is the child's id ($got)"
 	is "$(stream_text "$T/rot.json")" "streamed after rotation" "$where: rotation: the streamed turn completes"
 	unlike "$got" "^$sid\$" "$where: rotation: each rotation makes a new child"
+
+	# A named session that was rotated continues in its child: turn 2 with
+	# the header and only the new message gets the child's stored history
+	# (the summary) and the child's id.
+	local named="rot-named-$$"
+	up_script '[{"match":"Summarise the conversation","reply":"SUMMARY-NAMED"},{"reply":"named and rotated"}]'
+	chat_post "$base" "$key" '{"messages":['"$hist"',{"role":"user","content":"sixth question"}]}' \
+		-H "X-Hermes-Session-Id: $named"
+	got=$(hdr X-Hermes-Session-Id)
+	like "$RESP_STATUS $got" '^200 [0-9]{8}_[0-9]{6}_[0-9a-f]{6}$' "$where: rotation: a named session rotates into a child ($got)"
+	up_script '[{"match":"Summarise the conversation","reply":"SUMMARY-AGAIN"},{"reply":"continued in the child"}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"seventh question"}]}' \
+		-H "X-Hermes-Session-Id: $named"
+	is "$RESP_STATUS $(jget 'j["choices"][0]["message"]["content"]')" "200 continued in the child" \
+		"$where: rotation: the named session's next turn completes"
+	unlike "$(hdr X-Hermes-Session-Id)" "^$named\$" "$where: rotation: ...in the child, not the rotated parent"
+	up_requests "$T/up.json"
+	like "$(jget 'json.dumps(j[0]["body"]["messages"])' "$T/up.json")" 'SUMMARY-NAMED' \
+		"$where: rotation: ...with the child's stored history (its summary)"
 }

@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/chat_cases.sh"
 
-need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl lighttpd sha256sum
+need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sqlite3 lighttpd sha256sum
 
 start_upstream up
 
@@ -18,6 +18,7 @@ chat_env "$T/home"
 start_lighttpd chat / "$T/home" 2
 CHAT_RESPONDER_LOG=$LIGHTTPD_DIR/hermes-fcgi.log \
 	run_chat_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home"
+run_chat_persist_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home"
 stop_pid "$LIGHTTPD_PID"
 
 # A second instance: one turn at a time, a tiny context window so a
@@ -27,6 +28,19 @@ chat_env "$T/home-cap" API_SERVER_MAX_CONCURRENT_RUNS=1 HERMES_CONTEXT_LENGTH=25
 	HERMES_COMPRESSION_THRESHOLD=0.5 HERMES_MAX_ITERATIONS=2
 start_lighttpd cap / "$T/home-cap" 2
 run_chat_cap_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home-cap"
+stop_pid "$LIGHTTPD_PID"
+
+# One responder, so SIGTERM can be sent to the one serving the stream.
+chat_env "$T/home-stop"
+start_lighttpd stop / "$T/home-stop" 1
+run_chat_stop_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home-stop" \
+	"$LIGHTTPD_DIR/hermes-fcgi.log"
+stop_pid "$LIGHTTPD_PID"
+
+# agent.max_turn_seconds: a small limit.
+chat_env "$T/home-limit" HERMES_MAX_TURN_SECONDS=2
+start_lighttpd limit / "$T/home-limit" 1
+run_chat_limit_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home-limit"
 stop_pid "$LIGHTTPD_PID"
 
 done_testing

@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/chat_cases.sh"
 
-need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sha256sum
+need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sqlite3 sha256sum
 
 start_upstream up
 
@@ -16,6 +16,7 @@ chat_env "$T/home"
 start_apache_fcgid chat / "$T/home"
 CHAT_RESPONDER_LOG=$APACHE_DIR/error.log \
 	run_chat_cases "http://127.0.0.1:$APACHE_PORT" "$TEST_KEY" "apache fcgid" "$T/home"
+run_chat_persist_cases "http://127.0.0.1:$APACHE_PORT" "$TEST_KEY" "apache fcgid" "$T/home"
 stop_pid "$APACHE_PID"
 
 # A second instance: one turn at a time, a tiny context window so a

@@ -61,5 +61,17 @@ int main(void)
 		unlink(path);
 	}
 	buf_release(&b);
+
+	/* buf_add_trunc keeps what fits, never half a character. */
+	buf_init(&b, 5);
+	is_int(buf_add_trunc(&b, "abc", 3), HERR_OK, "trunc: text that fits goes in whole");
+	is_int(buf_add_trunc(&b, "d\xC3\xA9", 3), HERR_TOO_LARGE, "trunc: over the cap is reported");
+	is_str(buf_str(&b), "abcd", "trunc: what fits is kept, the cut character is not split");
+	is_int(buf_room(&b), 1, "trunc: room left");
+	is_int(buf_add_trunc(&b, "xyz", 3), HERR_TOO_LARGE, "trunc: a later add is cut too");
+	is_str(buf_str(&b), "abcdx", "trunc: to the cap exactly");
+	is_int(buf_add_trunc(&b, "z", 1), HERR_TOO_LARGE, "trunc: a full buffer takes nothing");
+	is_int(buf_len(&b), 5, "trunc: and keeps its text (buf_add would release it)");
+	buf_release(&b);
 	return tap_done();
 }

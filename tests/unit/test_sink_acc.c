@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agent/sink_acc.h"
@@ -51,6 +52,45 @@ int main(void)
 	agent_emit(&a.sink, &ev);
 	is_int(a.rotations, 1, "rotation counted");
 	agent_emit(NULL, &ev); /* a NULL sink is allowed */
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = AGENT_EV_APPROVAL_ANSWER;
+	ev.call_id = "c1";
+	ev.tool = "terminal";
+	ev.rule = "rm-root";
+	ev.approved = false;
+	agent_emit(&a.sink, &ev);
+	t = json_object_object_get(json_object_array_get_idx(a.tools, 0), "approval");
+	ok(t && !strcmp(jsonx_get_str(t, "rule"), "rm-root") &&
+	   !json_object_get_boolean(json_object_object_get(t, "approved")),
+	   "an approval answer is recorded with its call");
+	ev.type = AGENT_EV_MESSAGE_END;
+	agent_emit(&a.sink, &ev);
+	agent_emit(&a.sink, &ev);
+	is_int(a.messages, 2, "assistant messages counted");
 	agent_acc_release(&a);
+
+	/* Past the 8 MiB cap the text keeps what fits, cut at a character
+	 * (it used to be dropped whole). */
+	{
+		size_t cap = 8u * 1024 * 1024;
+		char *big = malloc(cap + 1);
+
+		agent_acc_init(&a);
+		memset(big, 'a', cap - 1);
+		memcpy(big + cap - 1, "\xC3\xA9", 2); /* é across the cap */
+		memset(&ev, 0, sizeof(ev));
+		ev.type = AGENT_EV_TEXT;
+		ev.text = big;
+		ev.len = cap + 1;
+		agent_emit(&a.sink, &ev);
+		is_int(buf_len(&a.text), cap - 1, "overlong text keeps what fits, not a split character");
+		ok(a.truncated, "and is marked truncated");
+		ev.len = 3;
+		agent_emit(&a.sink, &ev);
+		is_int(buf_len(&a.text), cap - 1, "later text is dropped");
+		free(big);
+		agent_acc_release(&a);
+	}
 	return tap_done();
 }

@@ -1,0 +1,107 @@
+/* src/agent/history.c: loading a session's stored history.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "agent/history.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/jsonx.h"
+
+#define ROTATIONS_MAX 64 /* a cycle in parent ids cannot hold a turn */
+
+bool agent_history_has_assistant(struct json_object *messages)
+{
+	for(size_t i = 0; i < json_object_array_length(messages); i++) {
+		const char *role = jsonx_get_str(json_object_array_get_idx(messages, i), "role");
+
+		if(role && strcmp(role, "assistant") == 0)
+			return true;
+	}
+	return false;
+}
+
+void agent_history_tip(struct store *s, const char *session_id, char *tip, size_t cap)
+{
+	char next[256];
+	struct herror err;
+
+	if(tip != session_id)
+		snprintf(tip, cap, "%s", session_id);
+	if(!s)
+		return;
+	for(int i = 0; i < ROTATIONS_MAX; i++) {
+		herr_clear(&err);
+		if(store_session_successor(s, tip, next, sizeof(next), &err) || strlen(next) >= cap)
+			return;
+		snprintf(tip, cap, "%s", next);
+	}
+}
+
+/* A stored message row back into OpenAI form (new reference), or NULL for
+ * rows that are no conversation (system, session_meta). */
+static struct json_object *from_row(struct json_object *row)
+{
+	const char *role = jsonx_get_str(row, "role");
+	const char *calls = jsonx_get_str(row, "tool_calls");
+	const char *call_id = jsonx_get_str(row, "tool_call_id");
+	struct json_object *m;
+
+	if(!role || strcmp(role, "system") == 0 || strcmp(role, "session_meta") == 0)
+		return NULL;
+	m = json_object_new_object();
+	jsonx_add_str(m, "role", role);
+	jsonx_add_str(m, "content", jsonx_get_str(row, "content"));
+	if(calls)
+		jsonx_add_owned(m, "tool_calls", json_tokener_parse(calls));
+	if(call_id)
+		jsonx_add_str(m, "tool_call_id", call_id);
+	return m;
+}
+
+enum herr agent_history_load(struct store *s, const char *session_id, struct json_object *out,
+			     struct herror *err)
+{
+	struct json_object *rows = NULL;
+	enum herr rc;
+
+	if(!s)
+		return HERR_OK;
+	if((rc = store_messages(s, session_id, &rows, err)))
+		return rc;
+	for(size_t i = 0; i < json_object_array_length(rows); i++) {
+		struct json_object *m = from_row(json_object_array_get_idx(rows, i));
+
+		if(m)
+			json_object_array_add(out, m);
+	}
+	json_object_put(rows);
+	return HERR_OK;
+}
+
+enum herr agent_history_continue(struct store *s, bool named, char *session_id, size_t cap,
+				 struct json_object *sent, struct json_object **out,
+				 struct herror *err)
+{
+	struct json_object *h;
+	enum herr rc;
+
+	if(!named || !s || agent_history_has_assistant(sent)) {
+		*out = sent ? json_object_get(sent) : json_object_new_array();
+		return HERR_OK;
+	}
+	agent_history_tip(s, session_id, session_id, cap);
+	h = json_object_new_array();
+	if((rc = agent_history_load(s, session_id, h, err))) {
+		json_object_put(h);
+		*out = sent ? json_object_get(sent) : json_object_new_array();
+		return rc;
+	}
+	for(size_t i = 0; i < json_object_array_length(sent); i++)
+		json_object_array_add(h, json_object_get(json_object_array_get_idx(sent, i)));
+	*out = h;
+	return HERR_OK;
+}
