@@ -3,6 +3,13 @@
  *   store_worker write HOME ID N   N mixed writes and reads, checked
  *   store_worker crash HOME        commit runs one by one, printing each,
  *                                  then hold an open write transaction
+ *   store_worker rows HOME STOP    commit runs row-0, row-1, ... from one
+ *                                  connection until the file STOP exists;
+ *                                  print "rows N"
+ *   store_worker churn HOME N      open and close the store N times, each
+ *                                  time with a read, while a second handle
+ *                                  of this process stays open; print
+ *                                  "churned N"
  * Raw SQLite is used only to hold a transaction open at a known point. */
 #include "config.h"
 
@@ -95,12 +102,69 @@ static int do_crash(const char *home)
 		pause();
 }
 
+static int do_rows(const char *home, const char *stop)
+{
+	struct store *s = open_or_die(home);
+	struct herror err;
+	char rid[64];
+	int n = 0;
+
+	herr_clear(&err);
+	while(access(stop, F_OK) != 0) {
+		snprintf(rid, sizeof(rid), "row-%d", n);
+		if(store_run_create(s, rid, NULL, "m", &err)) {
+			fprintf(stderr, "rows: %s: %s\n", rid, err.msg);
+			return 1;
+		}
+		if(++n == 1) {
+			printf("first\n");
+			fflush(stdout);
+		}
+	}
+	store_close(s);
+	printf("rows %d\n", n);
+	return 0;
+}
+
+static int do_churn(const char *home, int n)
+{
+	struct store *keep = open_or_die(home);
+	struct herror err;
+	struct json_object *o = NULL;
+
+	for(int i = 0; i < n; i++) {
+		struct store *s = open_or_die(home);
+
+		herr_clear(&err);
+		if(store_run_get(s, "row-0", &o, &err)) {
+			fprintf(stderr, "churn round %d: %s\n", i, err.msg);
+			return 1;
+		}
+		json_object_put(o);
+		store_close(s);
+	}
+	herr_clear(&err);
+	if(store_run_get(keep, "row-0", &o, &err)) {
+		fprintf(stderr, "churn: the handle kept open: %s\n", err.msg);
+		return 1;
+	}
+	json_object_put(o);
+	store_close(keep);
+	printf("churned %d\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if(argc == 5 && strcmp(argv[1], "write") == 0)
 		return do_write(argv[2], argv[3], atoi(argv[4]));
 	if(argc == 3 && strcmp(argv[1], "crash") == 0)
 		return do_crash(argv[2]);
-	fprintf(stderr, "usage: store_worker write HOME ID N | crash HOME\n");
+	if(argc == 4 && strcmp(argv[1], "rows") == 0)
+		return do_rows(argv[2], argv[3]);
+	if(argc == 4 && strcmp(argv[1], "churn") == 0)
+		return do_churn(argv[2], atoi(argv[3]));
+	fprintf(stderr, "usage: store_worker write HOME ID N | crash HOME | rows HOME STOP | "
+		"churn HOME N\n");
 	return 2;
 }
