@@ -18,6 +18,13 @@ struct store {
 	int max_responses;     /* LRU cap */
 };
 
+/* SQL for the "output" array of the response JSON in column/parameter x,
+ * or an empty array when x is not JSON or has no output array; for
+ * json_each(). */
+#define STORE_OUTPUT_ARRAY(x)                                                     \
+	"CASE WHEN NOT json_valid(" x ") THEN '[]' WHEN json_type(" x ", '$.output')" \
+	" = 'array' THEN json_extract(" x ", '$.output') ELSE '[]' END"
+
 /* Run SQL without results (several statements allowed). */
 enum herr store_db_exec(struct store *s, const char *sql, struct herror *err)
 	__attribute__((warn_unused_result));

@@ -11,6 +11,10 @@
 	" ended_at, end_reason, message_count, tool_call_count, input_tokens, output_tokens," \
 	" system_prompt IS NOT NULL AS has_system_prompt"
 
+#define MESSAGE_COLUMNS                                                          \
+	"id, role, content, tool_calls, tool_call_id, tool_name, finish_reason, reasoning," \
+	" token_count, timestamp"
+
 enum herr store_session_create(struct store *s, const struct store_session *sess,
 			       struct herror *err)
 {
@@ -169,20 +173,140 @@ enum herr store_message_add(struct store *s, const struct store_message *m, int6
 	return store_db_finish(s, rc, err);
 }
 
-enum herr store_messages(struct store *s, const char *session_id, struct json_object **out,
-			 struct herror *err)
+enum herr store_messages_page(struct store *s, const char *session_id, int64_t after_id,
+			      int limit, struct json_object **out, struct herror *err)
 {
 	sqlite3_stmt *st;
-	enum herr rc = store_db_prepare(s, "SELECT id, role, content, tool_calls, tool_call_id,"
-					" tool_name, finish_reason, reasoning, token_count, timestamp"
-					" FROM messages WHERE session_id = ?1 AND active = 1"
-					" ORDER BY id", &st, err);
+	enum herr rc = store_db_prepare(s, "SELECT " MESSAGE_COLUMNS " FROM messages"
+					" WHERE session_id = ?1 AND active = 1 AND id > ?2"
+					" ORDER BY id LIMIT ?3", &st, err);
 
 	*out = NULL;
 	if(rc)
 		return rc;
 	store_db_bind_text(st, 1, session_id);
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
 	rc = store_db_rows(s, st, out, err);
 	sqlite3_finalize(st);
+	return rc;
+}
+
+enum herr store_messages(struct store *s, const char *session_id, struct json_object **out,
+			 struct herror *err)
+{
+	return store_messages_page(s, session_id, 0, 0, out, err);
+}
+
+/* ---- fork ------------------------------------------------------------------ */
+
+/* Is upto an active message of session src? Inside the fork's transaction. */
+static enum herr check_upto(struct store *s, const char *src, int64_t upto, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, "SELECT 1 FROM messages WHERE id = ?2 AND"
+					" session_id = ?1 AND active = 1", &st, err);
+	int step;
+
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, src);
+	sqlite3_bind_int64(st, 2, upto);
+	step = sqlite3_step(st);
+	if(step == SQLITE_DONE)
+		rc = herr_set(err, HERR_NOT_FOUND, "message_not_found", NULL,
+			      "Message %lld is not in session %s.", (long long)upto, src);
+	else if(step != SQLITE_ROW)
+		rc = store_db_fail(s, "find fork point", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The child row: given fields, else the source's. HERR_NOT_FOUND if there
+ * is no source, HERR_CONFLICT if the child id exists. */
+static enum herr insert_child(struct store *s, const char *src, const struct store_session *c,
+			      struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, "INSERT INTO sessions(id, source, parent_session_id,"
+					" title, model, system_prompt, session_key, started_at,"
+					" updated_at) SELECT ?2, coalesce(?3, source), id,"
+					" coalesce(?4, title), coalesce(?5, model),"
+					" coalesce(?6, system_prompt), coalesce(?7, session_key), ?8, ?8"
+					" FROM sessions WHERE id = ?1", &st, err);
+
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, src);
+	store_db_bind_text(st, 2, c->id);
+	store_db_bind_text(st, 3, c->source);
+	store_db_bind_text(st, 4, c->title);
+	store_db_bind_text(st, 5, c->model);
+	store_db_bind_text(st, 6, c->system_prompt);
+	store_db_bind_text(st, 7, c->session_key);
+	sqlite3_bind_double(st, 8, store_db_now());
+	rc = store_db_step_done(s, st, "fork session", err);
+	if(!rc && sqlite3_changes(s->db) == 0)
+		rc = herr_set(err, HERR_NOT_FOUND, "session_not_found", NULL,
+			      "Session %s not found.", src);
+	else if(rc == HERR_CONFLICT)
+		rc = herr_set(err, HERR_CONFLICT, "session_exists", NULL,
+			      "Session %s already exists.", c->id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Copy src's active messages (up to upto, 0 = all) into child, in order,
+ * and count them into the child's row. */
+static enum herr copy_messages(struct store *s, const char *src, const char *child,
+			       int64_t upto, int64_t *copied, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, "INSERT INTO messages(session_id, role, content,"
+					" tool_calls, tool_call_id, tool_name, finish_reason, reasoning,"
+					" token_count, timestamp) SELECT ?2, role, content, tool_calls,"
+					" tool_call_id, tool_name, finish_reason, reasoning, token_count,"
+					" timestamp FROM messages WHERE session_id = ?1 AND active = 1"
+					" AND (?3 = 0 OR id <= ?3) ORDER BY id", &st, err);
+
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, src);
+	store_db_bind_text(st, 2, child);
+	sqlite3_bind_int64(st, 3, upto);
+	rc = store_db_step_done(s, st, "copy messages", err);
+	*copied = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	if(rc)
+		return rc;
+	rc = store_db_prepare(s, "UPDATE sessions SET message_count = (SELECT count(*) FROM messages"
+			      " WHERE session_id = ?1), tool_call_count = (SELECT count(*) FROM"
+			      " messages WHERE session_id = ?1 AND tool_calls IS NOT NULL)"
+			      " WHERE id = ?1", &st, err);
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, child);
+	rc = store_db_step_done(s, st, "count forked messages", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum herr store_session_fork(struct store *s, const char *src_id,
+			     const struct store_session *child, int64_t upto_id,
+			     int64_t *copied, struct herror *err)
+{
+	int64_t n = 0;
+	enum herr rc = store_db_begin(s, err);
+
+	if(rc)
+		return rc;
+	rc = insert_child(s, src_id, child, err);
+	if(!rc && upto_id > 0)
+		rc = check_upto(s, src_id, upto_id, err);
+	if(!rc)
+		rc = copy_messages(s, src_id, child->id, upto_id > 0 ? upto_id : 0, &n, err);
+	rc = store_db_finish(s, rc, err);
+	if(copied)
+		*copied = rc ? 0 : n;
 	return rc;
 }

@@ -41,17 +41,19 @@ static int do_write(const char *home, const char *id, int n)
 	struct store *s = open_or_die(home);
 	struct herror err;
 	char rid[64], body[128], *json = NULL;
-	struct json_object *o = NULL;
+	struct store_run run = { 0 };
 
 	herr_clear(&err);
 	for(int i = 0; i < n; i++) {
+		struct store_run_new nr = { .id = rid, .model = "m" };
+
 		snprintf(rid, sizeof(rid), "run-%s-%d", id, i);
 		snprintf(body, sizeof(body), "{\"worker\":\"%s\",\"i\":%d}", id, i);
-		if(store_run_create(s, rid, NULL, "m", &err) ||
+		if(store_run_create(s, &nr, &err) ||
 		   store_event_add(s, rid, body, NULL, &err) ||
 		   store_response_put(s, rid, body, NULL, &err) ||
 		   store_response_get(s, rid, &json, NULL, &err) ||
-		   store_run_get(s, rid, &o, &err)) {
+		   store_run_get(s, rid, &run, &err)) {
 			fprintf(stderr, "worker %s op %d: %s\n", id, i, err.msg);
 			return 1;
 		}
@@ -60,7 +62,7 @@ static int do_write(const char *home, const char *id, int n)
 			return 1;
 		}
 		free(json);
-		json_object_put(o);
+		store_run_release(&run);
 	}
 	store_close(s);
 	printf("done %s %d\n", id, n);
@@ -77,8 +79,10 @@ static int do_crash(const char *home)
 
 	herr_clear(&err);
 	for(int i = 1; i <= 200; i++) {
+		struct store_run_new nr = { .id = rid };
+
 		snprintf(rid, sizeof(rid), "crash-%d", i);
-		if(store_run_create(s, rid, NULL, NULL, &err)) {
+		if(store_run_create(s, &nr, &err)) {
 			fprintf(stderr, "crash worker: %s\n", err.msg);
 			return 1;
 		}
@@ -107,12 +111,13 @@ static int do_rows(const char *home, const char *stop)
 	struct store *s = open_or_die(home);
 	struct herror err;
 	char rid[64];
+	struct store_run_new nr = { .id = rid, .model = "m" };
 	int n = 0;
 
 	herr_clear(&err);
 	while(access(stop, F_OK) != 0) {
 		snprintf(rid, sizeof(rid), "row-%d", n);
-		if(store_run_create(s, rid, NULL, "m", &err)) {
+		if(store_run_create(s, &nr, &err)) {
 			fprintf(stderr, "rows: %s: %s\n", rid, err.msg);
 			return 1;
 		}
@@ -130,25 +135,25 @@ static int do_churn(const char *home, int n)
 {
 	struct store *keep = open_or_die(home);
 	struct herror err;
-	struct json_object *o = NULL;
+	struct store_run r;
 
 	for(int i = 0; i < n; i++) {
 		struct store *s = open_or_die(home);
 
 		herr_clear(&err);
-		if(store_run_get(s, "row-0", &o, &err)) {
+		if(store_run_get(s, "row-0", &r, &err)) {
 			fprintf(stderr, "churn round %d: %s\n", i, err.msg);
 			return 1;
 		}
-		json_object_put(o);
+		store_run_release(&r);
 		store_close(s);
 	}
 	herr_clear(&err);
-	if(store_run_get(keep, "row-0", &o, &err)) {
+	if(store_run_get(keep, "row-0", &r, &err)) {
 		fprintf(stderr, "churn: the handle kept open: %s\n", err.msg);
 		return 1;
 	}
-	json_object_put(o);
+	store_run_release(&r);
 	store_close(keep);
 	printf("churned %d\n", n);
 	return 0;
