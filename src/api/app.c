@@ -45,6 +45,7 @@ struct store *api_app_store(struct app *app, struct herror *err)
 	}
 	o.home = app->cfg.home;
 	o.max_responses = (int)app->cfg.max_stored_responses;
+	o.cache_kb = (int)app->cfg.store_cache_kb;
 	herr_clear(&app->store_err);
 	if(store_open(&o, &app->store, &app->store_err)) {
 		LOG_ERR("%s", app->store_err.msg);

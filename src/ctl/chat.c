@@ -62,7 +62,8 @@ static void term_emit(void *ctx, const struct agent_event *ev)
 
 static struct store *open_store(const struct cfg *c, FILE *msg)
 {
-	struct store_opts so = { c->home, (int)c->max_stored_responses, 0 };
+	struct store_opts so = { .home = c->home, .max_responses = (int)c->max_stored_responses,
+				 .cache_kb = (int)c->store_cache_kb };
 	struct store *s = NULL;
 	struct herror err;
 

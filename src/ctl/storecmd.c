@@ -25,6 +25,7 @@ static struct store *open_store(FILE *out)
 		return NULL;
 	}
 	o.home = cfg.home;
+	o.cache_kb = (int)cfg.store_cache_kb;
 	if(store_open(&o, &s, &err))
 		fprintf(out, "FAIL store: %s\n", err.msg);
 	cfg_release(&cfg);

@@ -371,12 +371,13 @@ done:
 enum herr store_open(const struct store_opts *opts, struct store **out, struct herror *err)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
-	char path[STORE_PATH_MAX];
+	char path[STORE_PATH_MAX], pragmas[128];
 	enum herr rc;
 
 	*out = NULL;
 	s->max_responses = opts->max_responses > 0 ? opts->max_responses
 						   : STORE_MAX_RESPONSES_DEFAULT;
+	s->cache_kb = opts->cache_kb > 0 ? opts->cache_kb : STORE_CACHE_KB_DEFAULT;
 	if((rc = make_home(opts->home, err)) || (rc = path_join(path, opts->home, "state.db", err)))
 		goto fail;
 	s->path = xstrdup(path);
@@ -391,8 +392,9 @@ enum herr store_open(const struct store_opts *opts, struct store **out, struct h
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	if((rc = set_journal(s, opts->home, err)) ||
-	   (rc = store_db_exec(s, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err)) ||
+	snprintf(pragmas, sizeof(pragmas), "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+		 " PRAGMA cache_size=-%d;", s->cache_kb);
+	if((rc = set_journal(s, opts->home, err)) || (rc = store_db_exec(s, pragmas, err)) ||
 	   (rc = store_schema_migrate(s, opts->schema_target, err)))
 		goto fail;
 	*out = s;
@@ -402,6 +404,11 @@ fail:
 		herr_set(err, HERR_UNAVAILABLE, "store_unavailable", NULL, "state.db unavailable");
 	store_close(s);
 	return err->rc;
+}
+
+int64_t store_memory_used(void)
+{
+	return (int64_t)sqlite3_memory_used();
 }
 
 void store_close(struct store *s)

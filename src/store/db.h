@@ -16,6 +16,7 @@ struct store {
 	char journal[16];      /* "wal" or "delete" */
 	int version;           /* schema version after migration */
 	int max_responses;     /* LRU cap */
+	int cache_kb;          /* page cache bound, KiB */
 };
 
 /* SQL for the "output" array of the response JSON in column/parameter x,

@@ -32,11 +32,14 @@ struct json_object;
 struct store;
 
 #define STORE_MAX_RESPONSES_DEFAULT 100
+#define STORE_CACHE_KB_DEFAULT 512
 
 struct store_opts {
 	const char *home;        /* directory of state.db; created 0700 if absent */
 	int max_responses;       /* LRU cap on stored responses; 0 = default 100 */
 	int schema_target;       /* migrate only up to this version; 0 = latest (tests) */
+	int cache_kb;            /* SQLite page cache of the connection in KiB
+	                            (store.cache_kb); 0 = default 512 */
 };
 
 /* Open (create, migrate) the store. On failure *out is NULL, nothing is
@@ -47,11 +50,15 @@ enum herr store_open(const struct store_opts *opts, struct store **out, struct h
 /* Close every statement and the connection; s may be NULL. */
 void store_close(struct store *s);
 
+/* Bytes SQLite holds in this process now (page caches, schema, statements
+ * of every connection): sqlite3_memory_used(). */
+int64_t store_memory_used(void);
+
 /* The newest schema version this build knows. */
 int store_schema_latest(void);
 
-/* {backend, path, journal_mode, schema_version, size_bytes, wal_bytes,
- *  responses, sessions, messages, runs} */
+/* {backend, path, journal_mode, schema_version, cache_kb, size_bytes,
+ *  wal_bytes, responses, sessions, messages, runs} */
 enum herr store_info(struct store *s, struct json_object **out, struct herror *err)
 	__attribute__((warn_unused_result));
 

@@ -24,7 +24,7 @@
 
 static struct store *open_or_die(const char *home)
 {
-	struct store_opts o = { home, 1000, 0 };
+	struct store_opts o = { .home = home, .max_responses = 1000 };
 	struct store *s = NULL;
 	struct herror err;
 

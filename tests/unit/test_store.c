@@ -20,7 +20,7 @@ static char home[200], db[400];
 
 static struct store *open_home(const char *h, int max, int target, struct herror *err)
 {
-	struct store_opts o = { h, max, target };
+	struct store_opts o = { .home = h, .max_responses = max, .schema_target = target };
 	struct store *s = NULL;
 
 	herr_clear(err);
@@ -640,6 +640,59 @@ static void migration_v5(void)
 	store_close(s);
 }
 
+/* The page cache is bounded by store_opts.cache_kb: reading a database
+ * many times its size leaves SQLite's memory near the bound. */
+static void cache_bound(void)
+{
+	char h2[300], big[1024];
+	struct herror err;
+	struct store_opts o = { 0 };
+	struct store *s;
+	struct store_session se = { .id = "big", .source = "cli" };
+	struct store_message m = { .session_id = "big", .role = "user", .content = big };
+	struct json_object *info = NULL, *page = NULL;
+	int64_t base, after = 0, used;
+	int ok_writes = 1;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	snprintf(h2, sizeof(h2), "%s/cache-home", home);
+	o.home = h2;
+	herr_clear(&err);
+	s = open_home(h2, 0, 0, &err);
+	is_int(store_info(s, &info, &err), HERR_OK, "info");
+	is_int(json_object_get_int(json_object_object_get(info, "cache_kb")), STORE_CACHE_KB_DEFAULT,
+	       "default page cache bound is applied (PRAGMA cache_size)");
+	json_object_put(info);
+	ok(!store_session_create(s, &se, &err), "session");
+	for(int i = 0; i < 6000 && ok_writes; i++)
+		ok_writes = !store_message_add(s, &m, NULL, &err);
+	ok(ok_writes, "6,000 messages of 1 KiB written (about 6 MB)");
+	store_close(s);
+
+	o.cache_kb = 128;
+	ok(!store_open(&o, &s, &err), "open with cache_kb 128");
+	is_int(store_info(s, &info, &err), HERR_OK, "info");
+	is_int(json_object_get_int(json_object_object_get(info, "cache_kb")), 128, "bound is 128 KiB");
+	json_object_put(info);
+	base = store_memory_used();
+	do {
+		ok_writes = !store_messages_page(s, "big", after, 200, &page, &err);
+		size_t n = ok_writes ? json_object_array_length(page) : 0;
+		if(n)
+			after = json_object_get_int64(json_object_object_get(
+				json_object_array_get_idx(page, n - 1), "id"));
+		json_object_put(page);
+		if(!n)
+			break;
+	} while(ok_writes);
+	used = store_memory_used();
+	printf("# sqlite memory: %lld bytes after open, %lld after reading ~6 MB\n",
+	       (long long)base, (long long)used);
+	ok(used - base < 512 * 1024, "SQLite's memory grows by less than 512 KiB over a 6 MB read");
+	store_close(s);
+}
+
 static void no_leaks(void)
 {
 	char bad_home[300], notdb_home[300], notdb[320];
@@ -695,6 +748,7 @@ int main(void)
 	messages_paged_and_fork();
 	response_items();
 	migration_v5();
+	cache_bound();
 	no_leaks();
 	rm_home(home);
 	return tap_done();
