@@ -199,6 +199,22 @@ enum herr store_db_step_done(struct store *s, sqlite3_stmt *st, const char *what
 	return store_db_fail(s, what, err);
 }
 
+enum herr store_db_exec_id(struct store *s, const char *sql, const char *id, const char *what,
+			   int *changes, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, sql, &st, err);
+
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, id);
+	rc = store_db_step_done(s, st, what, err);
+	if(changes)
+		*changes = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* ---- opening -------------------------------------------------------------- */
 
 static enum herr path_join(char *out, const char *dir, const char *name, struct herror *err)

@@ -58,6 +58,18 @@ enum herr store_db_rows(struct store *s, sqlite3_stmt *st, struct json_object **
 enum herr store_db_step_done(struct store *s, sqlite3_stmt *st, const char *what,
 			     struct herror *err) __attribute__((warn_unused_result));
 
+/* Prepare sql, bind ?1 = id, step it to the end (no rows) and finalize;
+ * *changes (may be NULL) gets the rows changed. HERR_CONFLICT on a
+ * constraint. */
+enum herr store_db_exec_id(struct store *s, const char *sql, const char *id, const char *what,
+			   int *changes, struct herror *err) __attribute__((warn_unused_result));
+
+/* Write fields of run id, and its status when to >= 0 (no check: callers
+ * hold the transaction and have checked); *changed gets the rows changed. */
+enum herr store_db_run_fields(struct store *s, const char *id, int to,
+			      const struct store_run_fields *f, int *changed, struct herror *err)
+	__attribute__((warn_unused_result));
+
 /* Run a one-row SELECT bound to ?1 = id; *out gets the row as an object.
  * No row: HERR_NOT_FOUND with code and "<what> <id> not found.". */
 enum herr store_db_get_one(struct store *s, const char *sql, const char *id, const char *code,

@@ -51,23 +51,6 @@ static enum herr insert_events(struct store *s, const char *run_id, const char *
 	return rc;
 }
 
-static enum herr set_last_event(struct store *s, const char *run_id, const char *name,
-				struct herror *err)
-{
-	sqlite3_stmt *st;
-	enum herr rc = store_db_prepare(s, "UPDATE runs SET last_event = ?2, updated_at = ?3"
-					" WHERE id = ?1", &st, err);
-
-	if(rc)
-		return rc;
-	store_db_bind_text(st, 1, run_id);
-	store_db_bind_text(st, 2, name);
-	sqlite3_bind_double(st, 3, store_db_now());
-	rc = store_db_step_done(s, st, "set last event", err);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 enum herr store_events_append(struct store *s, const char *run_id, const char *const *events,
 			      size_t n, const char *last_event, int64_t *last_seq,
 			      struct herror *err)
@@ -80,8 +63,12 @@ enum herr store_events_append(struct store *s, const char *run_id, const char *c
 	rc = last_seq_of(s, run_id, &seq, err);
 	if(!rc)
 		rc = insert_events(s, run_id, events, n, &seq, err);
-	if(!rc && last_event)
-		rc = set_last_event(s, run_id, last_event, err);
+	if(!rc && last_event) {
+		struct store_run_fields f = { .last_event = last_event, .worker_pid = -1 };
+		int changed;
+
+		rc = store_db_run_fields(s, run_id, -1, &f, &changed, err);
+	}
 	rc = store_db_finish(s, rc, err);
 	if(!rc && last_seq)
 		*last_seq = seq;

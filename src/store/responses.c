@@ -18,14 +18,9 @@ static enum herr index_items(struct store *s, const char *id, const char *json,
 			     struct herror *err)
 {
 	sqlite3_stmt *st = NULL;
-	enum herr rc = store_db_prepare(s, "DELETE FROM response_items WHERE response_id = ?1",
-					&st, err);
+	enum herr rc = store_db_exec_id(s, "DELETE FROM response_items WHERE response_id = ?1", id,
+					"index response items", NULL, err);
 
-	if(rc)
-		return rc;
-	store_db_bind_text(st, 1, id);
-	rc = store_db_step_done(s, st, "index response items", err);
-	sqlite3_finalize(st);
 	if(rc)
 		return rc;
 	rc = store_db_prepare(s, "INSERT OR REPLACE INTO response_items(item_id, response_id,"
@@ -86,17 +81,8 @@ enum herr store_response_put(struct store *s, const char *id, const char *json,
 
 static enum herr delete_row(struct store *s, const char *id, int *deleted, struct herror *err)
 {
-	sqlite3_stmt *st;
-	enum herr rc = store_db_prepare(s, "DELETE FROM responses WHERE id = ?1", &st, err);
-
-	if(rc)
-		return rc;
-	store_db_bind_text(st, 1, id);
-	rc = store_db_step_done(s, st, "delete response", err);
-	sqlite3_finalize(st);
-	if(deleted)
-		*deleted = sqlite3_changes(s->db);
-	return rc;
+	return store_db_exec_id(s, "DELETE FROM responses WHERE id = ?1", id, "delete response",
+				deleted, err);
 }
 
 static enum herr touch(struct store *s, const char *id, struct herror *err)

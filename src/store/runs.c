@@ -150,9 +150,7 @@ enum herr store_run_create(struct store *s, const struct store_run_new *r, struc
 	return store_db_finish(s, rc, err);
 }
 
-/* UPDATE the fields (and the status when to >= 0) of run id; inside the
- * caller's transaction. *changed gets the number of rows. */
-static enum herr write_fields(struct store *s, const char *id, int to,
+enum herr store_db_run_fields(struct store *s, const char *id, int to,
 			      const struct store_run_fields *f, int *changed, struct herror *err)
 {
 	static const struct store_run_fields none = { .worker_pid = -1 };
@@ -191,7 +189,7 @@ enum herr store_run_update(struct store *s, const char *id, const struct store_r
 
 	if(rc)
 		return rc;
-	rc = write_fields(s, id, -1, f, &changed, err);
+	rc = store_db_run_fields(s, id, -1, f, &changed, err);
 	if(!rc && !changed)
 		rc = not_found(id, err);
 	return store_db_finish(s, rc, err);
@@ -244,7 +242,7 @@ enum herr store_run_transition(struct store *s, const char *id, unsigned from_ma
 			      "Run %s cannot go from %s to %s.", id, store_run_status_name(cur),
 			      store_run_status_name(to));
 	if(!rc)
-		rc = write_fields(s, id, (int)to, f, &changed, err);
+		rc = store_db_run_fields(s, id, (int)to, f, &changed, err);
 	return store_db_finish(s, rc, err);
 }
 

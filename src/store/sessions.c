@@ -15,6 +15,20 @@
 	"id, role, content, tool_calls, tool_call_id, tool_name, finish_reason, reasoning," \
 	" token_count, timestamp"
 
+/* Bind a session's fields as ?1 id, ?2 source, ?3 parent, ?4 title,
+ * ?5 model, ?6 system prompt, ?7 session key, ?8 now. */
+static void bind_session(sqlite3_stmt *st, const struct store_session *sess)
+{
+	store_db_bind_text(st, 1, sess->id);
+	store_db_bind_text(st, 2, sess->source);
+	store_db_bind_text(st, 3, sess->parent_session_id);
+	store_db_bind_text(st, 4, sess->title);
+	store_db_bind_text(st, 5, sess->model);
+	store_db_bind_text(st, 6, sess->system_prompt);
+	store_db_bind_text(st, 7, sess->session_key);
+	sqlite3_bind_double(st, 8, store_db_now());
+}
+
 enum herr store_session_create(struct store *s, const struct store_session *sess,
 			       struct herror *err)
 {
@@ -25,16 +39,10 @@ enum herr store_session_create(struct store *s, const struct store_session *sess
 		return rc;
 	rc = store_db_prepare(s, "INSERT INTO sessions(id, source, parent_session_id, title, model,"
 			      " system_prompt, session_key, started_at, updated_at)"
-			      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)", &st, err);
+			      " VALUES(?1, coalesce(?2, 'api_server'), ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+			      &st, err);
 	if(!rc) {
-		store_db_bind_text(st, 1, sess->id);
-		store_db_bind_text(st, 2, sess->source ? sess->source : "api_server");
-		store_db_bind_text(st, 3, sess->parent_session_id);
-		store_db_bind_text(st, 4, sess->title);
-		store_db_bind_text(st, 5, sess->model);
-		store_db_bind_text(st, 6, sess->system_prompt);
-		store_db_bind_text(st, 7, sess->session_key);
-		sqlite3_bind_double(st, 8, store_db_now());
+		bind_session(st, sess);
 		rc = store_db_step_done(s, st, "create session", err);
 		sqlite3_finalize(st);
 	}
@@ -227,24 +235,19 @@ static enum herr check_upto(struct store *s, const char *src, int64_t upto, stru
 static enum herr insert_child(struct store *s, const char *src, const struct store_session *c,
 			      struct herror *err)
 {
+	struct store_session row = *c;
 	sqlite3_stmt *st;
 	enum herr rc = store_db_prepare(s, "INSERT INTO sessions(id, source, parent_session_id,"
 					" title, model, system_prompt, session_key, started_at,"
-					" updated_at) SELECT ?2, coalesce(?3, source), id,"
+					" updated_at) SELECT ?1, coalesce(?2, source), id,"
 					" coalesce(?4, title), coalesce(?5, model),"
 					" coalesce(?6, system_prompt), coalesce(?7, session_key), ?8, ?8"
-					" FROM sessions WHERE id = ?1", &st, err);
+					" FROM sessions WHERE id = ?3", &st, err);
 
 	if(rc)
 		return rc;
-	store_db_bind_text(st, 1, src);
-	store_db_bind_text(st, 2, c->id);
-	store_db_bind_text(st, 3, c->source);
-	store_db_bind_text(st, 4, c->title);
-	store_db_bind_text(st, 5, c->model);
-	store_db_bind_text(st, 6, c->system_prompt);
-	store_db_bind_text(st, 7, c->session_key);
-	sqlite3_bind_double(st, 8, store_db_now());
+	row.parent_session_id = src;
+	bind_session(st, &row);
 	rc = store_db_step_done(s, st, "fork session", err);
 	if(!rc && sqlite3_changes(s->db) == 0)
 		rc = herr_set(err, HERR_NOT_FOUND, "session_not_found", NULL,
@@ -279,16 +282,10 @@ static enum herr copy_messages(struct store *s, const char *src, const char *chi
 	sqlite3_finalize(st);
 	if(rc)
 		return rc;
-	rc = store_db_prepare(s, "UPDATE sessions SET message_count = (SELECT count(*) FROM messages"
-			      " WHERE session_id = ?1), tool_call_count = (SELECT count(*) FROM"
-			      " messages WHERE session_id = ?1 AND tool_calls IS NOT NULL)"
-			      " WHERE id = ?1", &st, err);
-	if(rc)
-		return rc;
-	store_db_bind_text(st, 1, child);
-	rc = store_db_step_done(s, st, "count forked messages", err);
-	sqlite3_finalize(st);
-	return rc;
+	return store_db_exec_id(s, "UPDATE sessions SET message_count = (SELECT count(*) FROM"
+				" messages WHERE session_id = ?1), tool_call_count = (SELECT count(*)"
+				" FROM messages WHERE session_id = ?1 AND tool_calls IS NOT NULL)"
+				" WHERE id = ?1", child, "count forked messages", NULL, err);
 }
 
 enum herr store_session_fork(struct store *s, const char *src_id,
