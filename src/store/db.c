@@ -9,8 +9,8 @@
  * therefore try WAL on a scratch database in the same directory first and
  * switch state.db only if that works. SPEC: runs-discovery-security §5.2
  *
- * RULE: this file never open()s and close()s state.db, state.db-wal or
- * state.db-shm itself. POSIX advisory locks belong to the process and the
+ * RULE: no code of the store opens and closes a descriptor of an existing
+ * state.db, state.db-wal or state.db-shm (only SQLite does). POSIX advisory locks belong to the process and the
  * inode, not to the descriptor: closing ANY descriptor of one of those
  * files drops every lock this process holds on it, including the ones an
  * SQLite connection of this process (another struct store, or this one)
