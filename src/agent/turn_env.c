@@ -12,7 +12,7 @@
 
 enum herr agent_env_load(struct agent_env *e, struct herror *err)
 {
-	struct store_opts so = { 0 };
+	struct store_opts so;
 
 	memset(e, 0, sizeof(*e));
 	herr_clear(&e->store_err);
@@ -24,8 +24,7 @@ enum herr agent_env_load(struct agent_env *e, struct herror *err)
 	e->tools_ok = true;
 	if(tool_config_init(&e->tools, &e->cfg, err))
 		return err->rc ? err->rc : HERR_CONFIG;
-	so.home = e->cfg.home;
-	so.max_responses = (int)e->cfg.max_stored_responses;
+	store_opts_from_cfg(&e->cfg, &so);
 	if(store_open(&so, &e->store, &e->store_err))
 		e->store = NULL;
 	return HERR_OK;

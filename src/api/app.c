@@ -34,7 +34,7 @@ void api_app_release(struct app *app)
 
 struct store *api_app_store(struct app *app, struct herror *err)
 {
-	struct store_opts o = { 0 };
+	struct store_opts o;
 	time_t now = time(NULL);
 
 	if(app->store)
@@ -43,8 +43,7 @@ struct store *api_app_store(struct app *app, struct herror *err)
 		*err = app->store_err;
 		return NULL;
 	}
-	o.home = app->cfg.home;
-	o.max_responses = (int)app->cfg.max_stored_responses;
+	store_opts_from_cfg(&app->cfg, &o);
 	herr_clear(&app->store_err);
 	if(store_open(&o, &app->store, &app->store_err)) {
 		LOG_ERR("%s", app->store_err.msg);

@@ -5,6 +5,9 @@
 #include "api/meta.h"
 
 #include <json-c/json.h>
+#ifdef HAVE_MALLINFO2
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +50,42 @@ enum herr api_health(void *app, struct req *r)
 	return send_owned(r, o);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/* AddressSanitizer's allocator replaces glibc's (whose mallinfo2 then
+ * reports 0); it counts the bytes in use itself. */
+size_t __sanitizer_get_current_allocated_bytes(void);
+#endif
+
+/* Heap bytes this process has allocated and not freed; -1 if unknown. */
+static int64_t heap_in_use(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return (int64_t)__sanitizer_get_current_allocated_bytes();
+#elif defined(HAVE_MALLINFO2)
+	struct mallinfo2 mi = mallinfo2();
+
+	return (int64_t)(mi.uordblks + mi.hblkhd);
+#else
+	return -1;
+#endif
+}
+
+/* memory: {heap_bytes, sqlite_bytes}. SQLite allocates from the same heap,
+ * so heap_bytes - sqlite_bytes is what the rest of the responder holds: a
+ * leak shows there, a page cache filling up to store.cache_kb does not. */
+static struct json_object *memory_info(void)
+{
+	struct json_object *m = json_object_new_object();
+	int64_t heap = heap_in_use();
+
+	if(heap >= 0)
+		jsonx_add_int(m, "heap_bytes", heap);
+	else
+		jsonx_add_owned(m, "heap_bytes", NULL);
+	jsonx_add_int(m, "sqlite_bytes", store_memory_used());
+	return m;
+}
+
 enum herr api_health_detailed(void *vapp, struct req *r)
 {
 	struct app *app = vapp;
@@ -73,6 +112,7 @@ enum herr api_health_detailed(void *vapp, struct req *r)
 	jsonx_add_int(resp, "requests_served", (int64_t)app->requests);
 	jsonx_add_str(resp, "started_at", started);
 	jsonx_add_owned(o, "responder", resp);
+	jsonx_add_owned(o, "memory", memory_info());
 
 	{
 		struct herror serr;

@@ -67,11 +67,12 @@ static void term_emit(void *ctx, const struct agent_event *ev)
 
 static struct store *open_store(const struct cfg *c, FILE *msg)
 {
-	struct store_opts so = { c->home, (int)c->max_stored_responses, 0 };
+	struct store_opts so;
 	struct store *s = NULL;
 	struct herror err;
 
 	herr_clear(&err);
+	store_opts_from_cfg(c, &so);
 	if(store_open(&so, &s, &err))
 		fprintf(msg, "warning: %s; this conversation will not be saved\n", err.msg);
 	return s;

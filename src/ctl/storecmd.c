@@ -14,7 +14,7 @@
 static struct store *open_store(FILE *out)
 {
 	struct cfg cfg;
-	struct store_opts o = { 0 };
+	struct store_opts o;
 	struct store *s = NULL;
 	struct herror err;
 
@@ -24,7 +24,7 @@ static struct store *open_store(FILE *out)
 		cfg_release(&cfg);
 		return NULL;
 	}
-	o.home = cfg.home;
+	store_opts_from_cfg(&cfg, &o);
 	if(store_open(&o, &s, &err))
 		fprintf(out, "FAIL store: %s\n", err.msg);
 	cfg_release(&cfg);

@@ -22,6 +22,27 @@ static int64_t file_size(const char *path, const char *suffix)
 	return stat(p, &st) == 0 ? (int64_t)st.st_size : 0;
 }
 
+static int64_t pragma_int(struct store *s, const char *sql, int64_t def)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = def;
+
+	if(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	   sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The page cache bound the connection really has, in KiB (PRAGMA
+ * cache_size: negative is KiB, positive is pages). */
+static int64_t cache_kb(struct store *s)
+{
+	int64_t v = pragma_int(s, "PRAGMA cache_size", 0);
+
+	return v < 0 ? -v : v * pragma_int(s, "PRAGMA page_size", 4096) / 1024;
+}
+
 enum herr store_info(struct store *s, struct json_object **out, struct herror *err)
 {
 	static const char *const tables[] = { "responses", "sessions", "messages", "runs" };
@@ -32,6 +53,7 @@ enum herr store_info(struct store *s, struct json_object **out, struct herror *e
 	jsonx_add_str(o, "path", s->path);
 	jsonx_add_str(o, "journal_mode", s->journal);
 	jsonx_add_int(o, "schema_version", s->version);
+	jsonx_add_int(o, "cache_kb", cache_kb(s));
 	jsonx_add_int(o, "size_bytes", file_size(s->path, ""));
 	jsonx_add_int(o, "wal_bytes", file_size(s->path, "-wal"));
 	for(size_t i = 0; i < sizeof(tables) / sizeof(tables[0]) && !rc; i++) {

@@ -8,6 +8,24 @@
  * on state.db would leave a database no process can read there. We
  * therefore try WAL on a scratch database in the same directory first and
  * switch state.db only if that works. SPEC: runs-discovery-security §5.2
+ *
+ * RULE: no code of the store opens and closes a descriptor of an existing
+ * state.db, state.db-wal or state.db-shm (only SQLite does). POSIX advisory locks belong to the process and the
+ * inode, not to the descriptor: closing ANY descriptor of one of those
+ * files drops every lock this process holds on it, including the ones an
+ * SQLite connection of this process (another struct store, or this one)
+ * relies on. The next process to open the database then believes it is
+ * alone, truncates and re-initialises -shm, and every process that has it
+ * mapped dies of SIGBUS ("How To Corrupt An SQLite Database File" §2.2;
+ * tests/integration/t0505-store-openers.sh). So: state.db is created 0600
+ * with O_CREAT|O_EXCL only when it does not exist yet (no connection can
+ * hold a lock on a file that did not exist); an existing one, and any
+ * sidecar left wider by an older version, is narrowed with chmod() by
+ * path; SQLite itself gives new sidecars the database file's mode.
+ *
+ * Memory: the page cache of the connection is bounded (store_opts.cache_kb,
+ * PRAGMA cache_size=-N), so a long-lived responder's heap levels off at a
+ * known size instead of growing to SQLite's default of about 2 MB.
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -24,6 +42,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/cfg.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -181,6 +200,22 @@ enum herr store_db_step_done(struct store *s, sqlite3_stmt *st, const char *what
 	return store_db_fail(s, what, err);
 }
 
+enum herr store_db_exec_id(struct store *s, const char *sql, const char *id, const char *what,
+			   int *changes, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, sql, &st, err);
+
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, id);
+	rc = store_db_step_done(s, st, what, err);
+	if(changes)
+		*changes = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* ---- opening -------------------------------------------------------------- */
 
 static enum herr path_join(char *out, const char *dir, const char *name, struct herror *err)
@@ -193,36 +228,50 @@ static enum herr path_join(char *out, const char *dir, const char *name, struct 
 	return HERR_OK;
 }
 
-/* Create the file 0600 (any umask) or narrow an existing one. */
-static enum herr ensure_private(const char *path, int create, struct herror *err)
+/* Narrow an existing file to 0600 by path (never through a descriptor:
+ * see the RULE above). A missing file is fine. */
+static void narrow_by_path(const char *path)
 {
 	struct stat st;
-	int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
 
-	if(fd < 0) {
-		if(!create && errno == ENOENT)
-			return HERR_OK;
-		return herr_set(err, HERR_UNAVAILABLE, "store_unavailable", NULL,
-				"state.db unavailable: cannot open %s: %s (check that HERMES_HOME "
-				"belongs to the user the web server runs hermes-fcgi as)",
-				path, strerror(errno));
-	}
-	if(fstat(fd, &st) == 0 && (st.st_mode & 0177) && fchmod(fd, 0600) != 0)
+	if(stat(path, &st) == 0 && (st.st_mode & 0177) && chmod(path, 0600) != 0)
 		LOG_WARN("cannot narrow %s to mode 0600: %s", path, strerror(errno));
-	close(fd);
-	return HERR_OK;
 }
 
+/* Create path 0600 (any umask) if it does not exist yet, else narrow it by
+ * path. Only a file this call created is opened and closed: no connection
+ * can hold a lock on it. */
+static enum herr ensure_private(const char *path, struct herror *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if(fd >= 0) {
+		if(fchmod(fd, 0600) != 0)
+			LOG_WARN("cannot set %s to mode 0600: %s", path, strerror(errno));
+		close(fd);
+		return HERR_OK;
+	}
+	if(errno == EEXIST) {
+		narrow_by_path(path);
+		if(access(path, R_OK | W_OK) == 0)
+			return HERR_OK;
+	}
+	return herr_set(err, HERR_UNAVAILABLE, "store_unavailable", NULL,
+			"state.db unavailable: cannot open %s: %s (check that HERMES_HOME "
+			"belongs to the user the web server runs hermes-fcgi as)",
+			path, strerror(errno));
+}
+
+/* Sidecars left wider than 0600 (by an older version, or a copy) are
+ * narrowed; new ones get state.db's mode from SQLite. */
 static void narrow_sidecars(const char *path)
 {
 	static const char *const ext[] = { "-wal", "-shm", "-journal" };
 	char side[STORE_PATH_MAX + 16];
-	struct herror ignore;
 
 	for(size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
 		snprintf(side, sizeof(side), "%s%s", path, ext[i]);
-		herr_clear(&ignore);
-		(void)ensure_private(side, 0, &ignore);
+		narrow_by_path(side);
 	}
 }
 
@@ -266,7 +315,8 @@ static int wal_works(const char *dir, char *reason, size_t cap)
 
 	herr_clear(&e);
 	snprintf(probe, sizeof(probe), "%s/.state-walprobe-%ld.db", dir, (long)getpid());
-	if(ensure_private(probe, 1, &e)) {
+	unlink(probe); /* a stale probe of a crashed process with this pid */
+	if(ensure_private(probe, &e)) {
 		snprintf(reason, cap, "%s", e.msg);
 		return -1;
 	}
@@ -310,7 +360,7 @@ static enum herr set_journal(struct store *s, const char *home, struct herror *e
 		if(works == 0) {
 			struct herror ignore;
 			herr_clear(&ignore);
-			(void)ensure_private(marker, 1, &ignore);
+			(void)ensure_private(marker, &ignore);
 		}
 	}
 	if(works < 0)
@@ -335,19 +385,28 @@ done:
 }
 
 
+void store_opts_from_cfg(const struct cfg *c, struct store_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->home = c->home;
+	o->max_responses = (int)c->max_stored_responses;
+	o->cache_kb = (int)c->store_cache_kb;
+}
+
 enum herr store_open(const struct store_opts *opts, struct store **out, struct herror *err)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
-	char path[STORE_PATH_MAX];
+	char path[STORE_PATH_MAX], pragmas[128];
 	enum herr rc;
 
 	*out = NULL;
 	s->max_responses = opts->max_responses > 0 ? opts->max_responses
 						   : STORE_MAX_RESPONSES_DEFAULT;
+	s->cache_kb = opts->cache_kb > 0 ? opts->cache_kb : STORE_CACHE_KB_DEFAULT;
 	if((rc = make_home(opts->home, err)) || (rc = path_join(path, opts->home, "state.db", err)))
 		goto fail;
 	s->path = xstrdup(path);
-	if((rc = ensure_private(path, 1, err)))
+	if((rc = ensure_private(path, err)))
 		goto fail;
 	narrow_sidecars(path);
 	if(sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -358,11 +417,11 @@ enum herr store_open(const struct store_opts *opts, struct store **out, struct h
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	if((rc = set_journal(s, opts->home, err)) ||
-	   (rc = store_db_exec(s, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err)) ||
+	snprintf(pragmas, sizeof(pragmas), "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+		 " PRAGMA cache_size=-%d;", s->cache_kb);
+	if((rc = set_journal(s, opts->home, err)) || (rc = store_db_exec(s, pragmas, err)) ||
 	   (rc = store_schema_migrate(s, opts->schema_target, err)))
 		goto fail;
-	narrow_sidecars(path);
 	*out = s;
 	return HERR_OK;
 fail:
@@ -370,6 +429,11 @@ fail:
 		herr_set(err, HERR_UNAVAILABLE, "store_unavailable", NULL, "state.db unavailable");
 	store_close(s);
 	return err->rc;
+}
+
+int64_t store_memory_used(void)
+{
+	return (int64_t)sqlite3_memory_used();
 }
 
 void store_close(struct store *s)

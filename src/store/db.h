@@ -16,7 +16,15 @@ struct store {
 	char journal[16];      /* "wal" or "delete" */
 	int version;           /* schema version after migration */
 	int max_responses;     /* LRU cap */
+	int cache_kb;          /* page cache bound, KiB */
 };
+
+/* SQL for the "output" array of the response JSON in column/parameter x,
+ * or an empty array when x is not JSON or has no output array; for
+ * json_each(). */
+#define STORE_OUTPUT_ARRAY(x)                                                     \
+	"CASE WHEN NOT json_valid(" x ") THEN '[]' WHEN json_type(" x ", '$.output')" \
+	" = 'array' THEN json_extract(" x ", '$.output') ELSE '[]' END"
 
 /* Run SQL without results (several statements allowed). */
 enum herr store_db_exec(struct store *s, const char *sql, struct herror *err)
@@ -49,6 +57,18 @@ enum herr store_db_rows(struct store *s, sqlite3_stmt *st, struct json_object **
 /* Step a statement that returns no rows; HERR_CONFLICT on a constraint. */
 enum herr store_db_step_done(struct store *s, sqlite3_stmt *st, const char *what,
 			     struct herror *err) __attribute__((warn_unused_result));
+
+/* Prepare sql, bind ?1 = id, step it to the end (no rows) and finalize;
+ * *changes (may be NULL) gets the rows changed. HERR_CONFLICT on a
+ * constraint. */
+enum herr store_db_exec_id(struct store *s, const char *sql, const char *id, const char *what,
+			   int *changes, struct herror *err) __attribute__((warn_unused_result));
+
+/* Write fields of run id, and its status when to >= 0 (no check: callers
+ * hold the transaction and have checked); *changed gets the rows changed. */
+enum herr store_db_run_fields(struct store *s, const char *id, int to,
+			      const struct store_run_fields *f, int *changed, struct herror *err)
+	__attribute__((warn_unused_result));
 
 /* Run a one-row SELECT bound to ?1 = id; *out gets the row as an object.
  * No row: HERR_NOT_FOUND with code and "<what> <id> not found.". */

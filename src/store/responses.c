@@ -11,6 +11,31 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
+/* Record the ids of the response's output items (replacing those of an
+ * earlier version of it), so an item_reference resolves without reading
+ * every stored response. Inside the caller's transaction. */
+static enum herr index_items(struct store *s, const char *id, const char *json,
+			     struct herror *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum herr rc = store_db_exec_id(s, "DELETE FROM response_items WHERE response_id = ?1", id,
+					"index response items", NULL, err);
+
+	if(rc)
+		return rc;
+	rc = store_db_prepare(s, "INSERT OR REPLACE INTO response_items(item_id, response_id,"
+			      " output_index) SELECT json_extract(value, '$.id'), ?1, key FROM"
+			      " json_each(" STORE_OUTPUT_ARRAY("?2") ")"
+			      " WHERE json_type(value, '$.id') = 'text'", &st, err);
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, id);
+	store_db_bind_text(st, 2, json);
+	rc = store_db_step_done(s, st, "index response items", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static enum herr put_tx(struct store *s, const char *id, const char *json,
 			const char *session_id, struct herror *err)
 {
@@ -30,7 +55,7 @@ static enum herr put_tx(struct store *s, const char *id, const char *json,
 	sqlite3_bind_double(st, 4, now);
 	rc = store_db_step_done(s, st, "store response", err);
 	sqlite3_finalize(st);
-	if(rc)
+	if(rc || (rc = index_items(s, id, json, err)))
 		return rc;
 	/* Evict beyond the cap, least recently used first; the conversation
 	 * names pointing at evicted rows go with them (ON DELETE CASCADE). */
@@ -56,17 +81,8 @@ enum herr store_response_put(struct store *s, const char *id, const char *json,
 
 static enum herr delete_row(struct store *s, const char *id, int *deleted, struct herror *err)
 {
-	sqlite3_stmt *st;
-	enum herr rc = store_db_prepare(s, "DELETE FROM responses WHERE id = ?1", &st, err);
-
-	if(rc)
-		return rc;
-	store_db_bind_text(st, 1, id);
-	rc = store_db_step_done(s, st, "delete response", err);
-	sqlite3_finalize(st);
-	if(deleted)
-		*deleted = sqlite3_changes(s->db);
-	return rc;
+	return store_db_exec_id(s, "DELETE FROM responses WHERE id = ?1", id, "delete response",
+				deleted, err);
 }
 
 static enum herr touch(struct store *s, const char *id, struct herror *err)
@@ -198,5 +214,36 @@ enum herr store_conversation_get(struct store *s, const char *name, char **respo
 	if(!rc && !*response_id)
 		rc = herr_set(err, HERR_NOT_FOUND, "conversation_not_found", NULL,
 			      "Conversation %s not found.", name);
+	return rc;
+}
+
+enum herr store_response_item(struct store *s, const char *item_id, char **item_json,
+			      char **response_id, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc;
+	int step;
+
+	*item_json = NULL;
+	if(response_id)
+		*response_id = NULL;
+	rc = store_db_prepare(s, "SELECT json_extract(r.data, '$.output[' || i.output_index || ']'),"
+			      " r.id FROM response_items i JOIN responses r ON r.id = i.response_id"
+			      " WHERE i.item_id = ?1 AND json_valid(r.data)", &st, err);
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, item_id);
+	step = sqlite3_step(st);
+	if(step == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
+		*item_json = xstrdup((const char *)sqlite3_column_text(st, 0));
+		if(response_id)
+			*response_id = xstrdup((const char *)sqlite3_column_text(st, 1));
+	} else if(step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = store_db_fail(s, "read response item", err);
+	}
+	sqlite3_finalize(st);
+	if(!rc && !*item_json)
+		rc = herr_set(err, HERR_NOT_FOUND, "item_not_found", NULL,
+			      "Item with id '%s' not found.", item_id);
 	return rc;
 }

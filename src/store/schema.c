@@ -99,6 +99,22 @@ static const char *const migrations[] = {
 	"  pid INTEGER NOT NULL,"
 	"  kind TEXT NOT NULL,"
 	"  started_at REAL NOT NULL);",
+
+	/* 5: what the runner needs - the admitted request of a run, an index
+	 * for the TTL sweep - and the output items of stored responses by id
+	 * (Responses item_reference), filled in for the responses already
+	 * stored. */
+	"ALTER TABLE runs ADD COLUMN request TEXT;"
+	"CREATE INDEX runs_updated ON runs(status, updated_at);"
+	"CREATE TABLE response_items ("
+	"  item_id TEXT PRIMARY KEY,"
+	"  response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,"
+	"  output_index INTEGER NOT NULL);"
+	"CREATE INDEX response_items_response ON response_items(response_id);"
+	"INSERT OR REPLACE INTO response_items(item_id, response_id, output_index)"
+	"  SELECT json_extract(j.value, '$.id'), r.id, j.key FROM responses r,"
+	"  json_each(" STORE_OUTPUT_ARRAY("r.data") ") j"
+	"  WHERE json_type(j.value, '$.id') = 'text';",
 };
 
 #define LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -32,12 +32,21 @@ struct json_object;
 struct store;
 
 #define STORE_MAX_RESPONSES_DEFAULT 100
+#define STORE_CACHE_KB_DEFAULT 512
 
 struct store_opts {
 	const char *home;        /* directory of state.db; created 0700 if absent */
 	int max_responses;       /* LRU cap on stored responses; 0 = default 100 */
 	int schema_target;       /* migrate only up to this version; 0 = latest (tests) */
+	int cache_kb;            /* SQLite page cache of the connection in KiB
+	                            (store.cache_kb); 0 = default 512 */
 };
+
+struct cfg;
+
+/* store_opts for the configured HERMES_HOME (home borrowed from c: c must
+ * outlive o). Every process that opens state.db fills its options here. */
+void store_opts_from_cfg(const struct cfg *c, struct store_opts *o);
 
 /* Open (create, migrate) the store. On failure *out is NULL, nothing is
  * left open, and err says why (for a network filesystem, with a hint). */
@@ -47,11 +56,15 @@ enum herr store_open(const struct store_opts *opts, struct store **out, struct h
 /* Close every statement and the connection; s may be NULL. */
 void store_close(struct store *s);
 
+/* Bytes SQLite holds in this process now (page caches, schema, statements
+ * of every connection): sqlite3_memory_used(). */
+int64_t store_memory_used(void);
+
 /* The newest schema version this build knows. */
 int store_schema_latest(void);
 
-/* {backend, path, journal_mode, schema_version, size_bytes, wal_bytes,
- *  responses, sessions, messages, runs} */
+/* {backend, path, journal_mode, schema_version, cache_kb, size_bytes,
+ *  wal_bytes, responses, sessions, messages, runs} */
 enum herr store_info(struct store *s, struct json_object **out, struct herror *err)
 	__attribute__((warn_unused_result));
 
@@ -81,6 +94,15 @@ enum herr store_response_get(struct store *s, const char *id, char **json, char 
 /* Delete a response and the conversation names pointing at it.
  * HERR_NOT_FOUND if there was none. */
 enum herr store_response_delete(struct store *s, const char *id, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* An output item of a stored response by its id (a Responses
+ * item_reference, SPEC: openai-wire §6.3): *item_json gets the item's JSON
+ * text and *response_id (may be NULL) the response holding it, both owned
+ * by the caller. Items are indexed when the response is put; one that is
+ * replaced or evicted goes with it. HERR_NOT_FOUND (item_not_found). */
+enum herr store_response_item(struct store *s, const char *item_id, char **item_json,
+			      char **response_id, struct herror *err)
 	__attribute__((warn_unused_result));
 
 /* Point conversation name at response_id (which must exist). */
@@ -159,17 +181,109 @@ enum herr store_messages(struct store *s, const char *session_id, struct json_ob
 enum herr store_session_successor(struct store *s, const char *id, char *out, size_t cap,
 				  struct herror *err) __attribute__((warn_unused_result));
 
-/* ---- runs and their events (src/store/runs.c, src/store/events.c) ------- */
-
-/* Create a run in status "queued". HERR_CONFLICT if the id exists. */
-enum herr store_run_create(struct store *s, const char *id, const char *session_id,
-			   const char *model, struct herror *err)
+/* A page of a session's active messages: those with id > after_id, in
+ * order, at most limit (<= 0: all). Array of objects; the id of the last
+ * one is the after_id of the next page. */
+enum herr store_messages_page(struct store *s, const char *session_id, int64_t after_id,
+			      int limit, struct json_object **out, struct herror *err)
 	__attribute__((warn_unused_result));
 
-/* Fields to change on a run; NULL / negative = leave as is. */
-struct store_run_update {
-	const char *status;       /* queued, running, waiting_for_approval, stopping,
-	                             completed, failed, cancelled, interrupted */
+/* Fork session src_id into a new session child->id whose parent is src_id,
+ * in one transaction: the child's source, title, model, system prompt and
+ * session key are child's where given, else src's (child->
+ * parent_session_id is ignored); src's active messages with id <= upto_id
+ * (<= 0: all) are copied in order. *copied (may be NULL) gets how many.
+ * HERR_NOT_FOUND: session_not_found (no src) or message_not_found (upto_id
+ * is not an active message of src); HERR_CONFLICT: session_exists. Nothing
+ * is written on error. */
+enum herr store_session_fork(struct store *s, const char *src_id,
+			     const struct store_session *child, int64_t upto_id,
+			     int64_t *copied, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* ---- runs and their events (src/store/runs.c, src/store/events.c) ------- *
+ *
+ * A run moves through this state machine (SPEC: runs-discovery-security
+ * §2.2, §2.6, §2.11); every change of status is a compare-and-set inside one
+ * BEGIN IMMEDIATE transaction, so two processes can never both move a run:
+ *
+ *   queued ──claim──> running <──> waiting_for_approval
+ *     │                  │                │
+ *     │                  └──> stopping <──┘ ──> cancelled | completed | failed
+ *     └──> stopping | cancelled | failed      running ──> completed | failed
+ *   every live status ──> interrupted (its runner died)
+ *
+ * completed, failed, cancelled and interrupted are terminal. */
+
+enum store_run_status {
+	STORE_RUN_QUEUED,
+	STORE_RUN_RUNNING,
+	STORE_RUN_WAITING_FOR_APPROVAL,
+	STORE_RUN_STOPPING,
+	STORE_RUN_COMPLETED,
+	STORE_RUN_FAILED,
+	STORE_RUN_CANCELLED,
+	STORE_RUN_INTERRUPTED,
+};
+#define STORE_RUN_STATUS_COUNT 8
+
+/* Sets of statuses, for compare-and-set and listing. */
+#define STORE_RUN_BIT(st) (1u << (unsigned)(st))
+#define STORE_RUN_LIVE                                                       \
+	(STORE_RUN_BIT(STORE_RUN_QUEUED) | STORE_RUN_BIT(STORE_RUN_RUNNING) |   \
+	 STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL) | STORE_RUN_BIT(STORE_RUN_STOPPING))
+#define STORE_RUN_TERMINAL                                                   \
+	(STORE_RUN_BIT(STORE_RUN_COMPLETED) | STORE_RUN_BIT(STORE_RUN_FAILED) | \
+	 STORE_RUN_BIT(STORE_RUN_CANCELLED) | STORE_RUN_BIT(STORE_RUN_INTERRUPTED))
+#define STORE_RUN_ANY (STORE_RUN_LIVE | STORE_RUN_TERMINAL)
+
+/* The wire name of a status ("queued", "waiting_for_approval", ...);
+ * static storage. */
+const char *store_run_status_name(enum store_run_status st);
+
+/* Status by wire name; 0 if name is none of them. */
+int store_run_status_parse(const char *name, enum store_run_status *out);
+
+/* Is from -> to an edge of the state machine above? */
+int store_run_transition_legal(enum store_run_status from, enum store_run_status to);
+
+/* One run. Every string is owned (free with store_run_release) or NULL. */
+struct store_run {
+	char *id;
+	enum store_run_status status;
+	char *session_id;
+	char *model;
+	char *request;            /* the admitted request, JSON text, for the runner */
+	char *last_event;
+	char *output;
+	char *usage;              /* JSON text */
+	char *error;
+	long worker_pid;          /* 0 = none */
+	double created_at;        /* Unix seconds */
+	double updated_at;        /* bumped on every write */
+};
+
+/* Free the strings of r (not r itself) and zero it; r may be zeroed. */
+void store_run_release(struct store_run *r);
+
+/* Free an array from store_run_list (n entries); runs may be NULL. */
+void store_run_list_free(struct store_run *runs, size_t n);
+
+/* What a new run carries; id is required, the rest may be NULL. */
+struct store_run_new {
+	const char *id;
+	const char *session_id;
+	const char *model;
+	const char *request;      /* JSON text */
+};
+
+/* Create a run in status queued. HERR_CONFLICT (run_exists) if the id
+ * exists. */
+enum herr store_run_create(struct store *s, const struct store_run_new *r, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* Fields written beside a status (or alone); NULL / negative = leave. */
+struct store_run_fields {
 	const char *last_event;
 	const char *output;
 	const char *usage;        /* JSON text */
@@ -177,15 +291,56 @@ struct store_run_update {
 	long worker_pid;          /* < 0: leave */
 };
 
-enum herr store_run_update(struct store *s, const char *id, const struct store_run_update *u,
+/* Write fields of a run without touching its status. HERR_NOT_FOUND
+ * (run_not_found). */
+enum herr store_run_update(struct store *s, const char *id, const struct store_run_fields *f,
 			   struct herror *err) __attribute__((warn_unused_result));
 
-/* One run as an object of its columns. */
-enum herr store_run_get(struct store *s, const char *id, struct json_object **out,
+/* Compare-and-set: move run id to status to, if its status is in from_mask
+ * (STORE_RUN_BIT()s) and the edge is legal, writing f (may be NULL) in the
+ * same transaction. *prev (may be NULL) gets the status found. Errors:
+ * HERR_NOT_FOUND (run_not_found); HERR_CONFLICT with code
+ * run_status_changed when the status is outside from_mask, or
+ * run_transition_invalid when the edge is not in the state machine - in
+ * both cases nothing is written and *prev holds the status found. */
+enum herr store_run_transition(struct store *s, const char *id, unsigned from_mask,
+			       enum store_run_status to, const struct store_run_fields *f,
+			       enum store_run_status *prev, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* Claim the oldest queued run for worker_pid: it becomes running (one
+ * UPDATE ... RETURNING in a write transaction, so two claimers never get
+ * the same run) and is copied into *out (release it). HERR_NOT_FOUND with
+ * code no_queued_run when the queue is empty. */
+enum herr store_run_claim(struct store *s, long worker_pid, struct store_run *out,
+			  struct herror *err) __attribute__((warn_unused_result));
+
+/* One run into *out (release it). HERR_NOT_FOUND (run_not_found). */
+enum herr store_run_get(struct store *s, const char *id, struct store_run *out,
 			struct herror *err) __attribute__((warn_unused_result));
 
-/* Append an event (JSON text) to a run; *seq_out (may be NULL) gets its
- * sequence number, 1 for the first event of a run. */
+/* Runs whose status is in status_mask, oldest first, at most limit (<= 0:
+ * all). *out is a new array of *n runs (store_run_list_free), NULL if none. */
+enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
+			 struct store_run **out, size_t *n, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* TTL sweep: delete terminal runs (and their events) last written more
+ * than max_age seconds ago; *deleted (may be NULL) gets how many. Live runs
+ * are never swept. SPEC: runs-discovery-security §2.7 (3600 s). */
+enum herr store_run_sweep(struct store *s, double max_age, int *deleted, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* Append n events (JSON texts) to a run in one transaction, numbered on
+ * from the run's last sequence number; last_event (may be NULL) is written
+ * into the run in the same transaction. *last_seq (may be NULL) gets the
+ * number of the last one (1 for the first event of a run). Nothing is
+ * written on error; HERR_NOT_FOUND (run_not_found) for no such run. */
+enum herr store_events_append(struct store *s, const char *run_id, const char *const *events,
+			      size_t n, const char *last_event, int64_t *last_seq,
+			      struct herror *err) __attribute__((warn_unused_result));
+
+/* Append one event: store_events_append with n = 1 and no last_event. */
 enum herr store_event_add(struct store *s, const char *run_id, const char *json,
 			  int64_t *seq_out, struct herror *err)
 	__attribute__((warn_unused_result));

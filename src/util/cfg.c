@@ -222,6 +222,7 @@ struct num_setting {
 static const struct num_setting numbers[] = {
 	{ F(max_stored_responses), NUM_INT, "API_SERVER_MAX_STORED_RESPONSES",
 	  "platforms.api_server.extra.max_stored_responses", 100, 1, 100000 },
+	{ F(store_cache_kb), NUM_INT, "HERMES_STORE_CACHE_KB", "store.cache_kb", 512, 16, 1048576 },
 	{ F(max_concurrent_runs), NUM_INT, "API_SERVER_MAX_CONCURRENT_RUNS",
 	  "gateway.api_server.max_concurrent_runs", 10, 0, 100000 },
 	{ F(max_turns), NUM_INT, "HERMES_MAX_ITERATIONS", "agent.max_turns", 90, 1, 10000 },

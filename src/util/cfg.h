@@ -44,6 +44,8 @@ struct cfg {
 
 	/* Numbers and switches (env | config.yaml; default), checked at load. */
 	long max_stored_responses;   /* API_SERVER_MAX_STORED_RESPONSES | …extra.max_stored_responses; 100 */
+	long store_cache_kb;         /* HERMES_STORE_CACHE_KB | store.cache_kb; 512 KiB of
+	                                SQLite page cache per process */
 	long max_concurrent_runs;    /* API_SERVER_MAX_CONCURRENT_RUNS |
 	                                gateway.api_server.max_concurrent_runs; 10, 0 = no cap */
 	long max_turns;              /* HERMES_MAX_ITERATIONS | agent.max_turns; 90 */

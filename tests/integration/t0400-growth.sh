@@ -1,11 +1,19 @@
 #!/bin/bash
 # tests/integration/t0400-growth.sh: one responder (lighttpd, max-procs 1,
 # the shipped template) serves 2,000 requests of mixed outcome; its open fds
-# and resident memory, read from /proc, must not grow per request.
+# and resident memory, read from /proc, must not grow per request. Then it
+# serves 5,000 chat turns against the scripted upstream (non-streaming,
+# short replies, each turn its own session, so state.db grows): after a
+# warm-up, the heap it reports in /health/detailed minus what SQLite holds
+# stays flat, SQLite's own share stays under the page-cache bound, and the
+# fds stay flat (issue 9, point 15).
 # SPDX-License-Identifier: MIT
 . "$top_srcdir/tests/integration/lib.sh"
 
 need "$HERMES_FCGI" "$PYTHON" curl lighttpd
+CHAT_TURNS=${GROWTH_CHAT_TURNS:-5000}
+CHAT_WARMUP=${GROWTH_CHAT_WARMUP:-1000}
+HEAP_LIMIT=${GROWTH_HEAP_LIMIT:-32768}   # bytes heap - sqlite may drift
 [ -d /proc/self/fd ] || skip_all "no /proc on this system"
 
 # RSS bound. Under AddressSanitizer freed memory sits in a quarantine and the
@@ -19,8 +27,15 @@ if is_asan "$HERMES_FCGI"; then
 	diag "AddressSanitizer build: quarantine off, RSS bound $RSS_LIMIT_KB KB"
 fi
 
+start_upstream up
 home=$T/home
 mk_home "$home"
+{
+	echo "OPENAI_BASE_URL=$UPSTREAM_URL"
+	echo "OPENAI_API_KEY=sk-upstream-test"
+	echo "HERMES_MODEL=test-model"
+	echo "API_SERVER_TOOLSETS="
+} >> "$home/.env"
 start_lighttpd growth / "$home" 1
 base=http://127.0.0.1:$LIGHTTPD_PORT
 
@@ -80,6 +95,79 @@ if [ "$growth" -lt "$RSS_LIMIT_KB" ]; then
 else
 	fail "VmRSS grows less than $RSS_LIMIT_KB KB over 2,000 requests ($rss0 -> $rss1 KB)" \
 		"grew by $growth KB"
+fi
+
+# ---- chat turns ------------------------------------------------------------
+
+# chat FROM N: N non-streaming chat turns on keep-alive connections, the
+# first user message of each unique (so each is its own session); the
+# upstream answers every one with its default short reply. Prints the
+# status counts.
+chat() {
+	local from=$1 n=$2 i
+	for ((i = from; i < from + n; i++)); do
+		[ "$i" -gt "$from" ] && printf 'next\n'
+		printf 'url = "%s/v1/chat/completions"\n' "$base"
+		printf 'header = "Authorization: Bearer %s"\n' "$TEST_KEY"
+		printf 'header = "Content-Type: application/json"\n'
+		printf 'data = "{\\"model\\":\\"hermes-agent\\",\\"messages\\":[{\\"role\\":\\"user\\",\\"content\\":\\"turn %d\\"}]}"\n' "$i"
+		printf 'output = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nmax-time = 60\nsilent\n'
+	done > "$T/chat.curl"
+	curl -K "$T/chat.curl" | sort | uniq -c | awk '{ printf "%s%s:%s", sep, $2, $1; sep = " " } END { print "" }'
+}
+
+# mem: "fds heap_bytes sqlite_bytes" of the responder, from /health/detailed.
+mem() {
+	local fds
+	http GET "$base/health/detailed" -H "Authorization: Bearer $TEST_KEY"
+	fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l | tr -d ' ')
+	echo "$fds $(jget 'j["memory"]["heap_bytes"]') $(jget 'j["memory"]["sqlite_bytes"]') $(jget 'j["pid"]')"
+}
+
+http POST "$base/v1/chat/completions" -H "Authorization: Bearer $TEST_KEY" \
+	-H 'Content-Type: application/json' \
+	--data '{"model":"hermes-agent","messages":[{"role":"user","content":"first"}]}'
+is "$RESP_STATUS" 200 "a chat turn through the scripted upstream"
+like "$(jget 'j["choices"][0]["message"]["content"]')" '^ok$' "with the upstream's short reply"
+
+t0=$(date +%s)
+is "$(chat 0 "$CHAT_WARMUP")" "200:$CHAT_WARMUP" "$CHAT_WARMUP warm-up chat turns answered"
+read -r cfd0 heap0 sql0 mpid <<< "$(mem)"
+is "$mpid" "$pid" "the same responder reports its memory"
+like "$heap0" '^[0-9]+$' "/health/detailed reports memory.heap_bytes ($heap0)"
+like "$sql0" '^[0-9]+$' "/health/detailed reports memory.sqlite_bytes ($sql0)"
+diag "after $CHAT_WARMUP turns: $cfd0 fds, heap $heap0, sqlite $sql0, heap-sqlite $((heap0 - sql0))"
+t1=$(date +%s)
+done_turns=0
+max_sql=$sql0
+while [ "$done_turns" -lt "$CHAT_TURNS" ]; do
+	batch=1000
+	[ $((CHAT_TURNS - done_turns)) -lt "$batch" ] && batch=$((CHAT_TURNS - done_turns))
+	got=$(chat $((CHAT_WARMUP + done_turns)) "$batch")
+	[ "$got" = "200:$batch" ] || { fail "chat turns answered" "$got"; break; }
+	done_turns=$((done_turns + batch))
+	read -r cfd heap sql _ <<< "$(mem)"
+	[ "$sql" -gt "$max_sql" ] && max_sql=$sql
+	diag "after $done_turns more: $cfd fds, heap $heap, sqlite $sql, heap-sqlite $((heap - sql)) ($((heap - sql - heap0 + sql0)) since warm-up)"
+done
+t2=$(date +%s)
+diag "chat: $CHAT_WARMUP warm-up turns in $((t1 - t0)) s, $done_turns turns in $((t2 - t1)) s"
+is "$done_turns" "$CHAT_TURNS" "$CHAT_TURNS chat turns answered"
+is "$(children_of "$LIGHTTPD_PID" | tr -d '\n')" "$pid" "the same responder served every turn"
+is "$cfd" "$cfd0" "open fds flat over $CHAT_TURNS chat turns ($cfd0 -> $cfd)"
+drift=$(( (heap - sql) - (heap0 - sql0) ))
+if [ "$drift" -le "$HEAP_LIMIT" ]; then
+	pass "heap minus SQLite flat over $CHAT_TURNS chat turns (drift $drift bytes <= $HEAP_LIMIT)"
+else
+	fail "heap minus SQLite flat over $CHAT_TURNS chat turns" \
+		"drift $drift bytes > $HEAP_LIMIT ($((heap0 - sql0)) -> $((heap - sql)))"
+fi
+# SQLite's share: the page cache bound (512 KiB by default) plus schema,
+# statements and lookaside.
+if [ "$max_sql" -le $((1536 * 1024)) ]; then
+	pass "SQLite holds at most 1.5 MiB (store.cache_kb 512; peak $max_sql bytes)"
+else
+	fail "SQLite holds at most 1.5 MiB (store.cache_kb 512)" "peak $max_sql bytes"
 fi
 
 done_testing

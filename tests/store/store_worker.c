@@ -3,6 +3,14 @@
  *   store_worker write HOME ID N   N mixed writes and reads, checked
  *   store_worker crash HOME        commit runs one by one, printing each,
  *                                  then hold an open write transaction
+ *   store_worker rows HOME STOP    commit runs row-0, row-1, ... from one
+ *                                  connection (after opening and closing a
+ *                                  second one beside it) until the file
+ *                                  STOP exists; print "rows N"
+ *   store_worker churn HOME N      open and close the store N times, each
+ *                                  time with a read, while a second handle
+ *                                  of this process stays open; print
+ *                                  "churned N"
  * Raw SQLite is used only to hold a transaction open at a known point. */
 #include "config.h"
 
@@ -17,7 +25,7 @@
 
 static struct store *open_or_die(const char *home)
 {
-	struct store_opts o = { home, 1000, 0 };
+	struct store_opts o = { .home = home, .max_responses = 1000 };
 	struct store *s = NULL;
 	struct herror err;
 
@@ -34,17 +42,19 @@ static int do_write(const char *home, const char *id, int n)
 	struct store *s = open_or_die(home);
 	struct herror err;
 	char rid[64], body[128], *json = NULL;
-	struct json_object *o = NULL;
+	struct store_run run = { 0 };
 
 	herr_clear(&err);
 	for(int i = 0; i < n; i++) {
+		struct store_run_new nr = { .id = rid, .model = "m" };
+
 		snprintf(rid, sizeof(rid), "run-%s-%d", id, i);
 		snprintf(body, sizeof(body), "{\"worker\":\"%s\",\"i\":%d}", id, i);
-		if(store_run_create(s, rid, NULL, "m", &err) ||
+		if(store_run_create(s, &nr, &err) ||
 		   store_event_add(s, rid, body, NULL, &err) ||
 		   store_response_put(s, rid, body, NULL, &err) ||
 		   store_response_get(s, rid, &json, NULL, &err) ||
-		   store_run_get(s, rid, &o, &err)) {
+		   store_run_get(s, rid, &run, &err)) {
 			fprintf(stderr, "worker %s op %d: %s\n", id, i, err.msg);
 			return 1;
 		}
@@ -53,7 +63,7 @@ static int do_write(const char *home, const char *id, int n)
 			return 1;
 		}
 		free(json);
-		json_object_put(o);
+		store_run_release(&run);
 	}
 	store_close(s);
 	printf("done %s %d\n", id, n);
@@ -70,8 +80,10 @@ static int do_crash(const char *home)
 
 	herr_clear(&err);
 	for(int i = 1; i <= 200; i++) {
+		struct store_run_new nr = { .id = rid };
+
 		snprintf(rid, sizeof(rid), "crash-%d", i);
-		if(store_run_create(s, rid, NULL, NULL, &err)) {
+		if(store_run_create(s, &nr, &err)) {
 			fprintf(stderr, "crash worker: %s\n", err.msg);
 			return 1;
 		}
@@ -95,12 +107,73 @@ static int do_crash(const char *home)
 		pause();
 }
 
+static int do_rows(const char *home, const char *stop)
+{
+	struct store *s = open_or_die(home);
+	struct herror err;
+	char rid[64];
+	struct store_run_new nr = { .id = rid, .model = "m" };
+	int n = 0;
+
+	/* A second handle opened and closed beside the first, as a process
+	 * with two connections does: it must not take the first one's locks. */
+	store_close(open_or_die(home));
+	herr_clear(&err);
+	while(access(stop, F_OK) != 0) {
+		snprintf(rid, sizeof(rid), "row-%d", n);
+		if(store_run_create(s, &nr, &err)) {
+			fprintf(stderr, "rows: %s: %s\n", rid, err.msg);
+			return 1;
+		}
+		if(++n == 1) {
+			printf("first\n");
+			fflush(stdout);
+		}
+	}
+	store_close(s);
+	printf("rows %d\n", n);
+	return 0;
+}
+
+static int do_churn(const char *home, int n)
+{
+	struct store *keep = open_or_die(home);
+	struct herror err;
+	struct store_run r;
+
+	for(int i = 0; i < n; i++) {
+		struct store *s = open_or_die(home);
+
+		herr_clear(&err);
+		if(store_run_get(s, "row-0", &r, &err)) {
+			fprintf(stderr, "churn round %d: %s\n", i, err.msg);
+			return 1;
+		}
+		store_run_release(&r);
+		store_close(s);
+	}
+	herr_clear(&err);
+	if(store_run_get(keep, "row-0", &r, &err)) {
+		fprintf(stderr, "churn: the handle kept open: %s\n", err.msg);
+		return 1;
+	}
+	store_run_release(&r);
+	store_close(keep);
+	printf("churned %d\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if(argc == 5 && strcmp(argv[1], "write") == 0)
 		return do_write(argv[2], argv[3], atoi(argv[4]));
 	if(argc == 3 && strcmp(argv[1], "crash") == 0)
 		return do_crash(argv[2]);
-	fprintf(stderr, "usage: store_worker write HOME ID N | crash HOME\n");
+	if(argc == 4 && strcmp(argv[1], "rows") == 0)
+		return do_rows(argv[2], argv[3]);
+	if(argc == 4 && strcmp(argv[1], "churn") == 0)
+		return do_churn(argv[2], atoi(argv[3]));
+	fprintf(stderr, "usage: store_worker write HOME ID N | crash HOME | rows HOME STOP | "
+		"churn HOME N\n");
 	return 2;
 }

@@ -87,6 +87,7 @@ int main(void)
 	is_int(cfg_load(&c, NULL, NULL), HERR_OK, "empty home loads");
 	is_str(c.model_name, "hermes-agent", "default model name");
 	ok(c.api_key == NULL, "no key by default");
+	is_int(c.store_cache_kb, 512, "store.cache_kb defaults to 512 KiB");
 	cfg_release(&c);
 
 	/* precedence */
@@ -146,6 +147,14 @@ int main(void)
 	   "names the variable: %s", c.err.msg);
 	cfg_release(&c);
 	unsetenv("HERMES_LLM_IDLE_TIMEOUT");
+	put("config.yaml", "store:\n  cache_kb: 256\n");
+	is_int(cfg_load(&c, NULL, NULL), HERR_OK, "store.cache_kb loads");
+	is_int(c.store_cache_kb, 256, "and is used");
+	cfg_release(&c);
+	setenv("HERMES_STORE_CACHE_KB", "8", 1);
+	is_int(cfg_load(&c, NULL, NULL), HERR_CONFIG, "a page cache below 16 KiB is refused");
+	cfg_release(&c);
+	unsetenv("HERMES_STORE_CACHE_KB");
 
 	put("config.yaml", NULL);
 	put(".env", "API_SERVER_KEY=abc\nbroken\n");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -19,7 +20,7 @@ static char home[200], db[400];
 
 static struct store *open_home(const char *h, int max, int target, struct herror *err)
 {
-	struct store_opts o = { h, max, target };
+	struct store_opts o = { .home = h, .max_responses = max, .schema_target = target };
 	struct store *s = NULL;
 
 	herr_clear(err);
@@ -117,7 +118,10 @@ static void sessions_runs_memory(void)
 	struct store_session se = { .id = "s1", .source = "api_server", .title = "T" };
 	struct store_session child = { .id = "s2", .source = "api_server", .parent_session_id = "s1" };
 	struct store_message m = { .session_id = "s1", .role = "user", .content = "hi" };
-	struct store_run_update u = { .status = "running", .worker_pid = 42 };
+	struct store_run_fields u = { .worker_pid = 42 };
+	struct store_run_new nr = { .id = "run_1", .session_id = "s2", .model = "m",
+				    .request = "{\"input\":\"hi\"}" };
+	struct store_run run;
 	struct json_object *o = NULL;
 	int64_t seq = 0, mid = 0;
 
@@ -155,8 +159,9 @@ static void sessions_runs_memory(void)
 	json_object_put(o);
 	is_int(store_session_get(s, "s1", &o, &err), HERR_NOT_FOUND, "deleted session not found");
 
-	is_int(store_run_create(s, "run_1", "s2", "m", &err), HERR_OK, "create run");
-	is_int(store_run_update(s, "run_1", &u, &err), HERR_OK, "update run");
+	is_int(store_run_create(s, &nr, &err), HERR_OK, "create run");
+	is_int(store_run_create(s, &nr, &err), HERR_CONFLICT, "duplicate run id conflicts");
+	is_int(store_run_update(s, "run_1", &u, &err), HERR_OK, "update run fields");
 	is_int(store_run_update(s, "run_x", &u, &err), HERR_NOT_FOUND, "update missing run");
 	is_int(store_event_add(s, "run_1", "{\"event\":\"a\"}", &seq, &err), HERR_OK, "event 1");
 	is_int(seq, 1, "first seq 1");
@@ -166,10 +171,15 @@ static void sessions_runs_memory(void)
 	is_int(store_events(s, "run_1", 1, 0, &o, &err), HERR_OK, "events after 1");
 	is_int(json_object_array_length(o), 1, "one event after seq 1");
 	json_object_put(o);
-	is_int(store_run_get(s, "run_1", &o, &err), HERR_OK, "get run");
-	is_str(json_object_get_string(json_object_object_get(o, "status")), "running", "status");
-	is_int(json_object_get_int(json_object_object_get(o, "worker_pid")), 42, "worker pid");
-	json_object_put(o);
+	is_int(store_run_get(s, "run_1", &run, &err), HERR_OK, "get run");
+	is_str(store_run_status_name(run.status), "queued", "status still queued");
+	is_int(run.worker_pid, 42, "worker pid");
+	is_str(run.session_id, "s2", "session id");
+	is_str(run.request, "{\"input\":\"hi\"}", "request kept for the runner");
+	ok(run.created_at > 0 && run.updated_at >= run.created_at, "times");
+	store_run_release(&run);
+	is_int(store_run_get(s, "run_x", &run, &err), HERR_NOT_FOUND, "get missing run");
+	is_str(err.code, "run_not_found", "code run_not_found");
 
 	is_int(store_memory_add(s, "k", "e1", &err), HERR_OK, "memory add");
 	is_int(store_memory_add(s, "k", "e2", &err), HERR_OK, "memory add 2");
@@ -217,14 +227,14 @@ static void migrations(void)
 	struct herror err;
 	struct store *s;
 	struct store_session se = { .id = "old", .source = "cli" };
+	struct store_run_new nr = { .id = "run_1" };
 	struct json_object *o = NULL;
 
 	snprintf(h2, sizeof(h2), "%s/mig-home", home);
 	s = open_home(h2, 0, 1, &err);
 	ok(s != NULL, "a version-1 database is created");
 	ok(!store_session_create(s, &se, &err), "row written at version 1");
-	is_int(store_run_create(s, "run_1", NULL, NULL, &err), HERR_INTERNAL,
-	       "runs table absent at version 1");
+	is_int(store_run_create(s, &nr, &err), HERR_INTERNAL, "runs table absent at version 1");
 	store_close(s);
 	s = open_home(h2, 0, 0, &err);
 	ok(s != NULL, "the old database opens with this build");
@@ -234,7 +244,7 @@ static void migrations(void)
 	json_object_put(o);
 	is_int(store_session_get(s, "old", &o, &err), HERR_OK, "old row kept");
 	json_object_put(o);
-	is_int(store_run_create(s, "run_1", NULL, NULL, &err), HERR_OK, "new table usable");
+	is_int(store_run_create(s, &nr, &err), HERR_OK, "new table usable");
 	store_close(s);
 
 	snprintf(db, sizeof(db), "%s/state.db", h2);
@@ -245,6 +255,442 @@ static void migrations(void)
 	ok(strstr(err.msg, "schema version 99") && strstr(err.msg, "upgrade"),
 	   "message says why and what to do: %s", err.msg);
 	snprintf(db, sizeof(db), "%s/state.db", home);
+}
+
+static void add_run(struct store *s, const char *id)
+{
+	struct store_run_new nr = { .id = id, .model = "m" };
+	struct herror err;
+
+	herr_clear(&err);
+	if(store_run_create(s, &nr, &err))
+		printf("# create %s: %s\n", id, err.msg);
+}
+
+/* The state machine: legal edges move, illegal ones and stale expectations
+ * are refused and write nothing. */
+static void run_transitions(void)
+{
+	struct herror err;
+	struct store *s = open_home(home, 0, 0, &err);
+	struct store_run r;
+	struct store_run_fields done = { .output = "the answer", .usage = "{\"total_tokens\":3}",
+					 .last_event = "run.completed", .worker_pid = -1 };
+	enum store_run_status prev = STORE_RUN_QUEUED, st;
+
+	ok(store_run_status_parse("waiting_for_approval", &st) &&
+	   st == STORE_RUN_WAITING_FOR_APPROVAL, "status names parse");
+	ok(!store_run_status_parse("started", &st), "\"started\" is no status");
+	for(int i = 0; i < STORE_RUN_STATUS_COUNT; i++)
+		ok(store_run_status_parse(store_run_status_name((enum store_run_status)i), &st) &&
+		   (int)st == i, "name of status %d round-trips", i);
+	ok(store_run_transition_legal(STORE_RUN_RUNNING, STORE_RUN_STOPPING), "running->stopping legal");
+	ok(!store_run_transition_legal(STORE_RUN_COMPLETED, STORE_RUN_RUNNING),
+	   "completed->running illegal");
+	ok(!store_run_transition_legal(STORE_RUN_RUNNING, STORE_RUN_CANCELLED),
+	   "running->cancelled illegal (cancel goes through stopping)");
+
+	add_run(s, "t1");
+	is_int(store_run_transition(s, "t1", STORE_RUN_BIT(STORE_RUN_QUEUED), STORE_RUN_RUNNING, NULL,
+				    &prev, &err), HERR_OK, "queued -> running");
+	is_int(prev, STORE_RUN_QUEUED, "previous status reported");
+	is_int(store_run_transition(s, "t1", STORE_RUN_BIT(STORE_RUN_QUEUED), STORE_RUN_RUNNING, NULL,
+				    &prev, &err), HERR_CONFLICT, "second queued -> running refused");
+	is_str(err.code, "run_status_changed", "code run_status_changed");
+	is_int(prev, STORE_RUN_RUNNING, "and the status found is running");
+	is_int(store_run_transition(s, "t1", STORE_RUN_LIVE, STORE_RUN_QUEUED, NULL, &prev, &err),
+	       HERR_CONFLICT, "running -> queued refused");
+	is_str(err.code, "run_transition_invalid", "code run_transition_invalid");
+	is_int(store_run_transition(s, "t1", STORE_RUN_LIVE, STORE_RUN_STOPPING, NULL, &prev, &err),
+	       HERR_OK, "running -> stopping (stop request from any live status)");
+	is_int(store_run_transition(s, "t1", STORE_RUN_BIT(STORE_RUN_STOPPING), STORE_RUN_CANCELLED,
+				    NULL, NULL, &err), HERR_OK, "stopping -> cancelled");
+	is_int(store_run_transition(s, "t1", STORE_RUN_ANY, STORE_RUN_COMPLETED, &done, &prev, &err),
+	       HERR_CONFLICT, "a terminal run never moves again");
+	is_int(prev, STORE_RUN_CANCELLED, "it stays cancelled");
+	is_int(store_run_get(s, "t1", &r, &err), HERR_OK, "get t1");
+	ok(r.status == STORE_RUN_CANCELLED && r.output == NULL, "refused transition wrote nothing");
+	store_run_release(&r);
+
+	add_run(s, "t2");
+	is_int(store_run_transition(s, "t2", STORE_RUN_BIT(STORE_RUN_QUEUED), STORE_RUN_RUNNING, NULL,
+				    NULL, &err), HERR_OK, "t2 running");
+	is_int(store_run_transition(s, "t2", STORE_RUN_BIT(STORE_RUN_RUNNING),
+				    STORE_RUN_WAITING_FOR_APPROVAL, NULL, NULL, &err), HERR_OK,
+	       "running -> waiting_for_approval");
+	is_int(store_run_transition(s, "t2", STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL),
+				    STORE_RUN_RUNNING, NULL, NULL, &err), HERR_OK,
+	       "waiting_for_approval -> running");
+	is_int(store_run_transition(s, "t2", STORE_RUN_BIT(STORE_RUN_RUNNING), STORE_RUN_COMPLETED,
+				    &done, NULL, &err), HERR_OK, "running -> completed with output");
+	is_int(store_run_get(s, "t2", &r, &err), HERR_OK, "get t2");
+	is_str(r.output, "the answer", "output written with the status");
+	is_str(r.usage, "{\"total_tokens\":3}", "usage written with the status");
+	is_str(r.last_event, "run.completed", "last_event written with the status");
+	store_run_release(&r);
+	is_int(store_run_transition(s, "nope", STORE_RUN_ANY, STORE_RUN_FAILED, NULL, NULL, &err),
+	       HERR_NOT_FOUND, "transition of a missing run");
+	store_close(s);
+}
+
+/* Claim order, listing by status, the sweep and batched events. */
+static void run_queue(void)
+{
+	char h2[300];
+	struct herror err;
+	struct store *s;
+	struct store_run r, *list = NULL;
+	size_t n = 0;
+	int deleted = -1;
+	int64_t seq = 0;
+	const char *evs[] = { "{\"event\":\"tool.started\"}", "{\"event\":\"tool.completed\"}",
+			      "{\"event\":\"message.delta\"}" };
+	struct json_object *o = NULL;
+
+	snprintf(h2, sizeof(h2), "%s/queue-home", home);
+	snprintf(db, sizeof(db), "%s/state.db", h2);
+	s = open_home(h2, 0, 0, &err);
+	add_run(s, "q1");
+	usleep(2000);
+	add_run(s, "q2");
+	is_int(store_run_claim(s, 77, &r, &err), HERR_OK, "claim");
+	is_str(r.id, "q1", "the oldest queued run is claimed first");
+	ok(r.status == STORE_RUN_RUNNING && r.worker_pid == 77, "claimed: running, worker pid set");
+	store_run_release(&r);
+	is_int(store_run_list(s, STORE_RUN_BIT(STORE_RUN_QUEUED), 0, &list, &n, &err), HERR_OK,
+	       "list queued");
+	ok(n == 1 && strcmp(list[0].id, "q2") == 0, "q2 is the one queued run");
+	store_run_list_free(list, n);
+	is_int(store_run_claim(s, 78, &r, &err), HERR_OK, "claim again");
+	is_str(r.id, "q2", "then the next");
+	store_run_release(&r);
+	is_int(store_run_claim(s, 79, &r, &err), HERR_NOT_FOUND, "empty queue");
+	is_str(err.code, "no_queued_run", "code no_queued_run");
+	ok(r.id == NULL, "nothing claimed");
+
+	is_int(store_events_append(s, "q1", evs, 3, "tool.completed", &seq, &err), HERR_OK,
+	       "three events in one transaction");
+	is_int(seq, 3, "numbered 1..3");
+	is_int(store_events_append(s, "q1", evs, 2, NULL, &seq, &err), HERR_OK, "two more");
+	is_int(seq, 5, "numbered on from the last (4..5)");
+	is_int(store_events(s, "q1", 0, 0, &o, &err), HERR_OK, "read them");
+	is_int(json_object_array_length(o), 5, "five events");
+	is_int(json_object_get_int(json_object_object_get(json_object_array_get_idx(o, 4), "seq")), 5,
+	       "in order");
+	json_object_put(o);
+	is_int(store_run_get(s, "q1", &r, &err), HERR_OK, "get q1");
+	is_str(r.last_event, "tool.completed", "last_event written with the events");
+	store_run_release(&r);
+	is_int(store_events_append(s, "nope", evs, 3, NULL, &seq, &err), HERR_NOT_FOUND,
+	       "events for a missing run");
+	is_int(store_events(s, "nope", 0, 0, &o, &err), HERR_OK, "read them back");
+	is_int(json_object_array_length(o), 0, "none written");
+	json_object_put(o);
+
+	is_int(store_run_transition(s, "q1", STORE_RUN_BIT(STORE_RUN_RUNNING), STORE_RUN_FAILED,
+				    NULL, NULL, &err), HERR_OK, "q1 failed");
+	is_int(store_run_sweep(s, 3600, &deleted, &err), HERR_OK, "sweep with a 1 h TTL");
+	is_int(deleted, 0, "a fresh terminal run is kept");
+	raw("UPDATE runs SET updated_at = updated_at - 7200");
+	is_int(store_run_sweep(s, 3600, &deleted, &err), HERR_OK, "sweep after two hours");
+	is_int(deleted, 1, "the old terminal run is deleted, the live one kept");
+	is_int(store_run_get(s, "q1", &r, &err), HERR_NOT_FOUND, "q1 is gone");
+	is_int(store_events(s, "q1", 0, 0, &o, &err), HERR_OK, "its events");
+	is_int(json_object_array_length(o), 0, "went with it");
+	json_object_put(o);
+	is_int(store_run_get(s, "q2", &r, &err), HERR_OK, "q2 (running, old) is kept");
+	store_run_release(&r);
+	is_int(store_run_list(s, STORE_RUN_LIVE, 0, &list, &n, &err), HERR_OK, "list live");
+	ok(n >= 1, "live runs listed");
+	store_run_list_free(list, n);
+	is_int(store_run_list(s, STORE_RUN_BIT(STORE_RUN_INTERRUPTED), 0, &list, &n, &err), HERR_OK,
+	       "list an empty status");
+	ok(n == 0 && list == NULL, "empty list is NULL, 0");
+	store_close(s);
+	snprintf(db, sizeof(db), "%s/state.db", home);
+}
+
+/* Two processes claim from one queue of 200 runs at once: each run is
+ * claimed exactly once. */
+static void claim_two_processes(void)
+{
+	char h2[300], out[2][400];
+	struct herror err;
+	struct store *s;
+	pid_t pids[2];
+	int counts[200] = { 0 }, total = 0, twice = 0, status, exits = 0, gate[2];
+
+	snprintf(h2, sizeof(h2), "%s/claim-home", home);
+	s = open_home(h2, 0, 0, &err);
+	for(int i = 0; i < 200; i++) {
+		char id[32];
+		snprintf(id, sizeof(id), "c%d", i);
+		add_run(s, id);
+	}
+	store_close(s);
+	fflush(stdout);
+	if(pipe(gate) != 0)
+		return;
+	for(int p = 0; p < 2; p++) {
+		snprintf(out[p], sizeof(out[p]), "%s/claimed-%d", h2, p);
+		pids[p] = fork();
+		if(pids[p] == 0) {
+			FILE *f = fopen(out[p], "w");
+			struct store *c = open_home(h2, 0, 0, &err);
+			struct store_run r;
+			enum herr rc;
+			char b;
+
+			/* Both open first, then start together when the gate closes. */
+			close(gate[1]);
+			if(read(gate[0], &b, 1) != 0)
+				_exit(1);
+			while(c && f && (rc = store_run_claim(c, (long)getpid(), &r, &err)) == HERR_OK) {
+				fprintf(f, "%s\n", r.id);
+				store_run_release(&r);
+				usleep(500); /* a little work, so the claims interleave */
+			}
+			store_close(c);
+			if(f)
+				fclose(f);
+			_exit(c && f && err.rc == HERR_NOT_FOUND ? 0 : 1);
+		}
+	}
+	close(gate[0]);
+	usleep(200000);
+	close(gate[1]);
+	for(int p = 0; p < 2; p++)
+		if(waitpid(pids[p], &status, 0) == pids[p] && WIFEXITED(status) &&
+		   WEXITSTATUS(status) == 0)
+			exits++;
+	is_int(exits, 2, "both claimers run until the queue is empty");
+	for(int p = 0; p < 2; p++) {
+		FILE *f = fopen(out[p], "r");
+		char line[64];
+		int mine = 0;
+
+		while(f && fgets(line, sizeof(line), f)) {
+			long i = strtol(line + 1, NULL, 10);
+			if(i >= 0 && i < 200 && counts[i]++)
+				twice++;
+			total++;
+			mine++;
+		}
+		if(f)
+			fclose(f);
+		printf("# claimer %d took %d runs\n", p, mine);
+	}
+	is_int(total, 200, "200 claims in all");
+	is_int(twice, 0, "no run claimed twice");
+	s = open_home(h2, 0, 0, &err);
+	{
+		struct store_run *list = NULL;
+		size_t n = 0;
+		ok(!store_run_list(s, STORE_RUN_BIT(STORE_RUN_RUNNING), 0, &list, &n, &err) && n == 200,
+		   "all 200 are running");
+		store_run_list_free(list, n);
+	}
+	store_close(s);
+}
+
+static void messages_paged_and_fork(void)
+{
+	struct herror err;
+	struct store *s = open_home(home, 0, 0, &err);
+	struct store_session src = { .id = "fs", .source = "api_server", .title = "Src",
+				     .model = "m1", .system_prompt = "be brief" };
+	struct store_session child = { .id = "fs-child" }, child2 = { .id = "fs-all", .title = "T2" };
+	struct store_message m = { .session_id = "fs", .role = "user" };
+	int64_t ids[5], copied = -1, after = 0;
+	struct json_object *o = NULL;
+	char text[16];
+	int seen = 0, pages = 0;
+
+	is_int(store_session_create(s, &src, &err), HERR_OK, "source session");
+	for(int i = 0; i < 5; i++) {
+		snprintf(text, sizeof(text), "m%d", i);
+		m.content = text;
+		m.role = i % 2 ? "assistant" : "user";
+		m.tool_calls = i == 1 ? "[{\"id\":\"c\"}]" : NULL;
+		ok(!store_message_add(s, &m, &ids[i], &err), "message %d", i);
+	}
+	do {
+		ok(!store_messages_page(s, "fs", after, 2, &o, &err), "page after %lld",
+		   (long long)after);
+		size_t n = json_object_array_length(o);
+		for(size_t i = 0; i < n; i++) {
+			struct json_object *row = json_object_array_get_idx(o, i);
+			snprintf(text, sizeof(text), "m%d", seen);
+			is_str(json_object_get_string(json_object_object_get(row, "content")), text,
+			       "in order");
+			seen++;
+			after = json_object_get_int64(json_object_object_get(row, "id"));
+		}
+		json_object_put(o);
+		pages++;
+		if(!n)
+			break;
+	} while(pages < 10);
+	is_int(seen, 5, "five messages over the pages");
+	is_int(pages, 4, "pages of 2, 2, 1 and an empty one");
+
+	is_int(store_session_fork(s, "fs", &child, ids[2], &copied, &err), HERR_OK, "fork at m2");
+	is_int(copied, 3, "three messages copied");
+	is_int(store_messages(s, "fs-child", &o, &err), HERR_OK, "child's messages");
+	is_int(json_object_array_length(o), 3, "m0..m2");
+	is_str(json_object_get_string(json_object_object_get(json_object_array_get_idx(o, 2),
+							      "content")), "m2", "ending at the fork point");
+	json_object_put(o);
+	is_int(store_session_get(s, "fs-child", &o, &err), HERR_OK, "child session");
+	is_str(json_object_get_string(json_object_object_get(o, "parent_session_id")), "fs",
+	       "parent is the source");
+	is_str(json_object_get_string(json_object_object_get(o, "model")), "m1", "model inherited");
+	is_str(json_object_get_string(json_object_object_get(o, "title")), "Src", "title inherited");
+	is_int(json_object_get_int(json_object_object_get(o, "message_count")), 3, "message count");
+	is_int(json_object_get_int(json_object_object_get(o, "tool_call_count")), 1, "tool calls");
+	json_object_put(o);
+	is_int(store_session_fork(s, "fs", &child2, 0, &copied, &err), HERR_OK, "fork everything");
+	is_int(copied, 5, "all five copied");
+	is_int(store_session_fork(s, "fs", &child2, 0, &copied, &err), HERR_CONFLICT,
+	       "fork into an existing id");
+	is_str(err.code, "session_exists", "code session_exists");
+	child.id = "fs-bad";
+	is_int(store_session_fork(s, "nope", &child, 0, &copied, &err), HERR_NOT_FOUND,
+	       "fork of a missing session");
+	is_int(store_session_fork(s, "fs", &child, 999999, &copied, &err), HERR_NOT_FOUND,
+	       "fork at a message not in the session");
+	is_str(err.code, "message_not_found", "code message_not_found");
+	is_int(store_session_get(s, "fs-bad", &o, &err), HERR_NOT_FOUND,
+	       "a failed fork leaves no session behind");
+	store_close(s);
+}
+
+static const char resp_a[] =
+	"{\"id\":\"resp_a\",\"output\":[{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[]},"
+	"{\"type\":\"message\",\"id\":\"msg_1\",\"role\":\"assistant\","
+	"\"content\":[{\"type\":\"output_text\",\"text\":\"codeword X\",\"annotations\":[]}]}]}";
+
+static void response_items(void)
+{
+	struct herror err;
+	struct store *s = open_home(home, 2, 0, &err);
+	char *item = NULL, *rid = NULL;
+	struct json_object *o;
+
+	ok(!store_response_put(s, "resp_a", resp_a, NULL, &err), "put a response with two items");
+	is_int(store_response_item(s, "msg_1", &item, &rid, &err), HERR_OK, "item by id");
+	o = json_tokener_parse(item ? item : "");
+	is_str(json_object_get_string(json_object_object_get(o, "role")), "assistant",
+	       "the message item");
+	ok(item && strstr(item, "codeword X"), "with its text");
+	is_str(rid, "resp_a", "and the response holding it");
+	json_object_put(o);
+	free(item);
+	free(rid);
+	is_int(store_response_item(s, "rs_1", &item, NULL, &err), HERR_OK, "a reasoning item");
+	free(item);
+	is_int(store_response_item(s, "msg_none", &item, NULL, &err), HERR_NOT_FOUND, "unknown item");
+	is_str(err.code, "item_not_found", "code item_not_found");
+	ok(!store_response_put(s, "resp_a", "{\"output\":[{\"type\":\"message\",\"id\":\"msg_2\"}]}",
+			       NULL, &err), "replace the response");
+	is_int(store_response_item(s, "msg_1", &item, NULL, &err), HERR_NOT_FOUND,
+	       "items of the replaced version are gone");
+	is_int(store_response_item(s, "msg_2", &item, NULL, &err), HERR_OK, "the new one resolves");
+	free(item);
+	ok(!store_response_put(s, "resp_b", "not json", NULL, &err), "a body that is not JSON");
+	ok(!store_response_put(s, "resp_c", "{\"output\":{\"id\":\"x\"}}", NULL, &err),
+	   "output that is not an array");
+	is_int(store_response_get(s, "resp_a", &item, NULL, &err), HERR_NOT_FOUND,
+	       "resp_a evicted (cap 2)");
+	is_int(store_response_item(s, "msg_2", &item, NULL, &err), HERR_NOT_FOUND,
+	       "its items evicted with it");
+	store_close(s);
+}
+
+/* A version-4 database with responses gets its items indexed by v5. */
+static void migration_v5(void)
+{
+	char h2[300];
+	struct herror err;
+	struct store *s;
+	char *item = NULL;
+	struct store_run r;
+
+	snprintf(h2, sizeof(h2), "%s/v4-home", home);
+	s = open_home(h2, 0, 4, &err);
+	ok(s != NULL, "a version-4 database");
+	store_close(s);
+	snprintf(db, sizeof(db), "%s/state.db", h2);
+	{
+		char sql[1024];
+		snprintf(sql, sizeof(sql), "INSERT INTO responses VALUES('resp_a', '%s', NULL, 1, 1);"
+			 "INSERT INTO responses VALUES('resp_bad', '{oops', NULL, 1, 1);", resp_a);
+		raw(sql);
+	}
+	raw("INSERT INTO runs(id, status, created_at, updated_at) VALUES('old', 'queued', 1, 1)");
+	snprintf(db, sizeof(db), "%s/state.db", home);
+	s = open_home(h2, 0, 0, &err);
+	ok(s != NULL, "migrates to v5: %s", err.msg);
+	is_int(store_response_item(s, "msg_1", &item, NULL, &err), HERR_OK,
+	       "items of responses stored before v5 resolve");
+	free(item);
+	is_int(store_run_get(s, "old", &r, &err), HERR_OK, "a run from v4 reads");
+	ok(r.status == STORE_RUN_QUEUED && r.request == NULL, "queued, no request");
+	store_run_release(&r);
+	store_close(s);
+}
+
+/* The page cache is bounded by store_opts.cache_kb: reading a database
+ * many times its size leaves SQLite's memory near the bound. */
+static void cache_bound(void)
+{
+	char h2[300], big[1024];
+	struct herror err;
+	struct store_opts o = { 0 };
+	struct store *s;
+	struct store_session se = { .id = "big", .source = "cli" };
+	struct store_message m = { .session_id = "big", .role = "user", .content = big };
+	struct json_object *info = NULL, *page = NULL;
+	int64_t base, after = 0, used;
+	int ok_writes = 1;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	snprintf(h2, sizeof(h2), "%s/cache-home", home);
+	o.home = h2;
+	herr_clear(&err);
+	s = open_home(h2, 0, 0, &err);
+	is_int(store_info(s, &info, &err), HERR_OK, "info");
+	is_int(json_object_get_int(json_object_object_get(info, "cache_kb")), STORE_CACHE_KB_DEFAULT,
+	       "default page cache bound is applied (PRAGMA cache_size)");
+	json_object_put(info);
+	ok(!store_session_create(s, &se, &err), "session");
+	for(int i = 0; i < 6000 && ok_writes; i++)
+		ok_writes = !store_message_add(s, &m, NULL, &err);
+	ok(ok_writes, "6,000 messages of 1 KiB written (about 6 MB)");
+	store_close(s);
+
+	o.cache_kb = 128;
+	ok(!store_open(&o, &s, &err), "open with cache_kb 128");
+	is_int(store_info(s, &info, &err), HERR_OK, "info");
+	is_int(json_object_get_int(json_object_object_get(info, "cache_kb")), 128, "bound is 128 KiB");
+	json_object_put(info);
+	base = store_memory_used();
+	do {
+		ok_writes = !store_messages_page(s, "big", after, 200, &page, &err);
+		size_t n = ok_writes ? json_object_array_length(page) : 0;
+		if(n)
+			after = json_object_get_int64(json_object_object_get(
+				json_object_array_get_idx(page, n - 1), "id"));
+		json_object_put(page);
+		if(!n)
+			break;
+	} while(ok_writes);
+	used = store_memory_used();
+	printf("# sqlite memory: %lld bytes after open, %lld after reading ~6 MB\n",
+	       (long long)base, (long long)used);
+	ok(used - base < 512 * 1024, "SQLite's memory grows by less than 512 KiB over a 6 MB read");
+	store_close(s);
 }
 
 static void no_leaks(void)
@@ -296,6 +742,13 @@ int main(void)
 	sessions_runs_memory();
 	permissions();
 	migrations();
+	run_transitions();
+	run_queue();
+	claim_two_processes();
+	messages_paged_and_fork();
+	response_items();
+	migration_v5();
+	cache_bound();
 	no_leaks();
 	rm_home(home);
 	return tap_done();
