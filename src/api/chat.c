@@ -190,7 +190,8 @@ static enum herr answer(struct app *app, struct req *r, const struct agent_resul
 		r->err = res->error;
 		if(!r->err.rc)
 			herr_set(&r->err, HERR_UPSTREAM, "agent_failed", NULL, "The agent did not answer.");
-		herr_set_status(&r->err, 502, "server_error");
+		if(r->err.rc != HERR_UNAVAILABLE) /* 503: not configured, or a library missing */
+			herr_set_status(&r->err, 502, "server_error");
 		return r->err.rc;
 	}
 	o = json_object_new_object();

@@ -28,6 +28,7 @@
 
 #include "tools/html_text.h"
 #include "util/jsonx.h"
+#include "util/lazy_xml.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
@@ -406,6 +407,8 @@ enum herr tool_web_fetch(const struct tool_web_policy *pol, const char *url,
 
 	memset(page, 0, sizeof(*page));
 	buf_init(&page->body, TOOL_WEB_MAX_BYTES);
+	if((rc = lazy_curl_load(err)))
+		goto out;
 	if(!(f.curl = curl_easy_init())) {
 		rc = herr_set(err, HERR_INTERNAL, NULL, NULL, "cannot start a transfer");
 		goto out;
@@ -524,6 +527,8 @@ static enum herr web_run(const struct tool_ctx *ctx, struct json_object *args,
 			      pg.content_type ? pg.content_type : "binary data");
 		goto out;
 	}
+	if(kind == TOOL_CONTENT_HTML && (rc = lazy_xml_load(err)))
+		goto out;
 	rc = render(&pg, kind, out);
 	if(rc)
 		herr_set(err, rc, NULL, NULL, "the page text does not fit in a tool result");
