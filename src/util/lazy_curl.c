@@ -44,8 +44,7 @@ static struct {
 	CURLMcode (*multi_cleanup)(CURLM *m);
 } t;
 
-/* Function pointers from dlsym: POSIX guarantees the conversion works. */
-#define SYM(field, name) { name, (void **)(void *)&t.field }
+#define SYM(field, name) LAZY_SYM(t, field, name)
 static const struct lazy_sym syms[] = {
 	SYM(global_init, "curl_global_init"),
 	SYM(global_cleanup, "curl_global_cleanup"),
@@ -71,9 +70,7 @@ static const struct lazy_sym syms[] = {
 	SYM(multi_cleanup, "curl_multi_cleanup"),
 };
 
-static struct lazy_lib lib = {
-	"libcurl", HERMES_CURL_SONAME, HERMES_CURL_PACKAGE, syms, sizeof(syms) / sizeof(syms[0]), NULL,
-};
+static struct lazy_lib lib = LAZY_LIB("libcurl", CURL, syms);
 
 enum herr lazy_curl_load(struct herror *err)
 {

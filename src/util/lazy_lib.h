@@ -27,6 +27,16 @@ struct lazy_lib {
 	void *handle;
 };
 
+/* Table rows and the library, in the users' files:
+ *   static const struct lazy_sym syms[] = { LAZY_SYM(t, easy_init, "curl_easy_init"), ... };
+ *   static struct lazy_lib lib = LAZY_LIB("libcurl", CURL, syms);
+ * PREFIX names the HERMES_<PREFIX>_SONAME / _PACKAGE that configure
+ * defines. Function pointers from dlsym: POSIX guarantees the conversion. */
+#define LAZY_SYM(table, field, name) { (name), (void **)(void *)&(table).field }
+#define LAZY_LIB(what, prefix, syms) \
+	{ (what), HERMES_##prefix##_SONAME, HERMES_##prefix##_PACKAGE, (syms), \
+	  sizeof(syms) / sizeof((syms)[0]), NULL }
+
 /* Load lib if it is not loaded yet. On failure nothing stays loaded (the
  * next call tries again, so installing the package needs no restart), the
  * dynamic linker's reason is logged, and err holds HERR_UNAVAILABLE (503,

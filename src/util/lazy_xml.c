@@ -17,7 +17,7 @@ static struct {
 	xmlFreeFunc *free_var;  /* the global xmlFree (every build exports it) */
 } t;
 
-#define SYM(field, name) { name, (void **)(void *)&t.field }
+#define SYM(field, name) LAZY_SYM(t, field, name)
 static const struct lazy_sym syms[] = {
 	SYM(html_read_memory, "htmlReadMemory"),
 	SYM(free_doc, "xmlFreeDoc"),
@@ -27,9 +27,7 @@ static const struct lazy_sym syms[] = {
 	SYM(free_var, "xmlFree"),
 };
 
-static struct lazy_lib lib = {
-	"libxml2", HERMES_XML_SONAME, HERMES_XML_PACKAGE, syms, sizeof(syms) / sizeof(syms[0]), NULL,
-};
+static struct lazy_lib lib = LAZY_LIB("libxml2", XML, syms);
 
 enum herr lazy_xml_load(struct herror *err)
 {

@@ -16,22 +16,19 @@ syms=$(nm -g --defined-only "$lib" 2>/dev/null |
 	awk '/:$/ { m = $1; sub(/:$/, "", m); next } NF == 3 { print m, $3 }' |
 	grep -v ' __odr_asan\.')
 rc=0
-bad=$(printf '%s\n' "$syms" | grep -v '^lazy_curl\.o ' | awk '{ print $2 }' |
-	grep -vE '^(req|route|resp|hio|sse|api|agent|llm|tool|store|runner|buf|jsonx|log|cfg|auth|herr|str|rand|dotenv|yamlcfg|ctl|lazy|utf8|x)_|^x(malloc|calloc|realloc|strdup|strndup)$' || true)
-if [ -n "$bad" ]; then
-	echo "$bad" | sed 's/^/# unprefixed: /'
-	echo "not ok 1 - external symbols without a module prefix"
-	rc=1
-else
-	echo "ok 1 - all external symbols carry a module prefix"
-fi
-bad=$(printf '%s\n' "$syms" | grep '^lazy_curl\.o ' | awk '{ print $2 }' |
-	grep -vE '^(lazy_|curl_)' || true)
-if [ -n "$bad" ]; then
-	echo "$bad" | sed 's/^/# in lazy_curl.o: /'
-	echo "not ok 2 - lazy_curl.o defines only lazy_* and libcurl's curl_* names"
-	rc=1
-else
-	echo "ok 2 - lazy_curl.o defines only lazy_* and libcurl's curl_* names"
-fi
+# check N DESC BAD: ok when BAD (names, one a line) is empty.
+check() {
+	if [ -n "$3" ]; then
+		echo "$3" | sed 's/^/# offending: /'
+		echo "not ok $1 - $2"
+		rc=1
+	else
+		echo "ok $1 - $2"
+	fi
+}
+check 1 "all external symbols carry a module prefix" "$(printf '%s\n' "$syms" |
+	grep -v '^lazy_curl\.o ' | awk '{ print $2 }' |
+	grep -vE '^(req|route|resp|hio|sse|api|agent|llm|tool|store|runner|buf|jsonx|log|cfg|auth|herr|str|rand|dotenv|yamlcfg|ctl|lazy|utf8|x)_|^x(malloc|calloc|realloc|strdup|strndup)$')"
+check 2 "lazy_curl.o defines only lazy_* and libcurl's curl_* names" "$(printf '%s\n' "$syms" |
+	grep '^lazy_curl\.o ' | awk '{ print $2 }' | grep -vE '^(lazy_|curl_)')"
 exit $rc
