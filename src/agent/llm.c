@@ -383,6 +383,10 @@ enum herr llm_call(const struct llm_opts *o, struct json_object *messages,
 				"No upstream LLM is configured: set OPENAI_BASE_URL (and "
 				"OPENAI_API_KEY) in $HERMES_HOME/.env or model.base_url in config.yaml.");
 	}
+	if(lazy_curl_load(err)) { /* a 503 naming the package to install */
+		info->fail = LLM_FAIL_CONFIG;
+		return err->rc;
+	}
 	body = request_body(o, messages, tools);
 	for(;;) {
 		long retry_after = -1, wait;

@@ -223,9 +223,12 @@ static enum herr answer(struct app *app, struct api_turn *t, const char *id)
 		r->err = res->error;
 		if(!r->err.rc)
 			herr_set(&r->err, HERR_UPSTREAM, "agent_failed", NULL, "The agent did not answer.");
-		herr_set_status(&r->err, api_chat_shutdown(res) ? 503 : 502, "server_error");
-		if(api_chat_shutdown(res))
+		if(api_chat_shutdown(res)) {
+			herr_set_status(&r->err, 503, "server_error");
 			resp_header(r, "Retry-After", "1");
+		} else if(r->err.rc != HERR_UNAVAILABLE) { /* 503: not configured, or a library missing */
+			herr_set_status(&r->err, 502, "server_error");
+		}
 		return r->err.rc;
 	}
 	o = json_object_new_object();

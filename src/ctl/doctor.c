@@ -82,6 +82,7 @@ static void check_upstream(struct tally *t, const struct cfg *cfg)
 	struct buf url, body, auth;
 	char problem[1024];
 	long status = 0;
+	struct herror lib_err = { 0 };
 
 	if(!cfg->base_url || !*cfg->base_url) {
 		warn(t, "upstream", "no upstream LLM is configured, so agent endpoints cannot answer.",
@@ -97,9 +98,9 @@ static void check_upstream(struct tally *t, const struct cfg *cfg)
 		fail(t, "upstream", "base_url is too long.", "shorten OPENAI_BASE_URL.");
 		goto out;
 	}
-	c = curl_easy_init();
+	c = lazy_curl_load(&lib_err) ? NULL : curl_easy_init();
 	if(!c) {
-		fail(t, "upstream", "libcurl could not start.", "check the libcurl installation.");
+		fail(t, "upstream", lib_err.rc ? lib_err.msg : "libcurl could not start.", "check the libcurl installation.");
 		goto out;
 	}
 	if(cfg->upstream_key && *cfg->upstream_key &&

@@ -13,6 +13,7 @@
 #include "tools/html_text.h"
 #include "tools/web_fetch.h"
 #include "util/jsonx.h"
+#include "util/lazy_xml.h"
 #include "util/netpolicy.h"
 
 #define URL_SHOWN 200
@@ -91,6 +92,8 @@ static enum herr web_run(const struct tool_ctx *ctx, struct json_object *args,
 			      pg.content_type ? pg.content_type : "binary data");
 		goto out;
 	}
+	if(kind == TOOL_CONTENT_HTML && (rc = lazy_xml_load(err)))
+		goto out;
 	rc = render(&pg, kind, out);
 	if(rc)
 		herr_set(err, rc, NULL, NULL, "the page text does not fit in a tool result");

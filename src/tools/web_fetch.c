@@ -341,6 +341,8 @@ enum herr tool_web_fetch(const struct netpolicy *pol, const char *url,
 
 	memset(page, 0, sizeof(*page));
 	buf_init(&page->body, TOOL_WEB_MAX_BYTES);
+	if((rc = lazy_curl_load(err)))
+		goto out;
 	if(!(f.curl = curl_easy_init())) {
 		rc = herr_set(err, HERR_INTERNAL, NULL, NULL, "cannot start a transfer");
 		goto out;

@@ -22,120 +22,12 @@
 #                                   HERMES_MAX_ITERATIONS=2
 # Needs start_upstream to have run (UPSTREAM_PORT, UPSTREAM_URL).
 #
-# Streams are read by a small Python client (written to $T/chat_client.py)
+# Streams are read by a small Python client (tests/integration/chat_client.py)
 # that stamps every SSE line with its arrival time, so the cases can say
-# "the first content arrived long before the upstream finished".
+# "the first content arrived long before the upstream finished". The rules
+# every stream and error body must follow live in tests/integration/sse_check.py.
 
-CHAT_CLIENT=$T/chat_client.py
-cat > "$CHAT_CLIENT" <<'PY'
-# chat_client.py URL KEY BODY-FILE OUT-JSON [options]
-#   -H 'Name: value'       extra request header (repeatable)
-#   --close-after-content  close the connection after the first content delta
-#   --close-after-time S   close the connection S seconds after sending
-#   --timeout S            give up reading after S seconds (default 60)
-# Writes {"status", "headers": {lowercased: value}, "body" (text),
-#         "lines": [[t, line], ...], "events": [{"t", "event", "data"}],
-#         "t_headers", "t_end", "closed_early", "error"} to OUT-JSON.
-# Times are seconds since the request was sent.
-import http.client, json, socket, sys, time, urllib.parse
-
-url, key, body_file, out = sys.argv[1:5]
-extra, close_after, timeout, close_time = [], False, 60.0, None
-args = sys.argv[5:]
-i = 0
-while i < len(args):
-    if args[i] == "-H":
-        extra.append(args[i + 1]); i += 2
-    elif args[i] == "--close-after-content":
-        close_after = True; i += 1
-    elif args[i] == "--close-after-time":
-        close_time = float(args[i + 1]); i += 2
-    elif args[i] == "--timeout":
-        timeout = float(args[i + 1]); i += 2
-    else:
-        sys.exit("unknown option " + args[i])
-u = urllib.parse.urlsplit(url)
-body = open(body_file, "rb").read()
-hdrs = {"Content-Type": "application/json", "Accept": "*/*"}
-if key:
-    hdrs["Authorization"] = "Bearer " + key
-for h in extra:
-    n, v = h.split(":", 1)
-    hdrs[n.strip()] = v.strip()
-res = {"status": None, "headers": {}, "body": "", "lines": [], "events": [],
-       "t_headers": None, "t_end": None, "closed_early": False, "error": None}
-t0 = time.monotonic()
-conn = http.client.HTTPConnection(u.hostname, u.port,
-                                  timeout=close_time if close_time else timeout)
-try:
-    conn.request("POST", u.path + (("?" + u.query) if u.query else ""), body, hdrs)
-    r = conn.getresponse()
-    res["t_headers"] = time.monotonic() - t0
-    res["status"] = r.status
-    for n, v in r.getheaders():
-        res["headers"][n.lower()] = v
-    ctype = res["headers"].get("content-type", "")
-    if ctype.startswith("text/event-stream"):
-        ev = {"event": None, "data": []}
-        while True:
-            if close_time:
-                # A deadline for the whole exchange, not per read: comment
-                # lines (keepalives) must not extend it.
-                left = close_time - (time.monotonic() - t0)
-                if left <= 0:
-                    raise socket.timeout("closing as asked")
-                conn.sock.settimeout(left)
-            line = r.readline()
-            if not line:
-                break
-            t = time.monotonic() - t0
-            s = line.decode("utf-8", "replace").rstrip("\r\n")
-            res["lines"].append([round(t, 4), s])
-            if s == "":
-                if ev["data"] or ev["event"]:
-                    d = "\n".join(ev["data"])
-                    res["events"].append({"t": round(ev["t"], 4), "event": ev["event"], "data": d})
-                    if close_after and not res["closed_early"]:
-                        try:
-                            j = json.loads(d)
-                            c = j["choices"][0]["delta"].get("content")
-                        except Exception:
-                            c = None
-                        if c:
-                            res["closed_early"] = True
-                            # Close hard (RST avoided: a normal FIN).
-                            try:
-                                conn.sock.shutdown(socket.SHUT_RDWR)
-                            except OSError:
-                                pass
-                            conn.close()
-                            break
-                ev = {"event": None, "data": []}
-                continue
-            if s.startswith(":"):
-                continue
-            if "t" not in ev:
-                ev["t"] = t
-            if s.startswith("event:"):
-                ev["event"] = s[6:].lstrip(" ")
-            elif s.startswith("data:"):
-                ev["data"].append(s[5:][1:] if s[5:].startswith(" ") else s[5:])
-    else:
-        res["body"] = r.read().decode("utf-8", "replace")
-except socket.timeout as e:
-    if close_time:
-        res["closed_early"] = True
-    else:
-        res["error"] = "timeout: %s" % e
-except Exception as e:
-    res["error"] = "%s: %s" % (type(e).__name__, e)
-res["t_end"] = round(time.monotonic() - t0, 4)
-try:
-    conn.close()
-except Exception:
-    pass
-json.dump(res, open(out, "w"))
-PY
+CHAT_CLIENT=$top_srcdir/tests/integration/chat_client.py
 
 # chat_env HOME [NAME=VALUE...]
 chat_env() {
@@ -226,6 +118,7 @@ pycheck() {
 	shift 2
 	"$PYTHON" - "$f" "$@" <<PY 2>&1
 import json, sys
+sys.path.insert(0, "$top_srcdir/tests/integration")
 try:
     j = json.load(open(sys.argv[1], encoding="utf-8"))
 except Exception as e:
@@ -253,99 +146,22 @@ any_envelope_problem() {
 	application/json*) ;;
 	*) echo "Content-Type '$(hdr Content-Type)', want application/json" ;;
 	esac
-	pycheck "$RESP_BODY" '
-e = j.get("error") if isinstance(j, dict) else None
-if not isinstance(e, dict):
-    print("no error object: %s" % json.dumps(j)[:300])
-else:
-    for k in ("message", "type", "param", "code"):
-        if k not in e:
-            print("error lacks %s: %s" % (k, json.dumps(e)))
-    if not isinstance(e.get("message"), str) or not e.get("message"):
-        print("error.message is not a non-empty string")
-    if "choices" in j:
-        print("an error body with choices")
-'
+	"$PYTHON" "$SSE_CHECK" envelope "$RESP_BODY"
 }
 
 # The checks every stream must pass (OpenAI chunk rules); prints problems.
 # argv[0]: "usage" when include_usage was asked for.
+# (sse_check.stream_problems; evs is left defined for code appended to it).
 STREAM_RULES='
-if j.get("error"):
-    print("client error: %s" % j["error"])
-if j.get("status") != 200:
-    print("status %s, want 200" % j.get("status"))
-ct = j["headers"].get("content-type", "")
-if not ct.startswith("text/event-stream"):
-    print("Content-Type %r, want text/event-stream" % ct)
-evs = j["events"]
-if not evs:
-    print("no events")
-    sys.exit(0)
-if evs[-1]["data"] != "[DONE]" or evs[-1]["event"]:
-    print("last event is %r, want data: [DONE]" % evs[-1])
-chunks = []
-for e in evs[:-1]:
-    if e["data"] == "[DONE]":
-        print("[DONE] before the end")
-        continue
-    try:
-        c = json.loads(e["data"])
-    except Exception:
-        print("data is not JSON: %r" % e["data"][:200])
-        continue
-    if e["event"] is None:
-        chunks.append(c)
-    if not isinstance(c.get("choices"), list):
-        print("a chunk without a choices array: %s" % e["data"][:200])
-ids = set((c.get("id"), c.get("created"), c.get("model"), c.get("object")) for c in chunks)
-if len(ids) != 1:
-    print("chunks differ in id/created/model/object: %s" % sorted(map(str, ids)))
-elif not str(list(ids)[0][0]).startswith("chatcmpl-") or list(ids)[0][3] != "chat.completion.chunk":
-    print("id/object: %s" % (list(ids)[0],))
-withc = [c for c in chunks if c.get("choices")]
-if not withc or withc[0]["choices"][0].get("delta", {}).get("role") != "assistant":
-    print("the first chunk with a choice has no role assistant: %s" % (withc[:1],))
-fin = [c for c in withc if c["choices"][0].get("finish_reason")]
-if len(fin) != 1:
-    print("%d chunks with a finish_reason, want 1" % len(fin))
-elif fin[0] is not withc[-1]:
-    print("the finish_reason is not on the last chunk with a choice")
-for c in withc:
-    ch = c["choices"][0]
-    if ch.get("index") != 0 or not isinstance(ch.get("delta"), dict):
-        print("a choice without index 0 and a delta object: %s" % json.dumps(c)[:200])
-        break
-usage = [c for c in chunks if c.get("choices") == [] and c.get("usage")]
-if argv and argv[0] == "usage":
-    if len(usage) != 1:
-        print("%d usage chunks with choices [], want 1" % len(usage))
-    elif chunks[-1] is not usage[0]:
-        print("the usage chunk is not the last chunk")
-    else:
-        u = usage[0]["usage"]
-        if not all(isinstance(u.get(k), int) for k in ("prompt_tokens", "completion_tokens", "total_tokens")):
-            print("usage lacks integer counts: %s" % u)
-elif usage:
-    print("a usage chunk without include_usage")
+import sse_check
+evs = j.get("events") or []
+for _p in sse_check.stream_problems(j, argv[:1] == ["usage"]):
+    print(_p)
 '
 
 # stream_text FILE: the concatenated delta.content of a chat_client report.
 stream_text() {
-	"$PYTHON" - "$1" <<'PY'
-import json, sys
-j = json.load(open(sys.argv[1]))
-out = []
-for e in j.get("events", []):
-    if e["event"] or e["data"] == "[DONE]":
-        continue
-    try:
-        c = json.loads(e["data"])
-        out.append(c["choices"][0]["delta"].get("content") or "")
-    except Exception:
-        pass
-sys.stdout.write("".join(out))
-PY
+	"$PYTHON" "$SSE_CHECK" text "$1"
 }
 
 # up_conns: established TCP connections whose local port is the upstream's

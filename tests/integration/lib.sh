@@ -1,23 +1,38 @@
-# tests/integration/lib.sh: shared helpers for the integration tests.
+# tests/integration/lib.sh: the one shell test library of hermes-fcgi.
 # SPDX-License-Identifier: MIT
 #
-# Sourced by tests/integration/tNNNN-*.sh (bash). Gives:
+# Sourced by every shell test (tests/integration/tNNNN-*.sh,
+# tests/upstream/selftest.sh; tap.sh and upstream.sh are shims that source
+# it, for older tests). Sourcing it twice is harmless. Gives:
 #   TAP:      plan N, ok DESC CMD..., pass/fail DESC, is GOT WANT DESC,
 #             like GOT ERE DESC, unlike GOT ERE DESC, skip DESC REASON, diag,
-#             done_testing, skip_all REASON, skip_or_fail REASON
-#   setup:    $T (a temp dir removed on exit), free_port, wait_port,
-#             mk_home DIR [KEY], need PROG... (skip_or_fail when missing)
+#             done_testing, skip_all REASON, skip_or_fail REASON, bail_out;
+#             tap_ok STATUS DESC, tap_is, tap_like, tap_end (the older
+#             tap.sh names, same counter)
+#   CI gate:  under CI=true nothing skips: skip, skip_all and skip_or_fail
+#             are failures there
+#   setup:    $T (a temp dir removed on exit; $TAP_TMP is the same after
+#             tap_tmpdir), free_port, wait_port, mk_home DIR [KEY],
+#             need PROG... (skip_or_fail when missing)
+#   processes: track_pid PID, track_pidfile FILE, track_log FILE; every
+#             process a test started is stopped on exit, and only those
 #   requests: http METHOD URL [curl args...], cgi [VAR=VALUE...] [< stdin]
 #             both set RESP_STATUS, RESP_HDRS (file), RESP_BODY (file);
 #             hdr NAME, jget PYEXPR, check_envelope STATUS CODE DESC
-#   servers:  start_lighttpd, start_apache, start_spawn_fcgi, start_upstream;
-#             every process started is killed on exit, and only those
+#   servers:  start_lighttpd, start_apache, start_spawn_fcgi, start_upstream
+#   upstream: script_upstream STEPS, upstream_requests, jq_py, agent_env,
+#             chat ARGS (hermesctl chat), call, tool_result, session_of
 #   cases:    run_http_cases BASE_URL KEY (the cases every server must pass)
+# Stream and error-envelope rules are Python: tests/integration/sse_check.py
+# ($SSE_CHECK).
 #
 # Environment (set by `make check`, defaults for running a test by hand from
 # the build tree): top_srcdir, top_builddir, HERMES_FCGI, HERMESCTL.
 # CI=true turns a missing program (lighttpd, apache2, ...) into a failure
 # instead of a skip. KEEP_TMP=1 keeps $T for inspection.
+
+[ -z "${HERMES_TEST_LIB:-}" ] || return 0
+HERMES_TEST_LIB=1
 
 set -u
 
@@ -29,6 +44,7 @@ export PATH
 : "${HERMES_FCGI:=$top_builddir/hermes-fcgi}"
 : "${HERMESCTL:=$top_builddir/hermesctl}"
 export top_srcdir top_builddir HERMES_FCGI HERMESCTL
+SSE_CHECK=$top_srcdir/tests/integration/sse_check.py
 
 # python3 for JSON checks and the fake upstream: the system one when there is
 # one (version-manager shims can take most of a second to start).
@@ -114,8 +130,20 @@ unlike() {
 	fi
 }
 
-# skip DESC REASON
+# in_ci: CI=true (or 1, yes): nothing may skip.
+in_ci() {
+	case ${CI:-} in
+	true | 1 | yes) return 0 ;;
+	esac
+	return 1
+}
+
+# skip DESC REASON (a failure under CI=true)
 skip() {
+	if in_ci; then
+		fail "$1" "skipped ($2), and under CI=true a skipped test is a failure"
+		return
+	fi
 	T_NUM=$((T_NUM + 1))
 	echo "ok $T_NUM - $1 # SKIP $2"
 }
@@ -134,6 +162,11 @@ done_testing() {
 }
 
 skip_all() {
+	if in_ci; then
+		echo "1..1"
+		echo "not ok 1 - $* (CI=true: a skipped test is a failure)"
+		exit 1
+	fi
 	echo "1..0 # SKIP $*"
 	exit 0
 }
@@ -143,16 +176,23 @@ bail_out() {
 	exit 1
 }
 
+# The names of the older tap.sh, on the same counter.
+tap_ok() { # STATUS DESC: passes when STATUS is 0
+	if [ "$1" -eq 0 ]; then pass "$2"; else fail "$2"; fi
+}
+tap_is() { is "$@"; }     # GOT WANT DESC
+tap_like() { like "$@"; } # TEXT ERE DESC
+tap_end() { done_testing; }
+tap_tmpdir() { TAP_TMP=$T; } # TAP_TMP: $T, removed on exit
+
 # skip_or_fail REASON: the whole test cannot run here (a program is
 # missing). Under CI=true that is a failure, otherwise a skip.
 skip_or_fail() {
-	case ${CI:-} in
-	true|1|yes)
-		[ "$T_NUM" -gt 0 ] || [ -n "$T_PLANNED" ] || echo "1..1"
+	if in_ci; then
 		fail "$* (CI=true: a missing prerequisite is a failure)"
+		[ -n "$T_PLANNED" ] || echo "1..$T_NUM"
 		exit 1
-		;;
-	esac
+	fi
 	if [ "$T_NUM" -eq 0 ] && [ -z "$T_PLANNED" ]; then
 		skip_all "$*"
 	fi
@@ -175,6 +215,7 @@ need() {
 # ---- temp dir, processes, cleanup -------------------------------------------
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hermes-it.XXXXXX") || bail_out "mktemp failed"
+TAP_TMP=$T
 T_PIDS=
 T_PIDFILES=
 T_LOGS=
@@ -427,28 +468,7 @@ envelope_problem() {
 	application/json*) ;;
 	*) echo "Content-Type is '$ct', want application/json" ;;
 	esac
-	"$PYTHON" - "$1" "$RESP_BODY" <<'PY'
-import json, sys
-want = sys.argv[1]
-try:
-    j = json.load(open(sys.argv[2], encoding="utf-8"))
-except Exception:
-    print("body is not JSON: %r" % open(sys.argv[2], "rb").read()[:300])
-    sys.exit(0)
-e = j.get("error") if isinstance(j, dict) else None
-if not isinstance(e, dict):
-    print("no error object: %s" % json.dumps(j)[:300])
-    sys.exit(0)
-missing = [k for k in ("message", "type", "param", "code") if k not in e]
-if missing:
-    print("error object lacks %s: %s" % (", ".join(missing), json.dumps(e)))
-if not isinstance(e.get("message"), str) or not e.get("message"):
-    print("error.message is not a non-empty string")
-if not isinstance(e.get("type"), str):
-    print("error.type is not a string")
-if e.get("code") != (None if want == "null" else want):
-    print("error.code is %r, want %r" % (e.get("code"), want))
-PY
+	"$PYTHON" "$SSE_CHECK" envelope "$RESP_BODY" "$1"
 }
 
 # check_envelope STATUS CODE DESC: one test for status + envelope + code.
@@ -824,15 +844,22 @@ start_spawn_fcgi() {
 	wait_port "$SPAWN_PORT" "" 30 || bail_out "responders not listening on $SPAWN_PORT"
 }
 
-# start_upstream NAME [upstream.py args...]: the scripted OpenAI-compatible
+# start_upstream [NAME] [upstream.py args...]: the scripted OpenAI-compatible
 # upstream (tests/upstream/upstream.py, see tests/upstream/README.md) on a
-# free port. Sets UPSTREAM_PID, UPSTREAM_PORT, UPSTREAM_URL (…/v1),
-# UPSTREAM_LOG (one JSON line per request it got).
+# free port; NAME (default "upstream") is its state dir under $T, so a test
+# may start several. Sets UPSTREAM_PID, UPSTREAM_PORT, UPSTREAM_URL (…/v1),
+# UPSTREAM_LOG (one JSON line per request it got). The process is tracked
+# (stopped on exit); a start that fails is a Bail out.
 start_upstream() {
-	local name=$1 dir=$T/$1 i
-	shift
+	local name=upstream dir i
+	if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+		name=$1
+		shift
+	fi
+	dir=$T/$name
 	need "$PYTHON"
 	mkdir -p "$dir"
+	rm -f "$dir/port"
 	UPSTREAM_LOG=$dir/requests.jsonl
 	"$PYTHON" "$top_srcdir/tests/upstream/upstream.py" --port 0 \
 		--port-file "$dir/port" --log "$UPSTREAM_LOG" "$@" \
@@ -849,6 +876,48 @@ start_upstream() {
 	UPSTREAM_PORT=$(cat "$dir/port")
 	UPSTREAM_URL=http://127.0.0.1:$UPSTREAM_PORT/v1
 }
+
+# script_upstream 'JSON list of steps': replace the queue and the records.
+script_upstream() {
+	curl -sf -X POST "http://127.0.0.1:$UPSTREAM_PORT/__reset" >/dev/null &&
+		curl -sf -X POST --data-binary "$1" "http://127.0.0.1:$UPSTREAM_PORT/__script" >/dev/null
+}
+
+# upstream_requests: the recorded requests as a JSON list.
+upstream_requests() {
+	curl -sf "http://127.0.0.1:$UPSTREAM_PORT/__requests"
+}
+
+# jq_py 'python expression over d' < json: evaluate with d = parsed stdin.
+jq_py() {
+	"$PYTHON" -c "import json,sys; d=json.load(sys.stdin); print($1)"
+}
+
+# ---- driving the agent through `hermesctl chat` ------------------------------------
+
+# agent_env: a fresh HERMES_HOME ($T/home) and the upstream settings for
+# hermesctl, exported.
+agent_env() {
+	export HERMES_HOME="$T/home"
+	mkdir -p "$HERMES_HOME" && chmod 700 "$HERMES_HOME"
+	export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=k HERMES_MODEL=test-model
+}
+
+# chat [hermesctl chat args]: stdout to $T/out, stderr to $T/err.
+chat() { "$HERMESCTL" chat "$@" >"$T/out" 2>"$T/err"; }
+
+# call ID NAME ARGS-JSON: a scripted step asking for one tool call.
+call() {
+	printf '{"tool_calls":[{"id":"%s","name":"%s","arguments":%s}]}' "$1" "$2" "$3"
+}
+
+# tool_result N ID: content of tool message ID in the upstream's request N.
+tool_result() {
+	upstream_requests | jq_py "[m['content'] for m in d[$1]['body']['messages'] if m.get('tool_call_id') == '$2'][0]"
+}
+
+# session_of: the session id the last chat printed.
+session_of() { sed -n 's/^\[session \([^:]*\):.*/\1/p' "$T/err" | tail -1; }
 
 # is_asan BINARY: true when BINARY was built with AddressSanitizer.
 is_asan() {

@@ -67,7 +67,8 @@ EOF
 WWW_PID=$!
 "$PYTHON" "$TAP_TMP/redirects.py" "$TAP_TMP/redir.port" "$TAP_TMP/redir.log" 2>"$TAP_TMP/redir.err" &
 REDIR_PID=$!
-trap 'kill "$UPSTREAM_PID" "$WWW_PID" "$REDIR_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TAP_TMP"' EXIT
+track_pid "$WWW_PID"
+track_pid "$REDIR_PID"
 for _ in $(seq 1 100); do
 	WWW_PORT=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$TAP_TMP/www.out" 2>/dev/null)
 	[ -n "$WWW_PORT" ] && [ -s "$TAP_TMP/redir.port" ] && break

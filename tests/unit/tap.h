@@ -1,4 +1,9 @@
 /* tests/unit/tap.h: a tiny TAP producer for the C unit tests.
+ *
+ * ok(cond, fmt, ...), is_int, is_str print one TAP line each; skip(fmt, ...)
+ * prints "ok N - # SKIP reason", except under CI=true, where nothing may
+ * skip (the same rule as tests/integration/lib.sh skip_or_fail): there it is
+ * a failing test. tap_done() prints the plan and gives main's exit status.
  * SPDX-License-Identifier: MIT
  */
 #ifndef HERMES_TESTS_TAP_H
@@ -7,6 +12,7 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
@@ -15,18 +21,36 @@ static int tap_n, tap_failed;
 #define is_int(got, want, ...) \
 	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__, __VA_ARGS__)
 #define is_str(got, want, ...) tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
+#define skip(...) tap_skip(__FILE__, __LINE__, __VA_ARGS__)
+
+/* CI=true (or 1, yes): a skipped test is a failure. */
+static inline int tap_in_ci(void)
+{
+	const char *ci = getenv("CI");
+
+	return ci && (!strcmp(ci, "true") || !strcmp(ci, "1") || !strcmp(ci, "yes"));
+}
 
 static inline int tap_ok(int c, const char *f, int l, const char *desc, ...)
 	__attribute__((format(printf, 4, 5)));
 static inline int tap_ok(int c, const char *f, int l, const char *desc, ...)
 {
+	char text[1024], *dir;
 	va_list ap;
 
-	printf("%sok %d - ", c ? "" : "not ", ++tap_n);
 	va_start(ap, desc);
-	vprintf(desc, ap);
+	vsnprintf(text, sizeof(text), desc, ap);
 	va_end(ap);
-	printf("\n");
+	/* A "# SKIP" directive written by hand is a skip too. Under CI it is
+	 * a failure, printed without the '#' (TAP would still read a skip). */
+	dir = c ? strstr(text, "# SKIP") : NULL;
+	if(dir && tap_in_ci()) {
+		c = 0;
+		*dir = '\0';
+		printf("not ok %d - %sSKIP under CI=true is a failure:%s\n", ++tap_n, text, dir + 6);
+	} else {
+		printf("%sok %d - %s\n", c ? "" : "not ", ++tap_n, text);
+	}
 	if(!c) {
 		printf("#   failed at %s:%d\n", f, l);
 		tap_failed++;
@@ -52,6 +76,20 @@ static inline int tap_is_str(const char *got, const char *want, const char *f, i
 	if(!c)
 		printf("#   got '%s', want '%s'\n", got ? got : "(null)", want ? want : "(null)");
 	return c;
+}
+
+/* skip(fmt, ...): one skipped test with its reason; a failure under CI. */
+static inline int tap_skip(const char *f, int l, const char *why, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline int tap_skip(const char *f, int l, const char *why, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, why);
+	vsnprintf(text, sizeof(text), why, ap);
+	va_end(ap);
+	return tap_ok(1, f, l, "# SKIP %s", text);
 }
 
 /* Open file descriptors of this process (for leak checks). */

@@ -1,77 +1,35 @@
 #!/bin/bash
 # tests/upstream/selftest.sh: quick self-test of the scripted upstream
-# (tests/upstream/upstream.py) with curl. TAP output; needs python3, curl.
+# (tests/upstream/upstream.py) with curl. TAP output through the shared
+# test library (tests/integration/lib.sh); needs python3, curl.
 #   tests/upstream/selftest.sh        (PYTHON=... to pick an interpreter)
 # Only the upstream processes started here are ever signalled.
 # SPDX-License-Identifier: MIT
-set -u
-here=$(cd "$(dirname "$0")" && pwd)
-# Resolve the real interpreter once: wrappers such as pyenv shims can cost
-# a second per start, and the checks below start python many times.
-PYTHON=${PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}
-
-N=0
-FAILED=0
-tap_ok() { # status description
-	N=$((N + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $N - $2"
-	else echo "not ok $N - $2"; FAILED=$((FAILED + 1)); fi
-}
-tap_is() { # got want description
-	if [ "$1" = "$2" ]; then tap_ok 0 "$3"
-	else tap_ok 1 "$3"; echo "#   got '$1', want '$2'"; fi
-}
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/upstream-selftest.XXXXXX")
-pid=
-pid2=
-cleanup() {
-	for p in $pid $pid2; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(cd "$(dirname "$0")/../integration" && pwd)/lib.sh"
+need curl
+tmp=$T
 
 # pycheck DESCRIPTION FILE: runs the python code on stdin with `text` set
-# to FILE's content and the SSE helpers below; passes unless it raises.
+# to FILE's content and sse_check's SSE helpers (sse = sse_data, chunks,
+# deltas); passes unless it raises.
 pycheck() {
 	local out st
-	out=$({ cat <<'PRELUDE'
+	out=$({ cat <<PRELUDE
 import json, sys
+sys.path.insert(0, "$top_srcdir/tests/integration")
+from sse_check import sse_data as sse, chunks, deltas
 text = open(sys.argv[1], encoding="utf-8").read()
-def sse(t):
-    """Payloads of the data: lines of an SSE body."""
-    return [l[6:] for l in t.splitlines() if l.startswith("data: ")]
-def chunks(t):
-    """Parsed JSON payloads, [DONE] left out."""
-    return [json.loads(d) for d in sse(t) if d != "[DONE]"]
-def deltas(t):
-    return [c["choices"][0]["delta"] for c in chunks(t) if c["choices"]]
 PRELUDE
 		cat; } | "$PYTHON" - "$2" 2>&1)
 	st=$?
 	tap_ok "$st" "$1"
-	[ "$st" -eq 0 ] || printf '%s\n' "$out" | tail -5 | sed 's/^/#   /'
+	[ "$st" -eq 0 ] || diag "$(printf '%s\n' "$out" | tail -5)"
 }
 
-# start_upstream PORTFILE ARGS...: starts upstream.py, sets $started_pid,
-# waits (at most 10 s) for the port file.
-start_upstream() {
-	local pf=$1
-	shift
-	"$PYTHON" "$here/upstream.py" --port 0 --port-file "$pf" "$@" \
-		2>>"$tmp/upstream.err" &
-	started_pid=$!
-	for _ in $(seq 100); do
-		[ -s "$pf" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-start_upstream "$tmp/port" --log "$tmp/log"
-tap_ok $? "upstream starts and writes its port file"
-pid=$started_pid
-port=$(cat "$tmp/port" 2>/dev/null)
+start_upstream first
+pass "upstream starts and writes its port file"
+pid=$UPSTREAM_PID
+port=$UPSTREAM_PORT
 base="http://127.0.0.1:$port"
 CURL=(curl -sS --max-time 10)
 AUTH=(-H "Authorization: Bearer sk-selftest-123")
@@ -256,7 +214,7 @@ r = json.loads(text)
 assert not [x for x in r if x["path"].startswith("/__")], r
 assert [x["path"] for x in r[:2]] == ["/v1/models", "/models"], r[:2]
 EOF
-cp "$tmp/log" "$tmp/log.snap"
+cp "$T/first/requests.jsonl" "$tmp/log.snap"
 pycheck "--log holds the same requests as JSON lines" "$tmp/requests" <<'EOF'
 lines = open(sys.argv[1].replace("requests", "log.snap"), encoding="utf-8").read().splitlines()
 assert [json.loads(l) for l in lines] == json.loads(text), len(lines)
@@ -265,9 +223,9 @@ EOF
 tap_is "$("${CURL[@]}" "$base/__requests")" "[]" "/__reset clears the records"
 
 # ---- --require-key ------------------------------------------------------------
-start_upstream "$tmp/port2" --require-key sk-right
-pid2=$started_pid
-base2="http://127.0.0.1:$(cat "$tmp/port2" 2>/dev/null)"
+start_upstream second --require-key sk-right
+pid2=$UPSTREAM_PID
+base2="http://127.0.0.1:$UPSTREAM_PORT"
 c1=$("${CURL[@]}" -o "$tmp/401" -w '%{http_code}' -H 'Authorization: Bearer sk-wrong' "$base2/v1/models")
 c2=$("${CURL[@]}" -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-right' "$base2/v1/models")
 tap_is "$c1,$c2" "401,200" "--require-key: 401 for a wrong key, 200 for the right one"
@@ -285,10 +243,5 @@ done
 kill -0 "$pid" 2>/dev/null && st=1
 wait "$pid"; rc1=$?
 wait "$pid2"; rc2=$?
-pid=''
-pid2=''
 tap_is "$st:$rc1:$rc2" "0:0:0" "SIGTERM stops the upstreams promptly with status 0"
-if [ -s "$tmp/upstream.err" ]; then sed 's/^/# upstream: /' "$tmp/upstream.err" | head -20; fi
-
-echo "1..$N"
-[ "$FAILED" -eq 0 ]
+done_testing
