@@ -318,7 +318,7 @@ static void finish(struct agent_turn *t, struct agent_result *res)
 
 	if(t->expired && res->status != AGENT_COMPLETED) {
 		res->status = AGENT_PARTIAL;
-		herr_set(&res->error, HERR_UNAVAILABLE, "max_turn_seconds", NULL,
+		herr_set(&res->error, HERR_UPSTREAM, "max_turn_seconds", NULL,
 			 "The turn was stopped after %ld s (agent.max_turn_seconds); what it had "
 			 "produced is kept. Long work belongs on a streaming request or a run.",
 			 o->max_turn_seconds);
