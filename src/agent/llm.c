@@ -5,6 +5,7 @@
 #include "agent/llm.h"
 
 #include "util/lazy_curl.h"
+#include "util/xfer.h"
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,49 +235,7 @@ static int classify(struct attempt *a, CURLcode cc, struct llm_call_info *info,
 	return -1; /* success */
 }
 
-/* curl_easy_perform, but waking every TICK_MS to call o->tick and check
- * the interrupt flag: libcurl's own progress callback runs only about once
- * a second while a transfer is idle, and a departed streaming client must
- * be noticed (by the tick's keepalive write) within a second. */
-#define TICK_MS 100
-static CURLcode perform_ticking(CURL *c, const struct llm_opts *o)
-{
-	CURLM *m = curl_multi_init();
-	CURLcode result = CURLE_OK;
-	CURLMsg *msg;
-	int running = 1, queued;
-
-	if(!m)
-		return curl_easy_perform(c);
-	if(curl_multi_add_handle(m, c) != CURLM_OK) {
-		curl_multi_cleanup(m);
-		return curl_easy_perform(c);
-	}
-	while(running) {
-		if(curl_multi_perform(m, &running) != CURLM_OK) {
-			result = CURLE_RECV_ERROR;
-			break;
-		}
-		if(!running)
-			break;
-		if(curl_multi_poll(m, NULL, 0, TICK_MS, NULL) != CURLM_OK) {
-			result = CURLE_RECV_ERROR;
-			break;
-		}
-		if(o->tick)
-			o->tick(o->tick_ctx);
-		if(o->interrupt && *o->interrupt) {
-			result = CURLE_ABORTED_BY_CALLBACK;
-			break;
-		}
-	}
-	while((msg = curl_multi_info_read(m, &queued)))
-		if(msg->msg == CURLMSG_DONE && msg->easy_handle == c && result == CURLE_OK)
-			result = msg->data.result;
-	curl_multi_remove_handle(m, c);
-	curl_multi_cleanup(m);
-	return result;
-}
+#define TICK_MS XFER_TICK_MS
 
 static int attempt_once(const struct llm_opts *o, const char *body, const struct llm_deltas *d,
 			struct llm_reply *reply, struct llm_call_info *info, long *retry_after,
@@ -336,7 +295,7 @@ static int attempt_once(const struct llm_opts *o, const char *body, const struct
 	curl_easy_setopt(a.curl, CURLOPT_XFERINFODATA, &a);
 	curl_easy_setopt(a.curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(a.curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	cc = perform_ticking(a.curl, o);
+	cc = xfer_perform(a.curl, &(struct xfer_wait){ o->tick, o->tick_ctx, o->interrupt });
 	if(cc != CURLE_OK && a.status == 0)
 		curl_easy_getinfo(a.curl, CURLINFO_RESPONSE_CODE, &a.status);
 	verdict = classify(&a, cc, info, err);

@@ -9,7 +9,7 @@
  * open-socket callback classifies the exact address curl is about to
  * connect to, and CURLINFO_PRIMARY_IP is classified after the transfer.
  * Proxies are disabled, since a proxy would connect on our behalf. The
- * transfer runs on a multi handle polled every TOOL_WEB_TICK_MS, so the
+ * transfer runs on a multi handle polled every XFER_TICK_MS (util/xfer.h), so the
  * turn's tick (keepalive, client-gone detection) and interrupt are served
  * while a slow server trickles or stalls. One easy handle per call, cleaned
  * up on every path.
@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "util/netpolicy.h"
+#include "util/xfer.h"
 #include "util/xalloc.h"
 
 #define URL_MAX 4096
@@ -233,43 +234,6 @@ static enum herr check_peer(struct fetch *f, int hop, const char *url, struct he
 	return why ? refuse(err, hop, url, ip, why) : HERR_OK;
 }
 
-/* curl_easy_perform, but on a multi handle polled every TOOL_WEB_TICK_MS:
- * libcurl's own progress callback runs only about once a second while a
- * transfer is idle, and the turn's tick (keepalive, a departed client) and
- * interrupt must be served while a slow server stalls. */
-static CURLcode perform_ticking(struct fetch *f)
-{
-	CURLM *m = curl_multi_init();
-	CURLcode result = CURLE_OK;
-	CURLMsg *msg;
-	int running = 1, queued;
-
-	if(!m || curl_multi_add_handle(m, f->curl) != CURLM_OK) {
-		if(m)
-			curl_multi_cleanup(m);
-		return CURLE_OUT_OF_MEMORY;
-	}
-	while(running) {
-		if(curl_multi_perform(m, &running) != CURLM_OK ||
-		   (running && curl_multi_poll(m, NULL, 0, TOOL_WEB_TICK_MS, NULL) != CURLM_OK)) {
-			result = CURLE_RECV_ERROR;
-			break;
-		}
-		if(f->ctx && f->ctx->tick)
-			f->ctx->tick(f->ctx->tick_ctx);
-		if(interrupted(f)) {
-			result = CURLE_ABORTED_BY_CALLBACK;
-			break;
-		}
-	}
-	while((msg = curl_multi_info_read(m, &queued)))
-		if(msg->msg == CURLMSG_DONE && msg->easy_handle == f->curl && result == CURLE_OK)
-			result = msg->data.result;
-	curl_multi_remove_handle(m, f->curl);
-	curl_multi_cleanup(m);
-	return result;
-}
-
 /* Fetch url once. *next gets the redirect target (caller frees) or NULL. */
 static enum herr fetch_hop(struct fetch *f, int hop, const char *url, double deadline,
 			   char **next, struct herror *err)
@@ -296,7 +260,9 @@ static enum herr fetch_hop(struct fetch *f, int hop, const char *url, double dea
 	curl_easy_setopt(f->curl, CURLOPT_CURLU, u);
 	curl_easy_setopt(f->curl, CURLOPT_RESOLVE, pin);
 	curl_easy_setopt(f->curl, CURLOPT_TIMEOUT_MS, (long)(left * 1000) + 1);
-	cc = perform_ticking(f);
+	cc = xfer_perform(f->curl, &(struct xfer_wait){ f->ctx ? f->ctx->tick : NULL,
+						       f->ctx ? f->ctx->tick_ctx : NULL,
+						       f->ctx ? f->ctx->interrupt : NULL });
 	curl_easy_setopt(f->curl, CURLOPT_CURLU, NULL);
 	curl_easy_setopt(f->curl, CURLOPT_RESOLVE, NULL);
 	if((rc = transfer_result(f, cc, hop, url, err)) || (rc = check_peer(f, hop, url, err)))

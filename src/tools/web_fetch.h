@@ -26,7 +26,6 @@ struct netpolicy;
 #define TOOL_WEB_MAX_REDIRECTS 5
 #define TOOL_WEB_CONNECT_TIMEOUT_S 10
 #define TOOL_WEB_TOTAL_TIMEOUT_S 30
-#define TOOL_WEB_TICK_MS 100
 
 /* A fetched page. Release with tool_web_page_release. */
 struct tool_web_page {
@@ -39,7 +38,7 @@ struct tool_web_page {
 
 /* GET url under pol (borrowed), following redirects itself. ctx (borrowed,
  * may be NULL) gives the interrupt flag and the tick, called about every
- * TOOL_WEB_TICK_MS while the transfer runs; a set flag stops it within
+ * XFER_TICK_MS (util/xfer.h) while the transfer runs; a set flag stops it within
  * that time. On success page is filled (any HTTP status). Errors
  * (err->msg tells the model what to do): HERR_BAD_REQUEST bad URL or
  * scheme; HERR_FORBIDDEN a refused address (also after a redirect);
