@@ -1,7 +1,7 @@
 /* src/api/dispatch.h: one request from accept to reset.
  *
- * The middleware order follows shared/spec/hermes-runs-discovery-security.md
- * §1.3: configuration, CORS, body limit, API-key gate, routing, auth, body
+ * The middleware order follows the reference server's (SPEC:
+ * runs-discovery-security §1.3): configuration, CORS, body limit, API-key gate, routing, auth, body
  * parsing, handler; any error is rendered once, by http/resp.c.
  * SPDX-License-Identifier: MIT
  */

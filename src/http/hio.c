@@ -1,6 +1,6 @@
 /* src/http/hio.c: FastCGI, CGI and memory back ends of struct hio.
  *
- * libfcgi notes (shared/spec/deployment.md): FCGX_FPrintF does not know %zu,
+ * libfcgi notes (SPEC: deployment): FCGX_FPrintF does not know %zu,
  * so only FCGX_PutStr is used; FCGX_Accept_r does not fall back to CGI, so
  * main checks hio_is_cgi() first and serves one request through the CGI
  * back end.

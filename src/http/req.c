@@ -32,7 +32,7 @@ void req_init(struct req *r)
 
 /* The request path without the query: SCRIPT_NAME + PATH_INFO when either
  * is set (lighttpd and Apache split the URL differently, see
- * shared/spec/deployment.md), else REQUEST_URI up to '?'. */
+ * SPEC: deployment), else REQUEST_URI up to '?'. */
 static char *request_path(const struct hio *io)
 {
 	const char *sn = hio_param(io, "SCRIPT_NAME");

@@ -1,8 +1,8 @@
 /* src/http/resp.h: the only writer of status lines and response headers.
  *
  * Every response gets Content-Type, X-Request-Id, Cache-Control: no-store,
- * the security headers of shared/spec/hermes-runs-discovery-security.md
- * §1.3, and whatever extra lines were queued with resp_header() (CORS,
+ * the reference server's security headers (SPEC: runs-discovery-security
+ * §1.3), and whatever extra lines were queued with resp_header() (CORS,
  * Allow, Vary). A whole response is composed in one buffer and written with
  * one hio_write, so the web server sees it in one FastCGI record run.
  * Error envelopes are rendered here and nowhere else.

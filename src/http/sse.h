@@ -12,7 +12,7 @@
  *     any other event flushes it first, so order is kept;
  *   - keepalive: sse_tick() writes a comment after keepalive_s of silence;
  *   - client-gone detection: neither web server tells the application that
- *     the client left, only a failed write can (shared/spec/deployment.md);
+ *     the client left, only a failed write can (SPEC: deployment);
  *     the first failure logs, sets *stop to 1 (the turn's interrupt; a
  *     reason already there is kept) and makes
  *     every later call a no-op returning HERR_IO.
