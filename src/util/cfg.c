@@ -362,7 +362,11 @@ enum herr cfg_load(struct cfg *cfg, cfg_env_fn extra_env, void *extra_ctx)
 	cfg->env_path = join_path(cfg->home, ".env");
 	cfg->yaml_path = join_path(cfg->home, "config.yaml");
 
-	if(load_file(cfg, cfg->env_path, 0) || load_file(cfg, cfg->yaml_path, 1))
+	if(load_file(cfg, cfg->env_path, 0)) {
+		cfg->env_broken = true;
+		goto out;
+	}
+	if(load_file(cfg, cfg->yaml_path, 1))
 		goto out;
 	for(size_t i = 0; i < sizeof(mappings) / sizeof(mappings[0]); i++)
 		if(check_mapping(cfg, mappings[i]))

@@ -79,6 +79,8 @@ struct cfg {
 	void *extra_ctx;
 
 	struct herror err;           /* rc != HERR_OK: a file is broken */
+	bool env_broken;             /* err is about $HERMES_HOME/.env (unreadable or
+	                                not KEY=VALUE lines): its key is unknown */
 };
 
 /* Load the configuration. extra_env may be NULL. Always leaves cfg usable
