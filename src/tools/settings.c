@@ -107,7 +107,9 @@ const char *tool_config_getenv(const struct tool_config *tc, const char *name)
 
 /* As a shared web user (www-data, ...) the exec toolsets are dropped from
  * tc->toolsets unless security.allow_shared_user_exec: a shell as that
- * user reaches every other web application's files on the host. */
+ * user reaches every other web application's files on the host. When the
+ * configured toolsets hold neither, nothing is said (a CGI deployment that
+ * lists its toolsets is not warned on every request). */
 static void exec_policy(struct tool_config *tc, const struct cfg *c)
 {
 	char user[64];
@@ -119,6 +121,8 @@ static void exec_policy(struct tool_config *tc, const struct cfg *c)
 	for(size_t i = 0; tc->toolsets[i]; i++)
 		if(strcmp(tc->toolsets[i], "terminal") && strcmp(tc->toolsets[i], "code_execution"))
 			tc->toolsets[k++] = tc->toolsets[i];
+	if(!tc->toolsets[k])
+		return;   /* neither was enabled: nothing to turn off, nothing to say */
 	tc->toolsets[k] = NULL;
 	buf_init(&b, 1024);
 	if(buf_addf(&b, "running as the shared web user %s: terminal and execute_code are off, "

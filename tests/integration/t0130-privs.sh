@@ -132,6 +132,10 @@ is "$(upstream_requests | jq_py "sorted(t['function']['name'] for t in d[0]['bod
 like "$(tool_result 1 c1)" "tool 'terminal' is not available" "  a terminal call it makes anyway is refused"
 unlike "$(tool_result 1 c1)" 'www-data' "  (no command ran)"
 
+www_cgi PATH_INFO=/health/detailed "$AUTH" API_SERVER_TOOLSETS=file,memory
+is "$(jget 'j["tools"]["exec_disabled"]'):$(cat "$CGI_ERR")" "null:" \
+	"  toolsets configured without exec tools: nothing disabled, nothing logged"
+
 printf 'HERMES_ALLOW_SHARED_USER_EXEC=1\n' >> "$www/.env"
 www_cgi PATH_INFO=/health/detailed "$AUTH"
 is "$(jget 'j["tools"]["exec_disabled"]')" null "HERMES_ALLOW_SHARED_USER_EXEC=1: exec_disabled is null"
