@@ -12,6 +12,7 @@
 #include "tools/settings.h"
 #include "util/auth.h"
 #include "util/log.h"
+#include "util/privs.h"
 
 #define STORE_RETRY_S 5
 
@@ -70,21 +71,14 @@ static const char *request_env(void *ctx, const char *name)
 	return req_param(ctx, name);
 }
 
-void api_app_configure(struct app *app, struct req *r)
+/* Settings that only matter once the files parsed: log level, key state,
+ * the exec tools' policy. Logged once per process under FastCGI; plain CGI
+ * serves one request per process, so its routine lines stay at debug. */
+static void report_configuration(struct app *app)
 {
 	enum log_level lvl;
 	enum auth_key_state ks;
 
-	if(app->cfg_loaded)
-		return;
-	app->cfg_loaded = true;
-	if(!cfg_load(&app->cfg, request_env, r) &&
-	   tool_config_init(&app->tools, &app->cfg, &app->cfg.err))
-		LOG_DEBUG("tool settings rejected");
-	if(app->cfg.err.rc) {
-		LOG_ERR("configuration error: %s", app->cfg.err.msg);
-		return;
-	}
 	if(app->cfg.log_level) {
 		if(log_level_parse(app->cfg.log_level, &lvl))
 			log_set_level(lvl);
@@ -96,7 +90,32 @@ void api_app_configure(struct app *app, struct req *r)
 	if(ks != AUTH_KEY_OK)
 		LOG_WARN("%s Requests from non-loopback addresses get 503 until this is fixed.",
 			 auth_key_problem(ks));
-	LOG_INFO("configured: HERMES_HOME=%s model_name=%s upstream=%s", app->cfg.home,
-		 app->cfg.model_name ? app->cfg.model_name : "-",
-		 app->cfg.base_url ? app->cfg.base_url : "(none)");
+	if(app->tools.exec_disabled)
+		LOG_WARN("%s", app->tools.exec_disabled);
+	log_write(app->mode == API_MODE_CGI ? LOG_LVL_DEBUG : LOG_LVL_INFO, __FILE__, __LINE__,
+		  "configured: HERMES_HOME=%s model_name=%s upstream=%s", app->cfg.home,
+		  app->cfg.model_name ? app->cfg.model_name : "-",
+		  app->cfg.base_url ? app->cfg.base_url : "(none)");
+}
+
+void api_app_configure(struct app *app, struct req *r)
+{
+	if(app->cfg_loaded)
+		return;
+	app->cfg_loaded = true;
+	herr_clear(&app->refusal);
+	if(cfg_load(&app->cfg, request_env, r)) {
+		LOG_ERR("configuration error: %s", app->cfg.err.msg);
+		return;
+	}
+	/* Before the tools' settings: they create the workspace. */
+	if(privs_refuse_root(PRIVS_RESPONDER, app->cfg.allow_root, &app->refusal)) {
+		LOG_ERR("%s", app->refusal.msg);
+		return;
+	}
+	if(tool_config_init(&app->tools, &app->cfg, &app->cfg.err)) {
+		LOG_ERR("configuration error: %s", app->cfg.err.msg);
+		return;
+	}
+	report_configuration(app);
 }

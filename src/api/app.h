@@ -30,6 +30,8 @@ struct app {
 	time_t started;            /* wall clock at start */
 
 	struct tool_config tools;  /* owned; valid once cfg_loaded without error */
+	struct herror refusal;     /* rc set: the process refuses to serve (uid 0);
+	                              every request answers with it */
 	struct store *store;       /* owned; opened on first use, kept open */
 	struct herror store_err;   /* why the last open failed */
 	time_t store_retry_at;     /* next open attempt after a failure */
@@ -39,7 +41,9 @@ struct app {
 void api_app_init(struct app *app, enum api_mode mode);
 void api_app_release(struct app *app);
 
-/* Load the configuration on first use; later calls do nothing. */
+/* Load the configuration on first use; later calls do nothing. Leaves
+ * app->cfg.err set when a file is broken, app->refusal when the process
+ * must not serve (root without security.allow_root). */
 void api_app_configure(struct app *app, struct req *r);
 
 /* The store, opened on first use and kept for the life of the process.

@@ -202,9 +202,16 @@ static void handle(struct app *app, struct req *r)
 	res = route_find(table, n, r->method, r->route_path, &r->route, &r->params, allow,
 			 sizeof(allow));
 	if(res == ROUTE_NO_PATH) {
+		/* The path the client asked for (REQUEST_URI; PATH_INFO
+		 * without one), never r->path: SCRIPT_NAME + PATH_INFO may name
+		 * the script's file (a rewrite to /hermes/hermes.fcgi). */
+		const char *uri = req_param(r, "REQUEST_URI");
 		char p[256];
 
-		str_sanitize(p, sizeof(p), r->path);
+		if(!uri || !*uri)
+			uri = req_param(r, "PATH_INFO");
+		str_sanitize(p, sizeof(p), uri && *uri ? uri : "/");
+		p[strcspn(p, "?")] = '\0';
 		herr_set(&r->err, HERR_NOT_FOUND, "not_found", NULL, "No route for %s %s.",
 			 r->method, p);
 		return;
@@ -237,6 +244,33 @@ static void handle(struct app *app, struct req *r)
 			 "The handler failed without saying why.");
 }
 
+/* A broken configuration answers 500 config_error everywhere. Its detail
+ * names files and lines under HERMES_HOME, so it goes only to a request
+ * that proves it holds the key (one the broken files did not hide: the
+ * environment, the web server's SetEnv, a file that parsed); everyone
+ * else is told where to look. The log always has the detail. */
+static void config_error_answer(struct app *app, struct req *r)
+{
+	char *scratch = NULL;
+	const char *key = cfg_lookup(&app->cfg, "API_SERVER_KEY", "platforms.api_server.extra.key",
+				     &scratch);
+	bool shown;
+
+	if(!key)
+		key = req_param(r, "API_SERVER_KEY");
+	shown = auth_key_state(key) == AUTH_KEY_OK &&
+		auth_check(req_header(r, "Authorization"), key);
+	free(scratch);
+	if(shown) {
+		r->err = app->cfg.err;
+		return;
+	}
+	herr_set(&r->err, HERR_CONFIG, "config_error", NULL,
+		 "The server's configuration has an error. The web server's error log names the "
+		 "file and line, and so does 'hermesctl doctor' (or send this request with the "
+		 "API key).");
+}
+
 void api_serve(struct app *app, struct req *r, struct hio *io)
 {
 	enum herr begin = req_begin(r, io, REQ_BODY_MAX);
@@ -246,7 +280,11 @@ void api_serve(struct app *app, struct req *r, struct hio *io)
 	app->requests++;
 	api_app_configure(app, r);
 	if(app->cfg.err.rc) {
-		r->err = app->cfg.err;
+		config_error_answer(app, r);
+		goto answer;
+	}
+	if(app->refusal.rc) {
+		r->err = app->refusal;
 		goto answer;
 	}
 	if(cors(app, r))

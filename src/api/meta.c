@@ -86,6 +86,19 @@ static struct json_object *memory_info(void)
 	return m;
 }
 
+/* tools: {exec_disabled}: why terminal and execute_code are off (the
+ * responder runs as a shared web user), or null. */
+static struct json_object *tools_info(const struct app *app)
+{
+	struct json_object *t = json_object_new_object();
+
+	if(app->tools.exec_disabled)
+		jsonx_add_str(t, "exec_disabled", app->tools.exec_disabled);
+	else
+		jsonx_add_owned(t, "exec_disabled", NULL);
+	return t;
+}
+
 enum herr api_health_detailed(void *vapp, struct req *r)
 {
 	struct app *app = vapp;
@@ -133,6 +146,7 @@ enum herr api_health_detailed(void *vapp, struct req *r)
 	jsonx_add_bool(cfg, "upstream_configured", app->cfg.base_url != NULL);
 	jsonx_add_bool(cfg, "cors", app->cfg.cors_origins != NULL);
 	jsonx_add_owned(o, "config", cfg);
+	jsonx_add_owned(o, "tools", tools_info(app));
 	return send_owned(r, o);
 }
 

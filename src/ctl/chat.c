@@ -7,12 +7,14 @@
 #include <json-c/json.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent/agent.h"
 #include "agent/turn_env.h"
 #include "store/store.h"
 #include "util/cfg.h"
 #include "util/jsonx.h"
+#include "util/privs.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -78,6 +80,26 @@ static struct store *open_store(const struct cfg *c, FILE *msg)
 	return s;
 }
 
+/* Root without security.allow_root is refused before anything under
+ * HERMES_HOME (workspace, state.db) is created. A broken configuration
+ * is left to agent_env_load to report. */
+static int refuse_root(FILE *msg)
+{
+	struct cfg c;
+	struct herror err;
+	int refused = 0;
+
+	herr_clear(&err);
+	if(geteuid() != 0)
+		return 0;
+	if(!cfg_load(&c, NULL, NULL) && privs_refuse_root(PRIVS_CTL_CHAT, c.allow_root, &err)) {
+		fprintf(msg, "hermesctl: %s\n", err.msg);
+		refused = 1;
+	}
+	cfg_release(&c);
+	return refused;
+}
+
 int ctl_chat(const char *session_id, const char *session_key, const char *text, FILE *out,
 	     FILE *msg)
 {
@@ -92,6 +114,8 @@ int ctl_chat(const char *session_id, const char *session_key, const char *text, 
 	int rc;
 
 	herr_clear(&err);
+	if(refuse_root(msg))
+		return 1;
 	if(agent_env_load(&env, &err)) {
 		fprintf(msg, "configuration error: %s\n", err.msg);
 		agent_env_release(&env);

@@ -7,9 +7,12 @@
 #include "util/lazy_curl.h"
 #include <errno.h>
 #include <json-c/json.h>
+#include <grp.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ctl/ownership.h"
 #include "util/auth.h"
 #include "util/buf.h"
 #include "util/cfg.h"
@@ -63,6 +66,64 @@ static void check_mode(struct tally *t, const char *check, const char *path, mod
 	}
 	snprintf(problem, sizeof(problem), "%s (mode %04o)", path, (unsigned)(st.st_mode & 07777));
 	ok(t, check, problem);
+}
+
+static const char *user_name(uid_t uid, char *out, size_t cap)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if(pw && pw->pw_name)
+		snprintf(out, cap, "%s", pw->pw_name);
+	else
+		snprintf(out, cap, "uid %lu", (unsigned long)uid);
+	return out;
+}
+
+/* Every file under HERMES_HOME should belong to the responders' user, the
+ * owner of HERMES_HOME: one left by root (hermesctl under sudo, a responder
+ * started as root) breaks later turns. */
+static void check_ownership(struct tally *t, const struct cfg *cfg, const struct stat *home)
+{
+	struct ownership_scan scan;
+	struct passwd *pw = getpwuid(home->st_uid);
+	gid_t gid = pw ? pw->pw_gid : 0;   /* copied: user_name() reuses pw's storage */
+	struct group *gr;
+	char owner[64], who[64], problem[1400], fix[600];
+	size_t used;
+
+	user_name(home->st_uid, owner, sizeof(owner));
+	if(home->st_uid == 0 && !cfg->allow_root) {
+		snprintf(problem, sizeof(problem), "%s is owned by root; hermes-fcgi refuses to run "
+			 "as root (security.allow_root), so its responders cannot own it.", cfg->home);
+		snprintf(fix, sizeof(fix), "chown -R hermes:hermes %s and run the responders as "
+			 "hermes (docs/security.md).", cfg->home);
+		warn(t, "ownership", problem, fix);
+		return;
+	}
+	scan.want = home->st_uid;
+	ctl_ownership_scan(cfg->home, &scan);
+	if(!scan.foreign) {
+		snprintf(problem, sizeof(problem), "%zu entries under %s, all owned by %s%s", scan.seen,
+			 cfg->home, owner, scan.truncated ? " (walk stopped at its bound)" : "");
+		ok(t, "ownership", problem);
+		return;
+	}
+	used = (size_t)snprintf(problem, sizeof(problem), "%zu of %zu entries under %s are not "
+				"owned by %s, the owner of HERMES_HOME and so the responders' user:",
+				scan.foreign, scan.seen, cfg->home, owner);
+	for(size_t i = 0; i < scan.foreign && i < OWNERSHIP_SHOWN && used < sizeof(problem); i++)
+		used += (size_t)snprintf(problem + used, sizeof(problem) - used, " %s (%s)%s",
+					 scan.shown[i], user_name(scan.shown_uid[i], who, sizeof(who)),
+					 i + 1 < scan.foreign ? "," : ".");
+	if(scan.foreign > OWNERSHIP_SHOWN && used < sizeof(problem))
+		snprintf(problem + used, sizeof(problem) - used, " ...");
+	if(pw && (gr = getgrgid(gid)) != NULL)
+		snprintf(fix, sizeof(fix), "chown -R %s:%s %s (hermesctl run as root switches to "
+			 "%s by itself; for other tools use runuser -u %s -- ...)", owner, gr->gr_name,
+			 cfg->home, owner, owner);
+	else
+		snprintf(fix, sizeof(fix), "chown -R %lu %s", (unsigned long)home->st_uid, cfg->home);
+	fail(t, "ownership", problem, fix);
 }
 
 static size_t collect(char *p, size_t size, size_t n, void *ud)
@@ -167,15 +228,23 @@ int ctl_doctor(FILE *out)
 		check_mode(&t, "home", cfg.home, 0700, 1);
 		check_mode(&t, "env-file", cfg.env_path, 0600, 0);
 		check_mode(&t, "config-file", cfg.yaml_path, 0600, 0);
+		check_ownership(&t, &cfg, &st);
 	}
-	if(cfg.err.rc) {
+	if(cfg.env_broken) {
+		fail(&t, "env-file", cfg.err.msg, "edit that line of .env so it reads NAME=value "
+		     "(quote a value with spaces or #). Do not run 'hermesctl init --force': it "
+		     "writes a new .env with a new key.");
+	} else if(cfg.err.rc) {
 		fail(&t, "config", cfg.err.msg, "correct that line; hermes-fcgi answers 500 "
 		     "config_error until it parses.");
 	} else {
 		ok(&t, "config", "the environment, .env and config.yaml parse");
 	}
 	ks = auth_key_state(cfg.api_key);
-	if(ks == AUTH_KEY_OK)
+	if(cfg.env_broken)
+		fail(&t, "api-key", "unknown: .env does not parse, so its API_SERVER_KEY cannot be "
+		     "read.", "fix .env first (see env-file); the key in it stays valid.");
+	else if(ks == AUTH_KEY_OK)
 		ok(&t, "api-key", "API_SERVER_KEY is set and strong");
 	else
 		fail(&t, "api-key", auth_key_problem(ks), "run 'hermesctl init --force' to "

@@ -15,6 +15,7 @@
 #include "ctl/storecmd.h"
 #include "util/cfg.h"
 #include "util/log.h"
+#include "util/privs.h"
 
 static void usage(FILE *to)
 {
@@ -29,8 +30,30 @@ static void usage(FILE *to)
 	      "  store check     open state.db, show version, sizes, integrity_check\n"
 	      "  store vacuum    compact state.db\n"
 	      "  version         print the version\n"
-	      "HERMES_HOME defaults to ~/.hermes of the current user.\n",
+	      "HERMES_HOME defaults to ~/.hermes of the current user. Run as root,\n"
+	      "hermesctl switches to the owner of HERMES_HOME first.\n",
 	      to);
+}
+
+/* Run as root, hermesctl becomes the owner of HERMES_HOME before touching
+ * anything, so state.db, the workspace and new files stay the responders'
+ * (docs/operations.md, "hermesctl"). */
+static int act_as_home_owner(void)
+{
+	struct herror err;
+	const char *user = NULL;
+	char *home = cfg_default_home();
+	int rc = 0;
+
+	herr_clear(&err);
+	if(privs_become_home_owner(home, &user, &err)) {
+		fprintf(stderr, "hermesctl: %s\n", err.msg);
+		rc = 1;
+	} else if(user) {
+		fprintf(stderr, "hermesctl: running as %s, the owner of %s\n", user, home);
+	}
+	free(home);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -50,6 +73,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if(act_as_home_owner())
+		return 1;
 	if(strcmp(argv[1], "init") == 0) {
 		bool force = argc > 2 && strcmp(argv[2], "--force") == 0;
 		char *home = cfg_default_home();

@@ -39,6 +39,8 @@ struct tool_config {
 	                               under a web server these are not in the process
 	                               environment, but passthrough may name them */
 	char *toolsets_text;        /* owned storage the toolsets point into */
+	char *exec_disabled;        /* owned; why terminal and code_execution are off
+	                               (shared web user), or NULL */
 };
 
 /* What a tool may use while it runs (all borrowed). */

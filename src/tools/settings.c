@@ -13,6 +13,7 @@
 
 #include "util/buf.h"
 #include "util/cfg.h"
+#include "util/privs.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
@@ -104,6 +105,35 @@ const char *tool_config_getenv(const struct tool_config *tc, const char *name)
 	return NULL;
 }
 
+/* As a shared web user (www-data, ...) the exec toolsets are dropped from
+ * tc->toolsets unless security.allow_shared_user_exec: a shell as that
+ * user reaches every other web application's files on the host. When the
+ * configured toolsets hold neither, nothing is said (a CGI deployment that
+ * lists its toolsets is not warned on every request). */
+static void exec_policy(struct tool_config *tc, const struct cfg *c)
+{
+	char user[64];
+	struct buf b;
+	size_t k = 0;
+
+	if(c->allow_shared_user_exec || !privs_shared_web_user(user, sizeof(user)))
+		return;
+	for(size_t i = 0; tc->toolsets[i]; i++)
+		if(strcmp(tc->toolsets[i], "terminal") && strcmp(tc->toolsets[i], "code_execution"))
+			tc->toolsets[k++] = tc->toolsets[i];
+	if(!tc->toolsets[k])
+		return;   /* neither was enabled: nothing to turn off, nothing to say */
+	tc->toolsets[k] = NULL;
+	buf_init(&b, 1024);
+	if(buf_addf(&b, "running as the shared web user %s: terminal and execute_code are off, "
+		    "since their commands could read every other web application's files on "
+		    "this host. Run hermes-fcgi as a dedicated hermes user (docs/security.md), "
+		    "or set HERMES_ALLOW_SHARED_USER_EXEC=1 (security.allow_shared_user_exec: "
+		    "true) to allow them.", user))
+		return;
+	tc->exec_disabled = buf_take(&b);
+}
+
 enum herr tool_config_init(struct tool_config *tc, const struct cfg *c, struct herror *err)
 {
 	static const char *const defaults[] = { "terminal", "file", "code_execution", "memory",
@@ -133,6 +163,7 @@ enum herr tool_config_init(struct tool_config *tc, const struct cfg *c, struct h
 	if(c->toolsets) {
 		if(parse_toolsets(tc, c->toolsets, err))
 			return err->rc;
+		exec_policy(tc, c);
 		goto workspace;
 	}
 	k = 0;
@@ -140,6 +171,7 @@ enum herr tool_config_init(struct tool_config *tc, const struct cfg *c, struct h
 		if(toolset_known(defaults[i]))
 			tc->toolsets[k++] = defaults[i];
 	tc->toolsets[k] = NULL;
+	exec_policy(tc, c);
 workspace:
 	if(mkdir(tc->workspace, 0700) != 0 && errno != EEXIST)
 		return herr_set(err, HERR_CONFIG, "config_error", NULL,
@@ -162,5 +194,6 @@ void tool_config_release(struct tool_config *tc)
 	for(size_t i = 0; tc->dotenv_env && tc->dotenv_env[i]; i++)
 		free(tc->dotenv_env[i]);
 	free(tc->dotenv_env);
+	free(tc->exec_disabled);
 	memset(tc, 0, sizeof(*tc));
 }

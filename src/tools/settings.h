@@ -10,7 +10,10 @@ struct cfg;
 
 /* Resolve tc from c: workspace (created 0700 if absent), skills dir,
  * enabled toolsets (unknown names are a config error naming them),
- * approvals mode (deny|off|ask), the never-passed secret names. */
+ * approvals mode (deny|off|ask), the never-passed secret names. Running
+ * as a shared web user (privs_shared_web_user) without
+ * security.allow_shared_user_exec, the terminal and code_execution
+ * toolsets are left out and tc->exec_disabled says why. */
 enum herr tool_config_init(struct tool_config *tc, const struct cfg *c, struct herror *err)
 	__attribute__((warn_unused_result));
 void tool_config_release(struct tool_config *tc);

@@ -239,6 +239,9 @@ static const struct num_setting numbers[] = {
 	{ F(terminal_timeout), NUM_INT, "HERMES_TERMINAL_TIMEOUT", "terminal.timeout", 180, 1, 86400 },
 	{ F(code_timeout), NUM_INT, "HERMES_CODE_TIMEOUT", "code_execution.timeout", 300, 1, 86400 },
 	{ F(web_allow_private), NUM_BOOL, "HERMES_WEB_ALLOW_PRIVATE", "web.allow_private_urls", 0, 0, 1 },
+	{ F(allow_root), NUM_BOOL, "HERMES_ALLOW_ROOT", "security.allow_root", 0, 0, 1 },
+	{ F(allow_shared_user_exec), NUM_BOOL, "HERMES_ALLOW_SHARED_USER_EXEC",
+	  "security.allow_shared_user_exec", 0, 0, 1 },
 	{ F(compression_threshold), NUM_REAL, "HERMES_COMPRESSION_THRESHOLD", "compression.threshold",
 	  0.5, 0.05, 0.95 },
 };
@@ -343,6 +346,7 @@ enum herr cfg_load(struct cfg *cfg, cfg_env_fn extra_env, void *extra_ctx)
 {
 	static const char *const mappings[] = {
 		"model", "platforms", "platforms.api_server", "platforms.api_server.extra", "logging",
+		"security",
 	};
 	const char *home;
 	char *scratch = NULL;
@@ -358,7 +362,11 @@ enum herr cfg_load(struct cfg *cfg, cfg_env_fn extra_env, void *extra_ctx)
 	cfg->env_path = join_path(cfg->home, ".env");
 	cfg->yaml_path = join_path(cfg->home, "config.yaml");
 
-	if(load_file(cfg, cfg->env_path, 0) || load_file(cfg, cfg->yaml_path, 1))
+	if(load_file(cfg, cfg->env_path, 0)) {
+		cfg->env_broken = true;
+		goto out;
+	}
+	if(load_file(cfg, cfg->yaml_path, 1))
 		goto out;
 	for(size_t i = 0; i < sizeof(mappings) / sizeof(mappings[0]); i++)
 		if(check_mapping(cfg, mappings[i]))

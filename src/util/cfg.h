@@ -62,6 +62,11 @@ struct cfg {
 	long terminal_timeout;       /* HERMES_TERMINAL_TIMEOUT | terminal.timeout; 180 s */
 	long code_timeout;           /* HERMES_CODE_TIMEOUT | code_execution.timeout; 300 s */
 	bool web_allow_private;      /* HERMES_WEB_ALLOW_PRIVATE | web.allow_private_urls; false */
+	bool allow_root;             /* HERMES_ALLOW_ROOT | security.allow_root; false: the
+	                                responder and hermesctl chat refuse uid 0 */
+	bool allow_shared_user_exec; /* HERMES_ALLOW_SHARED_USER_EXEC |
+	                                security.allow_shared_user_exec; false: as www-data,
+	                                apache, nobody, http the exec tools are off */
 
 	/* Sources, kept for later lookups by other modules. Owned. */
 	struct json_object *dotenv;  /* object of strings, or NULL */
@@ -74,6 +79,8 @@ struct cfg {
 	void *extra_ctx;
 
 	struct herror err;           /* rc != HERR_OK: a file is broken */
+	bool env_broken;             /* err is about $HERMES_HOME/.env (unreadable or
+	                                not KEY=VALUE lines): its key is unknown */
 };
 
 /* Load the configuration. extra_env may be NULL. Always leaves cfg usable

@@ -56,6 +56,14 @@ else
 	PYTHON=$(command -v python3 || echo python3)
 fi
 
+# The suite runs as root here, and hermes-fcgi and hermesctl chat refuse
+# uid 0 unless allowed: allow it for every test (the environment, cgi's
+# clean environment and mk_home's .env, which responders started by a web
+# server read). Tests of the refusal unset it and use a home of their own.
+if [ "$(id -u)" = 0 ]; then
+	export HERMES_ALLOW_ROOT=1
+fi
+
 # A known, strong test key (64 hex) and a second one that is not it.
 TEST_KEY=5f3c9a1e7b2d48c6a0e4f19b3d7c2a856e1f0b9d4c8a3e7f2b6d1c0a9e8f7b3d
 WRONG_KEY=9e8f7b3d5f3c9a1e7b2d48c6a0e4f19b3d7c2a856e1f0b9d4c8a3e7f2b6d1c0a
@@ -349,7 +357,8 @@ wait_port() {
 # ---- HERMES_HOME ---------------------------------------------------------------
 
 # mk_home DIR [KEY]: a HERMES_HOME (0700) with .env (0600) holding KEY
-# (default $TEST_KEY; "" for no key).
+# (default $TEST_KEY; "" for no key), and HERMES_ALLOW_ROOT=1 when the
+# suite runs as root.
 mk_home() {
 	local dir=$1 key=${2-$TEST_KEY}
 	mkdir -p "$dir"
@@ -361,6 +370,7 @@ mk_home() {
 		else
 			printf '# test HERMES_HOME without a key\n' > "$dir/.env"
 		fi
+		[ -z "${HERMES_ALLOW_ROOT:-}" ] || printf 'HERMES_ALLOW_ROOT=1\n' >> "$dir/.env"
 	)
 	chmod 0600 "$dir/.env"
 }
@@ -419,6 +429,7 @@ CGI_RC=
 cgi() {
 	local -a envs=("${CGI_BASE[@]}")
 	[ -z "$CGI_HOME" ] || envs+=("HERMES_HOME=$CGI_HOME")
+	[ -z "${HERMES_ALLOW_ROOT:-}" ] || envs+=("HERMES_ALLOW_ROOT=$HERMES_ALLOW_ROOT")
 	envs+=("ASAN_OPTIONS=${ASAN_OPTIONS:-}" "UBSAN_OPTIONS=${UBSAN_OPTIONS:-}")
 	envs+=("$@")
 	env -i "${envs[@]}" "$HERMES_FCGI" < "$CGI_STDIN" > "$CGI_OUT" 2> "$CGI_ERR"

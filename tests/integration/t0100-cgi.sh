@@ -25,8 +25,11 @@ like "$(head -n 1 "$CGI_OUT" | tr -d '\r')" '^Status: 200( |$)' "first line is S
 is "$(jget '"%s %s" % (j["status"], j["platform"])')" "ok hermes-agent" "GET /health says ok hermes-agent"
 is "$(hdr Content-Length)" "$(wc -c < "$RESP_BODY" | tr -d ' ')" "Content-Length matches the body"
 check_security_headers "/health has the seven security headers, X-Request-Id, Cache-Control"
+is "$(cat "$CGI_ERR")" "" "plain CGI logs nothing for a good request (no per-request configuration line)"
+cgi PATH_INFO=/v1/models "HTTP_AUTHORIZATION=Bearer $WRONG_KEY"
+keep_err
 rid=$(hdr X-Request-Id)
-like "$(cat "$CGI_ERR")" "req=$rid" "the log line carries the request id of X-Request-Id"
+like "$(cat "$CGI_ERR")" "req=$rid" "a log line carries the request id of X-Request-Id"
 
 cgi PATH_INFO=/v1/health
 is "$RESP_STATUS $(jget 'j["status"]')" "200 ok" "GET /v1/health is 200"
@@ -233,6 +236,13 @@ cgi SCRIPT_NAME=/hermes PATH_INFO=/health
 is "$RESP_STATUS $(jget 'j["status"]')" "200 ok" "SCRIPT_NAME=/hermes PATH_INFO=/health: 200"
 cgi SCRIPT_NAME=/hermes PATH_INFO=/v1/nope "$AUTH"
 check_envelope 404 not_found "SCRIPT_NAME=/hermes PATH_INFO=/v1/nope: 404 envelope"
+# GET /prefix/ through a rewrite to the wrapper: the 404 names the path the
+# client asked for, never the script behind it.
+cgi SCRIPT_NAME=/hermes/hermes.fcgi PATH_INFO=/ REQUEST_URI='/hermes/?a=b' "$AUTH"
+check_envelope 404 not_found "GET /hermes/ through the wrapper: 404 envelope"
+is "$(jget 'j["error"]["message"]')" "No route for GET /hermes/." "  the message names the client's path only"
+cgi SCRIPT_NAME=/hermes/hermes.fcgi PATH_INFO=/ "$AUTH"
+unlike "$(jget 'j["error"]["message"]')" 'hermes\.fcgi' "  without REQUEST_URI it does not name the script either"
 cgi SCRIPT_NAME=/v1 PATH_INFO=/models "$AUTH" REQUEST_URI='/v1/models?x=1'
 is "$RESP_STATUS" 200 "lighttpd's root split (SCRIPT_NAME=/v1 PATH_INFO=/models): 200"
 cgi SCRIPT_NAME=/hermes/hermes.fcgi PATH_INFO=/v1/models "$AUTH" REQUEST_URI=/hermes/v1/models

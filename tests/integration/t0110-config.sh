@@ -114,15 +114,24 @@ cgi PATH_INFO=/v1/models "$AUTH"
 cat "$CGI_ERR" >> "$T/stderr.all"
 check_envelope 500 config_error "a broken .env: 500 config_error"
 msg=$(jget 'j["error"]["message"]')
-like "$msg" '\.env line 3' "the message names .env and line 3 ($msg)"
+# The key is in the broken file, so nobody can prove they hold it: the
+# answer points to the log and doctor and names no file.
+unlike "$msg" "$home|\.env line" "a request the broken .env cannot authenticate gets no path ($msg)"
+like "$msg" "error log.*hermesctl doctor" "  it says where the detail is"
 is "$(jget 'j["error"]["type"]')" server_error "error.type is server_error"
 like "$(cat "$CGI_ERR")" '\.env line 3' "the log line names .env and the line"
 check_security_headers "the 500 has the security headers"
 cgi PATH_INFO=/health
 is "$RESP_STATUS" 500 "a broken config answers 500 on /health too (never silently half-configured)"
+unlike "$(cat "$RESP_BODY")" "$home|/|\.env" "  the unauthenticated /health names no path or file"
+cgi PATH_INFO=/health/detailed "$AUTH" "API_SERVER_KEY=$TEST_KEY"
+msg=$(jget 'j["error"]["message"]')
+like "$msg" '\.env line 3' "with the key (from the environment) /health/detailed names .env and line 3 ($msg)"
+cgi PATH_INFO=/health/detailed "HTTP_AUTHORIZATION=Bearer $WRONG_KEY" "API_SERVER_KEY=$TEST_KEY"
+unlike "$(jget 'j["error"]["message"]')" '\.env line' "  a wrong key gets no detail"
 
 write_env 'API_SERVER_MODEL_NAME="unterminated'
-cgi PATH_INFO=/v1/models "$AUTH"
+cgi PATH_INFO=/v1/models "$AUTH" "API_SERVER_KEY=$TEST_KEY"
 check_envelope 500 config_error ".env with an unterminated quote: 500 config_error"
 like "$(jget 'j["error"]["message"]')" '\.env line 2' "... naming line 2"
 
@@ -137,6 +146,9 @@ EOF
 cgi PATH_INFO=/v1/models "$AUTH"
 cat "$CGI_ERR" >> "$T/stderr.all"
 check_envelope 500 config_error "a broken config.yaml: 500 config_error"
+cgi PATH_INFO=/health
+unlike "$(jget 'j["error"]["message"]')" 'config\.yaml' "  unauthenticated /health: no file named"
+cgi PATH_INFO=/v1/models "$AUTH"
 msg=$(jget 'j["error"]["message"]')
 like "$msg" 'config\.yaml line [0-9]+' "the message names config.yaml and a line ($msg)"
 like "$(cat "$CGI_ERR")" 'config\.yaml line [0-9]+' "the log line names config.yaml and the line"

@@ -117,6 +117,11 @@ printf 'API_SERVER_KEY=%s\nbroken line\n' "$key" > "$HERMES_HOME/.env"
 ctl doctor
 is "$CTL_RC" 1 "doctor with a broken .env exits 1"
 like "$CTL_OUT$CTL_ERR" '\.env line 2' "doctor names the broken .env line"
+like "$(printf '%s\n' "$CTL_OUT" | grep '^FAIL env-file')" '^FAIL env-file: .*\.env line 2.*fix: edit that line' \
+	"doctor reports the .env itself as not parsing, with the fix"
+unlike "$(doctor_line api-key)" 'not set|run .hermesctl init --force. to' \
+	"doctor does not call the key missing or send the user to init --force ($(doctor_line api-key))"
+like "$(cat "$HERMES_HOME/.env")" "^API_SERVER_KEY=$key" "the key is still in .env"
 
 ok "hermesctl version prints a version" sh -c '"$HERMESCTL" version | grep -Eq "[0-9]+\.[0-9]+\.[0-9]+"'
 

@@ -17,7 +17,7 @@ printf -- '---\nname: [unclosed\n---\nbody\n' >"$home/skills/broken/bad/SKILL.md
 get() { # path [env...] → body on stdout, stderr in $TAP_TMP/err
 	local path=$1
 	shift
-	env -i HERMES_HOME="$home" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO="$path" \
+	env -i HERMES_HOME="$home" HERMES_ALLOW_ROOT="${HERMES_ALLOW_ROOT:-}" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO="$path" \
 		SERVER_ADDR=127.0.0.1 HTTP_AUTHORIZATION="Bearer $key" "$@" \
 		ASAN_OPTIONS="$ASAN_OPTIONS" "$HERMES_FCGI" </dev/null 2>"$TAP_TMP/err" | sed '1,/^\r$/d'
 }
@@ -41,7 +41,7 @@ tap_is "$(printf '%s' "$body" | py '[t["tools"] for t in d["data"] if t["name"] 
 body=$(get /v1/toolsets API_SERVER_TOOLSETS=web,memory)
 tap_is "$(printf '%s' "$body" | py '[t["name"] for t in d["data"] if t["enabled"]]')" \
 	"['web', 'memory']" "API_SERVER_TOOLSETS decides which are enabled"
-out=$(env -i HERMES_HOME="$home" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/v1/toolsets \
+out=$(env -i HERMES_HOME="$home" HERMES_ALLOW_ROOT="${HERMES_ALLOW_ROOT:-}" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/v1/toolsets \
 	SERVER_ADDR=127.0.0.1 HTTP_AUTHORIZATION="Bearer $key" API_SERVER_TOOLSETS=web,nosuch \
 	ASAN_OPTIONS="$ASAN_OPTIONS" "$HERMES_FCGI" </dev/null 2>/dev/null)
 tap_like "$out" '^Status: 500' "an unknown toolset is a config error"

@@ -98,6 +98,7 @@ int main(void)
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
 	mkdir(home, 0700);
 	setenv("HERMES_HOME", home, 1);
+	setenv("HERMES_ALLOW_ROOT", "1", 1); /* make check runs as root here */
 	unsetenv("API_SERVER_KEY");
 	unsetenv("API_SERVER_CORS_ORIGINS");
 	unsetenv("API_SERVER_MODEL_NAME");
@@ -442,7 +443,18 @@ int main(void)
 		is_int(a.status, 500, "broken .env → 500");
 		is_str(code(&a), "config_error", "code config_error");
 		ok(json_object_object_get_ex(json_object_object_get(a.json, "error"), "message", &v) &&
-		   strstr(json_object_get_string(v), ".env line 2"), "message names file and line");
+		   !strstr(json_object_get_string(v), ".env") &&
+		   !strstr(json_object_get_string(v), home), "unauthenticated: no file or path named");
+		drop(&a);
+	}
+	{
+		/* The key from the web server's SetEnv (a FastCGI param) proves it. */
+		const char *e[] = { "REQUEST_METHOD=GET", "PATH_INFO=/health/detailed",
+				    "API_SERVER_KEY=" KEY, "HTTP_AUTHORIZATION=Bearer " KEY, NULL };
+		run(&app, &a, e, NULL);
+		is_int(a.status, 500, "broken .env, request with the key → 500");
+		ok(json_object_object_get_ex(json_object_object_get(a.json, "error"), "message", &v) &&
+		   strstr(json_object_get_string(v), ".env line 2"), "with the key: names file and line");
 		drop(&a);
 	}
 	api_app_release(&app);
