@@ -13,7 +13,7 @@ mk_home "$home"
 start_lighttpd root / "$home" 2
 base=http://127.0.0.1:$LIGHTTPD_PORT
 run_http_cases "$base" "$TEST_KEY" "lighttpd /"
-# Streaming is only incremental with this setting (shared/spec/deployment.md);
+# Streaming is only incremental with this setting (lighttpd/README.md);
 # the stream tests of the streaming endpoints measure it end to end.
 like "$(grep -E '^[[:space:]]*server\.stream-response-body' "$LIGHTTPD_DIR/lighttpd.conf")" '= *2' \
 	"the shipped config sets server.stream-response-body = 2"
