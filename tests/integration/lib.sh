@@ -844,7 +844,8 @@ start_spawn_fcgi() {
 	track_pidfile "$SPAWN_PIDFILE"
 	track_log "$SPAWN_LOG"
 	track_log "$dir/spawn-fcgi.out"
-	"$top_srcdir/fcgi/spawn-fcgi.sh" --port "$SPAWN_PORT" --children "$children" \
+	# As root without --user the script refuses unless told root is meant.
+	HERMES_ALLOW_ROOT=1 "$top_srcdir/fcgi/spawn-fcgi.sh" --port "$SPAWN_PORT" --children "$children" \
 		--pidfile "$SPAWN_PIDFILE" --bin "$HERMES_FCGI" --home "$home" \
 		--log "$SPAWN_LOG" < /dev/null > "$dir/spawn-fcgi.out" 2>&1 ||
 		{ diag "$(cat "$dir/spawn-fcgi.out")"; bail_out "fcgi/spawn-fcgi.sh failed"; }
