@@ -7,7 +7,7 @@
 # TEMPLATE is a path or one of: fcgid, proxy-fcgi, test-httpd. NAME is a
 # placeholder without the @s; a value not given as an argument is taken from
 # the environment variable of the same name, else the default:
-#   BIN=`command -v hermes-fcgi`   HERMES_HOME=$HOME/.hermes
+#   BIN=`command -v hermes-fcgi`   HERMES_HOME=/var/lib/hermes/.hermes
 #   MOUNT=/  (or PREFIX="" ; either one determines the other)
 #   FCGI_PORT=9000   PORT=8642
 #   RUN_USER=www-data (daemon if there is no www-data)  RUN_GROUP=its group
@@ -44,7 +44,7 @@ done
 defuser=daemon
 getent passwd www-data >/dev/null 2>&1 && defuser=www-data
 BIN=${BIN:-$(command -v hermes-fcgi || echo /usr/local/bin/hermes-fcgi)}
-HERMES_HOME=${HERMES_HOME:-${HOME:-/root}/.hermes}
+HERMES_HOME=${HERMES_HOME:-/var/lib/hermes/.hermes}
 FCGI_PORT=${FCGI_PORT:-9000}
 PORT=${PORT:-8642}
 RUN_USER=${RUN_USER:-$defuser}

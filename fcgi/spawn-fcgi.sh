@@ -16,7 +16,7 @@
 #   --bin PATH        the hermes-fcgi binary (default: the installed one,
 #                     /usr/local/bin/hermes-fcgi, else `command -v`)
 #   --home DIR        HERMES_HOME for the responders (default $HERMES_HOME,
-#                     else ~/.hermes)
+#                     else ~/.hermes of --user, else of the caller)
 #   --user USER       when started as root: the user (and its group) to run
 #                     the responders as (required then, unless
 #                     HERMES_ALLOW_ROOT=1: never root by accident)
@@ -49,6 +49,13 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+if [ -z "$home" ] && [ -z "${HERMES_HOME:-}" ] && [ -n "$user" ]; then
+	# ~/.hermes of the user the responders run as (/var/lib/hermes/.hermes
+	# for hermes), not of root.
+	uhome=$(getent passwd "$user" | cut -d: -f6)
+	[ -n "$uhome" ] || die "no such user '$user' (or no home directory): use --home"
+	home=$uhome/.hermes
+fi
 home=${home:-${HERMES_HOME:-${HOME:-/root}/.hermes}}
 if [ -z "$pidfile" ] && [ "$(id -u)" = 0 ]; then
 	# root writes the pidfile: not in a directory the responders' user (the

@@ -8,7 +8,7 @@
 # argument is taken from the environment variable of the same name, else the
 # default below:
 #   BIND=127.0.0.1  PORT=8642  MOUNT=/  MAXPROCS=2
-#   HERMES_HOME=$HOME/.hermes  BIN=`command -v hermes-fcgi`
+#   HERMES_HOME=/var/lib/hermes/.hermes  BIN=`command -v hermes-fcgi`
 #   RUN_USER=hermes  RUN_GROUP=its group (RUN_USER= , empty, leaves
 #     the two lines out: lighttpd then stays the user that started it)
 #   STATEDIR (required; created with STATEDIR/htdocs if missing)
@@ -35,7 +35,7 @@ BIND=${BIND:-127.0.0.1}
 PORT=${PORT:-8642}
 MOUNT=${MOUNT:-/}
 MAXPROCS=${MAXPROCS:-2}
-HERMES_HOME=${HERMES_HOME:-${HOME:-/root}/.hermes}
+HERMES_HOME=${HERMES_HOME:-/var/lib/hermes/.hermes}
 BIN=${BIN:-$(command -v hermes-fcgi || true)}
 STATEDIR=${STATEDIR:-}
 TEMPLATE=${TEMPLATE:-$here/lighttpd.conf.in}
