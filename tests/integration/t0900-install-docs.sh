@@ -214,13 +214,18 @@ LD=${VAL[LIGHTTPD_DIR]}
 track_pidfile "$LD/lighttpd.pid"
 track_log "$LD/error.log"
 track_log "$LD/hermes-fcgi.log"
+# lighttpd_checks LABEL: through the lighttpd of the page's config, a chat
+# turn; lighttpd and its responders run as the created user, not root.
+lighttpd_checks() {
+	chat_turn "http://127.0.0.1:$LPORT" "$KEY" "$1"
+	is "$(responder_users)" "$TUSER " "$1: the responders run as the created user, not root"
+	is "$(stat -c %U "/proc/$(pids_in_file "$LD/lighttpd.pid" | head -n 1)" 2>/dev/null)" "$TUSER" \
+		"$1: lighttpd itself runs as the created user"
+}
 run_section lighttpd
 if wait_port "$LPORT" "" 20; then
 	pass "lighttpd listens on the page's PORT"
-	chat_turn "http://127.0.0.1:$LPORT" "$KEY" "lighttpd (page)"
-	is "$(responder_users)" "$TUSER " "lighttpd (page): the responders run as the created user"
-	is "$(stat -c %U "/proc/$(pids_in_file "$LD/lighttpd.pid" | head -n 1)" 2>/dev/null)" "$TUSER" \
-		"lighttpd (page): lighttpd itself runs as the created user"
+	lighttpd_checks "lighttpd (page)"
 else
 	fail "lighttpd listens on the page's PORT" "$(tail -n 20 "$LD/error.log" 2>/dev/null)"
 fi
@@ -230,10 +235,7 @@ stop_pid $(pids_in_file "$LD/lighttpd.pid")
 rm -f "$LD/lighttpd.pid"
 if lighttpd -f "${VAL[LIGHTTPD_CONF]}" > "$T/lighttpd-root.out" 2>&1 && wait_port "$LPORT" "" 20; then
 	pass "the rendered lighttpd config starts as root"
-	chat_turn "http://127.0.0.1:$LPORT" "$KEY" "lighttpd started as root"
-	is "$(responder_users)" "$TUSER " "lighttpd started as root: the responders run as the created user, not root"
-	is "$(stat -c %U "/proc/$(pids_in_file "$LD/lighttpd.pid" | head -n 1)" 2>/dev/null)" "$TUSER" \
-		"lighttpd started as root: lighttpd drops to the created user (server.username)"
+	lighttpd_checks "lighttpd started as root (server.username)"
 else
 	fail "the rendered lighttpd config starts as root" "$(cat "$T/lighttpd-root.out")"
 fi
