@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
 	--user) user=${2:?}; shift ;;
 	--log) log=${2:?}; shift ;;
 	--stop) stop=1 ;;
-	-h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,28p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift

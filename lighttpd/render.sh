@@ -1,5 +1,6 @@
 #!/bin/sh
-# lighttpd/render.sh: render lighttpd/lighttpd.conf.in to stdout.
+# lighttpd/render.sh: render lighttpd/lighttpd.conf.in (or
+# hermes-external.conf.in) to stdout.
 # SPDX-License-Identifier: MIT
 #
 # usage: lighttpd/render.sh [NAME=VALUE ...] > lighttpd.conf
@@ -13,8 +14,8 @@
 #     the two lines out: lighttpd then stays the user that started it)
 #   STATEDIR (required; created with STATEDIR/htdocs if missing)
 #   TEMPLATE=<dir of this script>/lighttpd.conf.in, or "external" for
-#     hermes-external.conf.in (FCGI_HOST, FCGI_PORT or FCGI_SOCKET)
-#   TEMPLATE=<dir of this script>/lighttpd.conf.in
+#     hermes-external.conf.in (FCGI_HOST=127.0.0.1, FCGI_PORT=9000, or
+#     FCGI_SOCKET; STATEDIR and BIN are not needed there)
 set -eu
 
 die() { echo "render.sh: $*" >&2; exit 2; }
