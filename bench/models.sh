@@ -150,7 +150,7 @@ pick_port() { # a free 127.0.0.1 TCP port in the ephemeral-free range
 render_conf() { # bin port statedir out
 	"$srcdir/lighttpd/render.sh" \
 		BIND=127.0.0.1 PORT="$2" STATEDIR="$3" BIN="$1" \
-		HERMES_HOME="$home" MOUNT="${MOUNT:-/}" MAXPROCS="$MAXPROCS" \
+		HERMES_HOME="$home" MOUNT="${MOUNT:-/}" MAXPROCS="$MAXPROCS" RUN_USER= \
 		TEMPLATE="$srcdir/lighttpd/lighttpd.conf.in" >"$4"
 }
 

@@ -10,14 +10,16 @@
 #   --socket PATH     listen on a unix socket instead of ADDR:PORT
 #   --children N      responder processes sharing the socket (default 4;
 #                     each serves one request at a time)
-#   --pidfile PATH    where the responders' pids go, one a line
-#                     (default $HERMES_HOME/hermes-fcgi.pid)
-#   --bin PATH        the hermes-fcgi binary (default: next to this script's
-#                     ../hermes-fcgi if built there, else `command -v`)
+#   --pidfile PATH    where the responders' pids go, one a line (default
+#                     $HERMES_HOME/hermes-fcgi.pid; as root
+#                     /run/hermes-fcgi-PORT.pid, out of the user's reach)
+#   --bin PATH        the hermes-fcgi binary (default: the installed one,
+#                     /usr/local/bin/hermes-fcgi, else `command -v`)
 #   --home DIR        HERMES_HOME for the responders (default $HERMES_HOME,
-#                     else ~/.hermes)
+#                     else ~/.hermes of --user, else of the caller)
 #   --user USER       when started as root: the user (and its group) to run
-#                     the responders as
+#                     the responders as (required then, unless
+#                     HERMES_ALLOW_ROOT=1: never root by accident)
 #   --log FILE        the responders' stderr (their log lines) is appended
 #                     here (default $HERMES_HOME/hermes-fcgi.log; spawn-fcgi
 #                     itself would send it to /dev/null)
@@ -41,13 +43,29 @@ while [ $# -gt 0 ]; do
 	--user) user=${2:?}; shift ;;
 	--log) log=${2:?}; shift ;;
 	--stop) stop=1 ;;
-	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,28p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
 done
 
+if [ -z "$home" ] && [ -z "${HERMES_HOME:-}" ] && [ -n "$user" ]; then
+	# ~/.hermes of the user the responders run as (/var/lib/hermes/.hermes
+	# for hermes), not of root.
+	uhome=$(getent passwd "$user" | cut -d: -f6)
+	[ -n "$uhome" ] || die "no such user '$user' (or no home directory): use --home"
+	home=$uhome/.hermes
+fi
 home=${home:-${HERMES_HOME:-${HOME:-/root}/.hermes}}
+if [ -z "$pidfile" ] && [ "$(id -u)" = 0 ]; then
+	# root writes the pidfile: not in a directory the responders' user (the
+	# agent's shell) could plant a symlink in.
+	if [ -n "$socket" ]; then
+		pidfile=/run/hermes-fcgi-$(basename "$socket").pid
+	else
+		pidfile=/run/hermes-fcgi-$port.pid
+	fi
+fi
 pidfile=${pidfile:-$home/hermes-fcgi.pid}
 log=${log:-$home/hermes-fcgi.log}
 
@@ -84,15 +102,19 @@ fi
 command -v spawn-fcgi >/dev/null 2>&1 ||
 	die "spawn-fcgi is not installed (apt-get install spawn-fcgi)"
 if [ -z "$bin" ]; then
-	here=$(cd "$(dirname "$0")" && pwd)
-	if [ -x "$here/../hermes-fcgi" ]; then
-		bin=$here/../hermes-fcgi
+	if [ -x /usr/local/bin/hermes-fcgi ]; then
+		bin=/usr/local/bin/hermes-fcgi
 	else
 		bin=$(command -v hermes-fcgi || true)
 	fi
 fi
-[ -n "$bin" ] && [ -x "$bin" ] || die "hermes-fcgi binary not found (use --bin)"
+[ -n "$bin" ] && [ -x "$bin" ] || die "hermes-fcgi binary not found (make install, or --bin PATH)"
 case $children in ''|*[!0-9]*|0) die "--children must be a positive number" ;; esac
+if [ "$(id -u)" = 0 ]; then
+	[ -n "$user" ] || [ "${HERMES_ALLOW_ROOT:-}" = 1 ] ||
+		die "started as root without --user: the responders, and the agent's tools, would run as root (use --user hermes)"
+	[ "$user" != root ] || die "--user root: the agent's tools would run as root (use --user hermes)"
+fi
 
 HERMES_HOME=$home
 export HERMES_HOME
@@ -107,10 +129,15 @@ if [ -n "$user" ]; then
 	set -- "$@" -u "$user" -g "$(id -gn "$user")"
 	[ -z "$socket" ] || set -- "$@" -U "$user"
 fi
-# The log file must be writable by the responders' user.
+# The log file must be writable by the responders' user: create it as that
+# user (root following a symlink the user planted would be worse).
 if [ ! -e "$log" ]; then
-	(umask 077; : >> "$log") || die "cannot create $log"
-	[ -z "$user" ] || chown "$user:$(id -gn "$user")" "$log"
+	if [ -n "$user" ] && [ "$(id -u)" = 0 ]; then
+		setpriv --reuid="$user" --regid="$(id -gn "$user")" --init-groups -- \
+			sh -c 'umask 077; : >> "$1"' sh "$log" || die "cannot create $log as $user"
+	else
+		(umask 077; : >> "$log") || die "cannot create $log"
+	fi
 fi
 # spawn-fcgi binds the socket, hands it to each child as fd 0 (hermes-fcgi
 # then runs its FastCGI loop), writes the children's pids and exits. The

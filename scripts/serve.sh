@@ -3,11 +3,12 @@
 # installs hermes-fcgi, writes a default HERMES_HOME with a fresh API key
 # (printed once), and runs lighttpd on http://127.0.0.1:8642 in the
 # foreground. Ctrl-C stops it. Run as root (it re-runs itself with sudo if
-# not).
+# not and sudo is there). Later runs rebuild only what changed.
 #
 #   system user       hermes (created if missing), home /var/lib/hermes
 #   HERMES_HOME       /var/lib/hermes/.hermes  (.env holds API_SERVER_KEY)
-#   lighttpd config   /var/lib/hermes/lighttpd.conf (rendered from lighttpd/)
+#   lighttpd config   /etc/hermes/lighttpd.conf (rendered from lighttpd/; root's,
+#                     so the hermes user cannot change what root reads)
 #   lighttpd state    /var/lib/hermes/lighttpd/ (hermes-fcgi.log, error.log, pid, socket)
 #   programs          /usr/local/bin/hermes-fcgi, /usr/local/bin/hermesctl
 #
@@ -21,7 +22,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	if command -v sudo >/dev/null 2>&1; then
 		exec sudo -E bash "$0" "$@"
 	fi
-	echo "serve.sh: run this as root (it installs packages, a system user and programs)" >&2
+	echo "serve.sh: run this as root (it installs packages, a system user and programs): su -c 'bash scripts/serve.sh'" >&2
 	exit 1
 fi
 
@@ -35,7 +36,7 @@ USER_NAME=hermes
 BASE=/var/lib/hermes
 HHOME=$BASE/.hermes
 STATEDIR=$BASE/lighttpd
-CONF=$BASE/lighttpd.conf
+CONF=/etc/hermes/lighttpd.conf
 BIN=$PREFIX/bin/hermes-fcgi
 CTL=$PREFIX/bin/hermesctl
 
@@ -73,15 +74,27 @@ if [ -f "$ROOT/config.status" ]; then
 	# A VPATH build refuses a source tree configured in place.
 	(make -s distclean >/dev/null 2>&1) || rm -f "$ROOT/config.status"
 fi
-autoreconf -fi
+# Build once; later starts rebuild only what changed. autoreconf only when
+# there is no configure or configure.ac / Makefile.am / m4 changed since;
+# configure only when there is no build/release or configure changed since;
+# make decides about the sources.
+if [ ! -x configure ] || [ ! -f Makefile.in ] || [ configure.ac -nt configure ] ||
+	[ Makefile.am -nt Makefile.in ] || [ -n "$(find m4 -newer configure -type f 2>/dev/null | head -n 1)" ]; then
+	autoreconf -fi
+fi
 mkdir -p build/release
 (
 	cd build/release
-	if [ ! -f config.status ] || [ ../../configure -nt config.status ]; then
+	if [ ! -f config.status ] || [ ../../configure -nt config.status ] ||
+		! grep -q -- "--prefix=$PREFIX" config.status; then
 		../../configure --prefix="$PREFIX"
 	fi
 	make -j"$(nproc 2>/dev/null || echo 2)"
-	make install
+	# Installs only when the installed copies differ: a running server
+	# keeps its binary otherwise.
+	if ! cmp -s hermes-fcgi "$BIN" || ! cmp -s hermesctl "$CTL"; then
+		make install
+	fi
 )
 
 say "user $USER_NAME and HERMES_HOME $HHOME"
@@ -101,8 +114,9 @@ $init_out"
 new_key=$(printf '%s\n' "$init_out" | sed -n 's/^API_SERVER_KEY=//p' | head -n 1)
 
 say "lighttpd config $CONF"
+install -d -m 0755 "$(dirname "$CONF")"
 STATEDIR="$STATEDIR" BIN="$BIN" HERMES_HOME="$HHOME" BIND="$BIND" PORT="$PORT" \
-	MOUNT="$MOUNT" MAXPROCS="$MAXPROCS" \
+	MOUNT="$MOUNT" MAXPROCS="$MAXPROCS" RUN_USER="$USER_NAME" \
 	sh "$ROOT/lighttpd/render.sh" >"$CONF.tmp"
 mv -f "$CONF.tmp" "$CONF"
 chmod 0644 "$CONF"

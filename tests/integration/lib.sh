@@ -666,7 +666,8 @@ run_smoke_cases() {
 # start_lighttpd NAME MOUNT HOME [MAXPROCS]: lighttpd on a free port with the
 # shipped template (lighttpd/render.sh). Sets LIGHTTPD_PORT, LIGHTTPD_PID,
 # LIGHTTPD_DIR (state dir: error.log, and hermes-fcgi.log with the
-# responders' stderr).
+# responders' stderr). lighttpd stays the user that starts it (RUN_USER=,
+# no server.username).
 start_lighttpd() {
 	local name=$1 mount=$2 home=$3 maxprocs=${4:-2} dir=$T/$1 try
 	need lighttpd
@@ -681,7 +682,7 @@ start_lighttpd() {
 		LIGHTTPD_PORT=$(free_port)
 		"$top_srcdir/lighttpd/render.sh" BIND=127.0.0.1 PORT="$LIGHTTPD_PORT" \
 			STATEDIR="$dir" BIN="$HERMES_FCGI" HERMES_HOME="$home" \
-			MOUNT="$mount" MAXPROCS="$maxprocs" > "$dir/lighttpd.conf" ||
+			MOUNT="$mount" MAXPROCS="$maxprocs" RUN_USER= > "$dir/lighttpd.conf" ||
 			bail_out "lighttpd/render.sh failed"
 		lighttpd -D -f "$dir/lighttpd.conf" < /dev/null > "$dir/lighttpd.out" 2>&1 &
 		LIGHTTPD_PID=$!
@@ -738,7 +739,8 @@ apache_user() {
 #                 responders listen on (start_spawn_fcgi)
 #   shared-fcgid, shared-cgi: fcgi/shared-hosting/.htaccess + hermes.fcgi
 #                 copied into the document root at MOUNT (AllowOverride All,
-#                 mod_rewrite), run by mod_fcgid or mod_cgid; the wrapper's
+#                 mod_rewrite), run by mod_fcgid (the .htaccess's FastCGI
+#                 lines enabled) or mod_cgid; the wrapper's
 #                 two settings are edited as its comment says; ARG is
 #                 HERMES_HOME
 # Sets APACHE_PORT, APACHE_PID, APACHE_DIR. When run as root, Apache's
@@ -787,7 +789,7 @@ start_apache() {
 	case $variant in
 	fcgid)
 		"$top_srcdir/apache/render.sh" fcgid BIN="$bin" HERMES_HOME="$arg" \
-			MOUNT="$mount" > "$dir/site.conf"
+			MOUNT="$mount" SUEXEC=off > "$dir/site.conf"
 		;;
 	proxy-fcgi)
 		"$top_srcdir/apache/render.sh" proxy-fcgi FCGI_PORT="$arg" \
@@ -797,7 +799,12 @@ start_apache() {
 		webdir=$dir/htdocs${mount%/}
 		mkdir -p "$webdir"
 		chmod 0755 "$webdir"
-		cp "$top_srcdir/fcgi/shared-hosting/.htaccess" "$webdir/.htaccess"
+		# shared-fcgid: FastCGI as the .htaccess says to ask for it.
+		if [ "$variant" = shared-fcgid ]; then
+			sed 's/^#fcgid //' "$top_srcdir/fcgi/shared-hosting/.htaccess"
+		else
+			cat "$top_srcdir/fcgi/shared-hosting/.htaccess"
+		fi > "$webdir/.htaccess"
 		sed -e "s|^HERMES_HOME=\\\${HERMES_HOME:-}\$|HERMES_HOME=$arg|" \
 			-e "s|^HERMES_FCGI=\\\${HERMES_FCGI:-}\$|HERMES_FCGI=$bin|" \
 			"$top_srcdir/fcgi/shared-hosting/hermes.fcgi" > "$webdir/hermes.fcgi"
@@ -848,7 +855,8 @@ start_spawn_fcgi() {
 	track_pidfile "$SPAWN_PIDFILE"
 	track_log "$SPAWN_LOG"
 	track_log "$dir/spawn-fcgi.out"
-	"$top_srcdir/fcgi/spawn-fcgi.sh" --port "$SPAWN_PORT" --children "$children" \
+	# As root without --user the script refuses unless told root is meant.
+	HERMES_ALLOW_ROOT=1 "$top_srcdir/fcgi/spawn-fcgi.sh" --port "$SPAWN_PORT" --children "$children" \
 		--pidfile "$SPAWN_PIDFILE" --bin "$HERMES_FCGI" --home "$home" \
 		--log "$SPAWN_LOG" < /dev/null > "$dir/spawn-fcgi.out" 2>&1 ||
 		{ diag "$(cat "$dir/spawn-fcgi.out")"; bail_out "fcgi/spawn-fcgi.sh failed"; }

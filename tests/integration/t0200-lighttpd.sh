@@ -13,7 +13,7 @@ mk_home "$home"
 start_lighttpd root / "$home" 2
 base=http://127.0.0.1:$LIGHTTPD_PORT
 run_http_cases "$base" "$TEST_KEY" "lighttpd /"
-# Streaming is only incremental with this setting (docs/install.md, Streaming);
+# Streaming is only incremental with this setting (lighttpd/README.md);
 # the stream tests of the streaming endpoints measure it end to end.
 like "$(grep -E '^[[:space:]]*server\.stream-response-body' "$LIGHTTPD_DIR/lighttpd.conf")" '= *2' \
 	"the shipped config sets server.stream-response-body = 2"
@@ -94,5 +94,47 @@ check_envelope 403 host_not_allowed "lighttpd, no key: Host rebind.example (DNS 
 http POST "$base/v1/chat/completions" -H "Host: rebind.example" -H 'Content-Type: application/json' \
 	--data-binary '{"messages":[{"role":"user","content":"run ls"}]}'
 check_envelope 403 host_not_allowed "lighttpd, no key: a chat turn under a foreign Host is refused"
+stop_pid "$LIGHTTPD_PID"
+
+# ---- an external responder: lighttpd/hermes-external.conf.in ----------------------
+# What Debian's lighttpd gets: no bin-path, the responders started by
+# fcgi/spawn-fcgi.sh; the snippet included into a minimal server config.
+ext=$T/external
+mkdir -p "$ext/htdocs"
+start_spawn_fcgi ext-responders "$home" 2
+"$top_srcdir/lighttpd/render.sh" TEMPLATE=external MOUNT=/hermes FCGI_PORT="$SPAWN_PORT" \
+	> "$ext/15-hermes-fcgi.conf" || bail_out "render.sh TEMPLATE=external failed"
+unlike "$(grep -v '^[[:space:]]*#' "$ext/15-hermes-fcgi.conf")" 'bin-path|@[A-Z_]+@' \
+	"the external snippet starts nothing and has no placeholder left"
+eport=$(free_port)
+cat > "$ext/lighttpd.conf" <<EOF
+server.port          = $eport
+server.bind          = "127.0.0.1"
+server.document-root = "$ext/htdocs"
+server.errorlog      = "$ext/error.log"
+server.pid-file      = "$ext/lighttpd.pid"
+include "$ext/15-hermes-fcgi.conf"
+EOF
+track_log "$ext/error.log"
+lighttpd -D -f "$ext/lighttpd.conf" < /dev/null > "$ext/out" 2>&1 &
+epid=$!
+track_pid "$epid"
+if wait_port "$eport" "$epid" 30; then
+	run_smoke_cases "http://127.0.0.1:$eport/hermes" "$TEST_KEY" "lighttpd + external responder /hermes"
+	# Restart the responders (spawn-fcgi.sh --stop, start on the same port):
+	# lighttpd answers 503 for at most disable-time (1 s), then serves again.
+	"$top_srcdir/fcgi/spawn-fcgi.sh" --stop --pidfile "$SPAWN_PIDFILE"
+	HERMES_ALLOW_ROOT=1 "$top_srcdir/fcgi/spawn-fcgi.sh" --port "$SPAWN_PORT" --children 2 \
+		--pidfile "$SPAWN_PIDFILE" --bin "$HERMES_FCGI" --home "$home" --log "$SPAWN_LOG" \
+		< /dev/null > /dev/null 2>&1 || diag "spawn-fcgi.sh restart failed"
+	wait_port "$SPAWN_PORT" "" 30 || diag "responders not back on $SPAWN_PORT"
+	sleep 1.2
+	http GET "http://127.0.0.1:$eport/hermes/v1/models" -H "Authorization: Bearer $TEST_KEY"
+	is "$RESP_STATUS" 200 "lighttpd + external responder: served again after a responder restart (disable-time 1 s)"
+else
+	fail "lighttpd with the external snippet starts" "$(cat "$ext/out" "$ext/error.log" 2>/dev/null)"
+fi
+stop_pid "$epid"
+
 
 done_testing

@@ -17,7 +17,7 @@ start_apache fcgid root / "$home"
 base=http://127.0.0.1:$APACHE_PORT
 run_http_cases "$base" "$TEST_KEY" "apache fcgid /"
 # Streaming is only incremental with a zero output buffer, and quiet streams
-# survive only with long timeouts (docs/install.md, Streaming).
+# survive only with long timeouts (apache/README.md).
 directive() { awk -v d="$1" '$1 == d { print $2 }' "$APACHE_DIR/site.conf"; }
 is "$(directive FcgidOutputBufferSize)" 0 "the shipped snippet sets FcgidOutputBufferSize 0"
 for d in FcgidIOTimeout FcgidBusyTimeout; do

@@ -51,6 +51,16 @@ is "$alive" "" "spawn-fcgi.sh --stop ends the responders it started"
 
 unlike "$(cat "$SPAWN_LOG" "$APACHE_DIR/error.log")" "$TEST_KEY|$WRONG_KEY" "no key in any log"
 
+# ---- the launcher as root without --user ------------------------------------------------
+if [ "$(id -u)" = 0 ]; then
+	out=$(env -u HERMES_ALLOW_ROOT "$top_srcdir/fcgi/spawn-fcgi.sh" --port "$(free_port)" \
+		--bin "$HERMES_FCGI" --home "$home" --pidfile "$T/root.pid" 2>&1)
+	rc=$?
+	is "$rc" 2 "spawn-fcgi.sh as root without --user refuses to start responders as root"
+	like "$out" '--user hermes' "... and says to use --user hermes"
+	ok "... and starts nothing" test ! -s "$T/root.pid"
+fi
+
 # ---- hermes-fcgi --listen (no spawn-fcgi), spoken to by libfcgi's cgi-fcgi ----------
 if command -v cgi-fcgi >/dev/null 2>&1; then
 	lport=$(free_port)
