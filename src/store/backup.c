@@ -42,7 +42,9 @@
 
 #define BACKUP_STEP_PAGES 128      /* 512 KiB at the default page size */
 #define BACKUP_PAUSE_MS 10         /* between steps */
-#define BACKUP_RESTART_BUDGET 20   /* DELETE journaling: then one pass */
+#define BACKUP_RESTART_BUDGET 8    /* DELETE journaling: then one pass */
+#define BACKUP_BUSY_PAUSE_MS 5     /* a step found the source locked (it
+                                      does not wait in the busy handler) */
 #define BACKUP_BUSY_MS 60000       /* give up when locked out this long */
 #define BACKUP_PATH_MAX 4096
 
@@ -180,8 +182,8 @@ static enum herr copy_pages(struct backup *b, struct store_backup_info *info,
 		pages = info->restarts >= BACKUP_RESTART_BUDGET ? -1 : BACKUP_STEP_PAGES;
 		step = sqlite3_backup_step(bk, pages);
 		if(step == SQLITE_BUSY || step == SQLITE_LOCKED) {
-			busy_ms += 100;
-			sqlite3_sleep(100);
+			busy_ms += BACKUP_BUSY_PAUSE_MS;
+			sqlite3_sleep(BACKUP_BUSY_PAUSE_MS);
 			continue;
 		}
 		if(step == SQLITE_OK) {
