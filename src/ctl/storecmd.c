@@ -1,11 +1,14 @@
-/* src/ctl/storecmd.c: the store subcommands of hermesctl.
+/* src/ctl/storecmd.c: the store subcommands of hermesctl (check, vacuum,
+ * backup) and sessions prune.
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
 #include "ctl/storecmd.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/store.h"
 #include "util/cfg.h"
@@ -76,6 +79,60 @@ int ctl_store_vacuum(FILE *out)
 		rc = 1;
 	} else {
 		fprintf(out, "vacuum: ok\n");
+	}
+	store_close(s);
+	return rc;
+}
+
+int ctl_store_backup(const char *dest, bool force, FILE *out)
+{
+	struct cfg cfg;
+	struct store_backup_info info;
+	struct herror err;
+	int rc = 0;
+
+	herr_clear(&err);
+	if(cfg_load(&cfg, NULL, NULL)) {
+		fprintf(out, "FAIL config: %s\n", cfg.err.msg);
+		cfg_release(&cfg);
+		return 1;
+	}
+	if(store_backup(cfg.home, dest, force ? STORE_BACKUP_FORCE : 0, &info, &err)) {
+		fprintf(out, "FAIL %s\n", err.msg);
+		rc = 1;
+	} else {
+		fprintf(out, "backup: %s (%lld bytes, schema version %d, integrity ok)\n", dest,
+			(long long)info.bytes, info.schema_version);
+	}
+	cfg_release(&cfg);
+	return rc;
+}
+
+int ctl_sessions_prune(const char *days, FILE *out)
+{
+	struct store *s;
+	struct herror err;
+	int64_t nsess = 0, nmsg = 0;
+	char *end;
+	long n;
+	int rc = 0;
+
+	errno = 0;
+	n = strtol(days, &end, 10);
+	if(errno || end == days || *end || n < 0 || n > 36500) {
+		fprintf(out, "FAIL --older-than wants a number of days (0 to 36500), not '%s'\n",
+			days);
+		return 2;
+	}
+	if(!(s = open_store(out)))
+		return 1;
+	herr_clear(&err);
+	if(store_session_prune(s, (double)n * 86400.0, &nsess, &nmsg, &err)) {
+		fprintf(out, "FAIL prune: %s\n", err.msg);
+		rc = 1;
+	} else {
+		fprintf(out, "pruned %lld sessions, %lld messages (idle more than %ld days)\n",
+			(long long)nsess, (long long)nmsg, n);
 	}
 	store_close(s);
 	return rc;

@@ -29,6 +29,10 @@ static void usage(FILE *to)
 	      "  sessions show ID  a session and its messages\n"
 	      "  store check     open state.db, show version, sizes, integrity_check\n"
 	      "  store vacuum    compact state.db\n"
+	      "  store backup [--force] DEST\n"
+	      "                  consistent copy of state.db while the server runs\n"
+	      "  sessions prune --older-than DAYS\n"
+	      "                  delete sessions idle for more than DAYS days\n"
 	      "  version         print the version\n"
 	      "HERMES_HOME defaults to ~/.hermes of the current user. Run as root,\n"
 	      "hermesctl switches to the owner of HERMES_HOME first.\n",
@@ -124,6 +128,15 @@ int main(int argc, char **argv)
 		return ctl_store_check(stdout);
 	if(strcmp(argv[1], "store") == 0 && argc == 3 && strcmp(argv[2], "vacuum") == 0)
 		return ctl_store_vacuum(stdout);
+	if(strcmp(argv[1], "store") == 0 && argc >= 4 && strcmp(argv[2], "backup") == 0) {
+		bool force = strcmp(argv[3], "--force") == 0;
+
+		if(argc == 4 + force && argv[argc - 1][0] != '-')
+			return ctl_store_backup(argv[argc - 1], force, stdout);
+	}
+	if(strcmp(argv[1], "sessions") == 0 && argc == 5 && strcmp(argv[2], "prune") == 0 &&
+	   strcmp(argv[3], "--older-than") == 0)
+		return ctl_sessions_prune(argv[4], stdout);
 	usage(stderr);
 	return 2;
 }

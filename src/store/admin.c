@@ -1,5 +1,5 @@
 /* src/store/admin.c: what `hermesctl store` and /health/detailed report:
- * sizes, counts, integrity, vacuum.
+ * sizes, counts, integrity, vacuum; and pruning old sessions.
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -107,5 +107,60 @@ enum herr store_vacuum(struct store *s, struct herror *err)
 	if(!rc && strcmp(s->journal, "wal") == 0 &&
 	   sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
 		rc = store_db_fail(s, "checkpoint", err);
+	return rc;
+}
+
+/* Sessions written since the cutoff and every session they descend from:
+ * a client may still address a rotated session by its first id. */
+#define PRUNE_KEEP                                                               \
+	"WITH RECURSIVE keep(id) AS (SELECT id FROM sessions WHERE updated_at >= ?1" \
+	" UNION SELECT p.parent_session_id FROM sessions p JOIN keep k ON p.id = k.id" \
+	" WHERE p.parent_session_id IS NOT NULL) "
+#define PRUNE_VICTIMS "SELECT id FROM sessions WHERE id NOT IN (SELECT id FROM keep)"
+
+static enum herr prune_step(struct store *s, const char *sql, double cutoff, int64_t *n,
+			    struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, sql, &st, err);
+	int step;
+
+	if(rc)
+		return rc;
+	sqlite3_bind_double(st, 1, cutoff);
+	step = sqlite3_step(st);
+	if(step == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else if(step == SQLITE_DONE)
+		*n = sqlite3_changes(s->db);
+	else
+		rc = store_db_fail(s, "prune sessions", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum herr store_session_prune(struct store *s, double max_age, int64_t *sessions,
+			      int64_t *messages, struct herror *err)
+{
+	double cutoff = store_db_now() - max_age;
+	int64_t nmsg = 0, nsess = 0, ntodo = 0;
+	enum herr rc = store_db_begin(s, err);
+
+	if(rc)
+		return rc;
+	/* Messages go with their session (ON DELETE CASCADE); count them first. */
+	rc = prune_step(s, PRUNE_KEEP "SELECT count(*) FROM messages WHERE session_id IN ("
+			PRUNE_VICTIMS ")", cutoff, &nmsg, err);
+	if(!rc)
+		rc = prune_step(s, PRUNE_KEEP "DELETE FROM todos WHERE session_id IN ("
+				PRUNE_VICTIMS ")", cutoff, &ntodo, err);
+	if(!rc)
+		rc = prune_step(s, PRUNE_KEEP "DELETE FROM sessions WHERE id IN (" PRUNE_VICTIMS ")",
+				cutoff, &nsess, err);
+	rc = store_db_finish(s, rc, err);
+	if(!rc && sessions)
+		*sessions = nsess;
+	if(!rc && messages)
+		*messages = nmsg;
 	return rc;
 }

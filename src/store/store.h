@@ -76,6 +76,41 @@ enum herr store_check(struct store *s, int *ok_out, char **report, struct herror
 /* VACUUM and a WAL checkpoint. */
 enum herr store_vacuum(struct store *s, struct herror *err) __attribute__((warn_unused_result));
 
+/* Delete the sessions (with their messages and todo lists) last written
+ * more than max_age seconds ago, in one transaction. A session some newer
+ * session descends from (a compression rotation still in use) is kept.
+ * *sessions and *messages (may be NULL) get how many were deleted. Stored
+ * responses, runs and memory are not touched. (src/store/admin.c) */
+enum herr store_session_prune(struct store *s, double max_age, int64_t *sessions,
+			      int64_t *messages, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* ---- backup (src/store/backup.c) ----------------------------------------- */
+
+#define STORE_BACKUP_FORCE 1u   /* replace an existing destination */
+
+struct store_backup_info {
+	int64_t bytes;          /* size of the copy */
+	int64_t pages;          /* pages copied */
+	int schema_version;     /* user_version of the copy */
+	int restarts;           /* copies restarted by writers (DELETE journaling) */
+};
+
+/* Copy home/state.db to the file dest with SQLite's online backup API while
+ * other processes keep writing: the copy holds everything committed before
+ * the backup began (WAL: exactly one snapshot), is one self-contained file
+ * (journal_mode=DELETE), mode 0600, and has passed PRAGMA integrity_check
+ * before it appears under the name dest (atomically: a crash leaves dest
+ * absent or complete). The schema is not migrated. Errors: HERR_CONFLICT
+ * (backup_exists) when dest exists and flags lacks STORE_BACKUP_FORCE;
+ * HERR_NOT_FOUND when there is no state.db; HERR_BAD_REQUEST for a
+ * directory or the database itself as dest; HERR_UNAVAILABLE when a file
+ * cannot be read or written; HERR_INTERNAL (backup_corrupt) when the copy
+ * fails the check. *info is filled on success. */
+enum herr store_backup(const char *home, const char *dest, unsigned flags,
+		       struct store_backup_info *info, struct herror *err)
+	__attribute__((warn_unused_result));
+
 /* ---- responses and conversations (src/store/responses.c) --------------- */
 
 /* Store (or replace) response id with its JSON text and session id (may be

@@ -39,8 +39,7 @@ int fileio_write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* fsync the directory dirfd (which may be O_PATH, so reopen it). */
-static int sync_dir(int dirfd)
+int fileio_sync_dir(int dirfd)
 {
 	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), e = 0;
 
@@ -89,7 +88,7 @@ int fileio_atomic_write_at(int dirfd, const char *name, const void *data, size_t
 		unlinkat(dirfd, tmp, 0);
 		return e;
 	}
-	return sync_dir(dirfd);
+	return fileio_sync_dir(dirfd);
 }
 
 int fileio_atomic_write(const char *path, const void *data, size_t len, mode_t mode,

@@ -35,6 +35,11 @@ int fileio_atomic_write_at(int dirfd, const char *name, const void *data, size_t
 			   mode_t mode, unsigned flags)
 	__attribute__((warn_unused_result));
 
+/* fsync the directory dirfd (which may be O_PATH; it is reopened), so a
+ * rename or link in it survives a power cut. A filesystem that cannot sync
+ * directories (EINVAL) counts as success. Returns 0 or an errno value. */
+int fileio_sync_dir(int dirfd) __attribute__((warn_unused_result));
+
 /* fileio_atomic_write_at for a path: its directory is opened, name is its last
  * component (a path ending in '/' is EISDIR). */
 int fileio_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
