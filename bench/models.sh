@@ -132,6 +132,12 @@ mkdir -m 0700 "$home" || die "cannot create $home"
 key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 [ ${#key} -eq 64 ] || die "cannot generate an API key"
 (umask 077 && printf 'API_SERVER_KEY=%s\n' "$key" >"$home/.env")
+# The bench runs lighttpd and the responders as the user that runs it; as
+# root the responder refuses to serve unless told (docs/security.md). Only
+# GET /v1/models is called here: no agent tool runs.
+if [ "$(id -u)" -eq 0 ]; then
+	printf 'HERMES_ALLOW_ROOT=1\n' >>"$home/.env"
+fi
 
 # ---- helpers -----------------------------------------------------------------
 port_in_use() {
