@@ -165,6 +165,7 @@ enum herr api_responses_create(void *vapp, struct req *r)
 	ti.user = buf_str(&c.in.user_text);
 	ti.user_content = json_object_is_type(c.in.user, json_type_array) ? c.in.user : NULL;
 	ti.session_id = c.in.previous_session;
+	ti.fresh = true;
 	if((rc = api_turn_begin(&c.t, c.app, r, &ti)))
 		goto out;
 	sampling(&c);

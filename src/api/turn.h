@@ -41,6 +41,8 @@ struct api_turn_in {
 	const char *session_id;           /* continue this session whatever the headers
 	                                     say (a chained response); may be NULL;
 	                                     history is then used as sent */
+	bool fresh;                       /* no header, no session_id: a new session id,
+	                                     not the derived one (a new Responses chain) */
 };
 
 struct api_turn {
