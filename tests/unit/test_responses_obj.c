@@ -167,6 +167,33 @@ static void endings_map(void)
 	}
 }
 
+/* Reasoning the upstream sent becomes a reasoning item before the message. */
+static void reasoning(void)
+{
+	struct json_object *o = snapshot();
+	struct resp_out out;
+	struct agent_result res;
+
+	agent_result_init(&res);
+	res.status = AGENT_COMPLETED;
+	resp_out_init(&out);
+	ev(&out, AGENT_EV_MESSAGE_START, NULL);
+	ev(&out, AGENT_EV_REASONING, "think");
+	ev(&out, AGENT_EV_REASONING, "ing");
+	ev(&out, AGENT_EV_TEXT, "answer");
+	ev(&out, AGENT_EV_MESSAGE_END, "answer");
+	resp_obj_finish(o, &out, &res, false);
+	is_str(get(o, "/output/0/type"), "\"reasoning\"", "a reasoning item first");
+	ok(!strncmp(get(o, "/output/0/id"), "\"rs_", 4), "with an rs_ id");
+	is_str(get(o, "/output/0/summary"), "[{\"type\":\"summary_text\",\"text\":\"thinking\"}]",
+	       "its summary holds the reasoning");
+	is_str(get(o, "/output/1/type"), "\"message\"", "then the message");
+	is_str(get(o, "/output_text"), "\"answer\"", "output_text has only the answer");
+	resp_out_release(&out);
+	agent_result_release(&res);
+	json_object_put(o);
+}
+
 static void trim(void)
 {
 	size_t big = 300 * 1024;
@@ -215,6 +242,7 @@ int main(void)
 	fields();
 	completed();
 	endings_map();
+	reasoning();
 	trim();
 	return tap_done();
 }

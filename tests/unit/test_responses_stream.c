@@ -104,7 +104,7 @@ static struct json_object *snapshot(void)
  * terminal event, or -1. */
 static int check_invariants(struct parsed *p, const char *want_text)
 {
-	int terminal = -1, deltas = 0, seq_ok = 1, names_ok = 1;
+	int terminal = -1, deltas = 0, seq_ok = 1, names_ok = 1, index = -1;
 	const char *item = NULL;
 	char text[512] = "";
 
@@ -118,11 +118,14 @@ static int check_invariants(struct parsed *p, const char *want_text)
 			seq_ok = 0;
 		if(strcmp(p->names[i], t))
 			names_ok = 0;
-		if(!strcmp(t, "response.output_item.added"))
+		if(!strcmp(t, "response.output_item.added") &&
+		   !strcmp(jsonx_get_str(json_object_object_get(d, "item"), "type"), "message")) {
 			item = jsonx_get_str(json_object_object_get(d, "item"), "id");
+			index = json_object_get_int(json_object_object_get(d, "output_index"));
+		}
 		if(!strcmp(t, "response.output_text.delta")) {
 			ok(item && !strcmp(jsonx_get_str(d, "item_id"), item) &&
-			   json_object_get_int(json_object_object_get(d, "output_index")) == 0 &&
+			   json_object_get_int(json_object_object_get(d, "output_index")) == index &&
 			   json_object_get_int(json_object_object_get(d, "content_index")) == 0,
 			   "delta %d refers to the announced item and part", deltas);
 			strncat(text, jsonx_get_str(d, "delta"), sizeof(text) - strlen(text) - 1);
@@ -230,6 +233,7 @@ static void tools_and_failure(bool named)
 	send_ev(&rs, AGENT_EV_MESSAGE_END, "");
 	rs.sink.emit(rs.sink.ctx, &tool);
 	send_ev(&rs, AGENT_EV_MESSAGE_START, NULL);
+	send_ev(&rs, AGENT_EV_REASONING, "hmm");
 	send_ev(&rs, AGENT_EV_TEXT, "partial");
 	send_ev(&rs, AGENT_EV_MESSAGE_END, "partial"); /* the upstream broke off */
 	resp_stream_close(&rs);
@@ -243,6 +247,13 @@ static void tools_and_failure(bool named)
 		progress += !strcmp(type_of(&p, i), "hermes.tool.progress");
 	is_int(progress, named ? 1 : 0, named ? "a progress event when asked for"
 					       : "no progress event unless asked for");
+	is_str(type_of(&p, 2 + progress), "response.output_item.added", "the reasoning item is announced");
+	is_str(jsonx_get_str(json_object_object_get(p.data[2 + progress], "item"), "type"), "reasoning",
+	       "as a reasoning item at output 0");
+	is_str(type_of(&p, 3 + progress), "response.output_item.done",
+	       "and done when the message text starts");
+	is_int(json_object_get_int(json_object_object_get(p.data[4 + progress], "output_index")), 1,
+	       "the message is output 1");
 	term = check_invariants(&p, "partial");
 	is_str(type_of(&p, term), "response.failed", "an upstream failure ends with response.failed");
 	is_str(jsonx_get_str(json_object_object_get(json_object_object_get(p.data[term], "response"),
