@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/chat_result.h"
 #include "http/resp.h"
 #include "util/jsonx.h"
 #include "util/log.h"
@@ -170,14 +171,8 @@ static const struct sse_ops resp_ops = { head, opened, delta };
 static void progress(struct resp_stream *rs, const struct agent_event *ev)
 {
 	struct json_object *e = ev_new("hermes.tool.progress");
-	char label[160];
 
-	snprintf(label, sizeof(label), "%s %s", ev->tool, ev->preview ? ev->preview : "");
-	jsonx_add_str(e, "tool", ev->tool);
-	jsonx_add_str(e, "emoji", "\xF0\x9F\x94\xA7");
-	jsonx_add_str(e, "label", label);
-	jsonx_add_str(e, "toolCallId", ev->call_id);
-	jsonx_add_str(e, "status", "running");
+	api_tool_progress_fields(e, ev);
 	send_ev(rs, e);
 }
 

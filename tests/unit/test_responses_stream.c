@@ -146,18 +146,60 @@ static int check_invariants(struct parsed *p, const char *want_text)
 	return terminal;
 }
 
-static void text_turn(void)
-{
-	char *env[] = { "REQUEST_METHOD=POST", "PATH_INFO=/v1/responses", NULL };
+/* One stream on the memory hio. */
+struct fixture {
 	struct hio io;
 	struct req r;
 	struct resp_stream rs;
-	struct json_object *snap = snapshot();
+	struct json_object *snap;
 	struct agent_result res;
-	volatile sig_atomic_t stop = 0;
+	volatile sig_atomic_t stop;
 	struct parsed p;
-	const char *out, *status;
+};
+
+static char *env[] = { "REQUEST_METHOD=POST", "PATH_INFO=/v1/responses", NULL };
+
+static void fx_begin(struct fixture *fx, size_t out_max, double t0)
+{
+	memset(fx, 0, sizeof(*fx));
+	hio_init_mem(&fx->io, env, NULL, 0, out_max);
+	req_init(&fx->r);
+	ok(req_begin(&fx->r, &fx->io, REQ_BODY_MAX) == HERR_OK, "request begins");
+	clock_now = t0;
+	fx->snap = snapshot();
+	resp_stream_init(&fx->rs, &fx->r, fx->snap, "sess", "", &fx->stop);
+	sse_set_clock(&fx->rs.sse, fake_clock, NULL);
+	agent_result_init(&fx->res);
+}
+
+/* End the turn as the handler does and parse what was written. */
+static const char *fx_finish(struct fixture *fx)
+{
+	const char *status, *out;
 	size_t len;
+
+	resp_stream_close(&fx->rs);
+	status = resp_obj_finish(fx->snap, &fx->rs.out, &fx->res, sse_gone(&fx->rs.sse));
+	resp_stream_finish(&fx->rs, fx->snap, status);
+	out = hio_mem_output(&fx->io, &len);
+	parse_stream(out, len, &fx->p);
+	return out;
+}
+
+static void fx_end(struct fixture *fx)
+{
+	parsed_release(&fx->p);
+	resp_stream_release(&fx->rs);
+	agent_result_release(&fx->res);
+	json_object_put(fx->snap);
+	req_release(&fx->r);
+	hio_release(&fx->io);
+}
+
+static void text_turn(void)
+{
+	struct fixture fx;
+	struct parsed *p = &fx.p;
 	int term;
 	static const char *const order[] = {
 		"response.created", "response.in_progress", "response.output_item.added",
@@ -166,133 +208,84 @@ static void text_turn(void)
 		"response.output_item.done", "response.completed", NULL
 	};
 
-	hio_init_mem(&io, env, NULL, 0, 1 << 20);
-	req_init(&r);
-	ok(req_begin(&r, &io, REQ_BODY_MAX) == HERR_OK, "request begins");
-	clock_now = 10.0;
-	resp_stream_init(&rs, &r, snap, "sess", "", &stop);
-	sse_set_clock(&rs.sse, fake_clock, NULL);
-	agent_result_init(&res);
-	send_ev(&rs, AGENT_EV_MESSAGE_START, NULL);
-	send_ev(&rs, AGENT_EV_TEXT, "Hi ");      /* the first delta goes at once */
+	fx_begin(&fx, 1 << 20, 10.0);
+	send_ev(&fx.rs, AGENT_EV_MESSAGE_START, NULL);
+	send_ev(&fx.rs, AGENT_EV_TEXT, "Hi ");      /* the first delta goes at once */
 	clock_now = 10.01;
-	send_ev(&rs, AGENT_EV_TEXT, "the");      /* these two are batched */
-	send_ev(&rs, AGENT_EV_TEXT, "re!");
-	send_ev(&rs, AGENT_EV_MESSAGE_END, "Hi there!");
-	resp_stream_close(&rs);
-	res.status = AGENT_COMPLETED;
-	status = resp_obj_finish(snap, &rs.out, &res, sse_gone(&rs.sse));
-	resp_stream_finish(&rs, snap, status);
-	out = hio_mem_output(&io, &len);
-	ok(strstr(out, "X-Hermes-Session-Id: sess\r\n") != NULL, "the session header goes out");
-	parse_stream(out, len, &p);
-	is_int(p.n, 10, "ten events");
+	send_ev(&fx.rs, AGENT_EV_TEXT, "the");      /* these two are batched */
+	send_ev(&fx.rs, AGENT_EV_TEXT, "re!");
+	send_ev(&fx.rs, AGENT_EV_MESSAGE_END, "Hi there!");
+	fx.res.status = AGENT_COMPLETED;
+	ok(strstr(fx_finish(&fx), "X-Hermes-Session-Id: sess\r\n") != NULL,
+	   "the session header goes out");
+	is_int(p->n, 10, "ten events");
 	for(int i = 0; order[i]; i++)
-		is_str(type_of(&p, i), order[i], order[i]);
-	term = check_invariants(&p, "Hi there!");
-	ok(term >= 0 && json_object_equal(json_object_object_get(p.data[term], "response"), snap),
+		is_str(type_of(p, i), order[i], order[i]);
+	term = check_invariants(p, "Hi there!");
+	ok(term >= 0 && json_object_equal(json_object_object_get(p->data[term], "response"), fx.snap),
 	   "the terminal event carries the final object");
-	is_str(jsonx_get_str(json_object_object_get(p.data[term], "response"), "status"), "completed",
+	is_str(jsonx_get_str(json_object_object_get(p->data[term], "response"), "status"), "completed",
 	       "status completed");
-	ok(!json_object_array_length(json_object_object_get(json_object_object_get(p.data[0],
+	ok(!json_object_array_length(json_object_object_get(json_object_object_get(p->data[0],
 		"response"), "output")), "response.created has output []");
-	ok(!stop, "the interrupt is not set");
-	parsed_release(&p);
-	resp_stream_release(&rs);
-	agent_result_release(&res);
-	json_object_put(snap);
-	req_release(&r);
-	hio_release(&io);
+	ok(!fx.stop, "the interrupt is not set");
+	fx_end(&fx);
 }
 
-/* Tool progress: nothing by default, an event when asked; a failure. */
+/* Tool progress: nothing by default, an event when asked; reasoning; a
+ * failure. */
 static void tools_and_failure(bool named)
 {
-	char *env[] = { "REQUEST_METHOD=POST", "PATH_INFO=/v1/responses", NULL };
-	struct hio io;
-	struct req r;
-	struct resp_stream rs;
-	struct json_object *snap = snapshot();
-	struct agent_result res;
+	struct fixture fx;
+	struct parsed *p = &fx.p;
 	struct agent_event tool = { .type = AGENT_EV_TOOL_STARTED, .call_id = "call_1",
 				    .tool = "terminal", .preview = "ls", .arguments = "{}" };
-	struct parsed p;
-	const char *out, *status;
-	size_t len;
 	int progress = 0, term;
 
-	hio_init_mem(&io, env, NULL, 0, 1 << 20);
-	req_init(&r);
-	ok(req_begin(&r, &io, REQ_BODY_MAX) == HERR_OK, "request begins");
-	clock_now = 20.0;
-	resp_stream_init(&rs, &r, snap, "sess", "", NULL);
-	sse_set_clock(&rs.sse, fake_clock, NULL);
-	rs.named_events = named;
-	agent_result_init(&res);
-	send_ev(&rs, AGENT_EV_MESSAGE_START, NULL);
-	send_ev(&rs, AGENT_EV_MESSAGE_END, "");
-	rs.sink.emit(rs.sink.ctx, &tool);
-	send_ev(&rs, AGENT_EV_MESSAGE_START, NULL);
-	send_ev(&rs, AGENT_EV_REASONING, "hmm");
-	send_ev(&rs, AGENT_EV_TEXT, "partial");
-	send_ev(&rs, AGENT_EV_MESSAGE_END, "partial"); /* the upstream broke off */
-	resp_stream_close(&rs);
-	res.status = AGENT_FAILED;
-	herr_set(&res.error, HERR_UPSTREAM, "upstream_unavailable", NULL, "gone");
-	status = resp_obj_finish(snap, &rs.out, &res, false);
-	resp_stream_finish(&rs, snap, status);
-	out = hio_mem_output(&io, &len);
-	parse_stream(out, len, &p);
-	for(int i = 0; i < p.n; i++)
-		progress += !strcmp(type_of(&p, i), "hermes.tool.progress");
+	fx_begin(&fx, 1 << 20, 20.0);
+	fx.rs.named_events = named;
+	send_ev(&fx.rs, AGENT_EV_MESSAGE_START, NULL);
+	send_ev(&fx.rs, AGENT_EV_MESSAGE_END, "");
+	fx.rs.sink.emit(fx.rs.sink.ctx, &tool);
+	send_ev(&fx.rs, AGENT_EV_MESSAGE_START, NULL);
+	send_ev(&fx.rs, AGENT_EV_REASONING, "hmm");
+	send_ev(&fx.rs, AGENT_EV_TEXT, "partial");
+	send_ev(&fx.rs, AGENT_EV_MESSAGE_END, "partial"); /* the upstream broke off */
+	fx.res.status = AGENT_FAILED;
+	herr_set(&fx.res.error, HERR_UPSTREAM, "upstream_unavailable", NULL, "gone");
+	fx_finish(&fx);
+	for(int i = 0; i < p->n; i++)
+		progress += !strcmp(type_of(p, i), "hermes.tool.progress");
 	is_int(progress, named ? 1 : 0, named ? "a progress event when asked for"
 					       : "no progress event unless asked for");
-	is_str(type_of(&p, 2 + progress), "response.output_item.added", "the reasoning item is announced");
-	is_str(jsonx_get_str(json_object_object_get(p.data[2 + progress], "item"), "type"), "reasoning",
+	is_str(type_of(p, 2 + progress), "response.output_item.added", "the reasoning item is announced");
+	is_str(jsonx_get_str(json_object_object_get(p->data[2 + progress], "item"), "type"), "reasoning",
 	       "as a reasoning item at output 0");
-	is_str(type_of(&p, 3 + progress), "response.output_item.done",
+	is_str(type_of(p, 3 + progress), "response.output_item.done",
 	       "and done when the message text starts");
-	is_int(json_object_get_int(json_object_object_get(p.data[4 + progress], "output_index")), 1,
+	is_int(json_object_get_int(json_object_object_get(p->data[4 + progress], "output_index")), 1,
 	       "the message is output 1");
-	term = check_invariants(&p, "partial");
-	is_str(type_of(&p, term), "response.failed", "an upstream failure ends with response.failed");
-	is_str(jsonx_get_str(json_object_object_get(json_object_object_get(p.data[term], "response"),
+	term = check_invariants(p, "partial");
+	is_str(type_of(p, term), "response.failed", "an upstream failure ends with response.failed");
+	is_str(jsonx_get_str(json_object_object_get(json_object_object_get(p->data[term], "response"),
 						    "error"), "code"), "upstream_unavailable",
 	       "carrying error.code");
-	parsed_release(&p);
-	resp_stream_release(&rs);
-	agent_result_release(&res);
-	json_object_put(snap);
-	req_release(&r);
-	hio_release(&io);
+	fx_end(&fx);
 }
 
 /* A client that left: the write fails, the interrupt is set. */
 static void gone(void)
 {
-	char *env[] = { "REQUEST_METHOD=POST", "PATH_INFO=/v1/responses", NULL };
-	struct hio io;
-	struct req r;
-	struct resp_stream rs;
-	struct json_object *snap = snapshot();
-	volatile sig_atomic_t stop = 0;
+	struct fixture fx;
 	char big[4096];
 
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	hio_init_mem(&io, env, NULL, 0, 2048);
-	req_init(&r);
-	ok(req_begin(&r, &io, REQ_BODY_MAX) == HERR_OK, "request begins");
-	clock_now = 30.0;
-	resp_stream_init(&rs, &r, snap, "sess", "", &stop);
-	sse_set_clock(&rs.sse, fake_clock, NULL);
-	send_ev(&rs, AGENT_EV_TEXT, big);
-	ok(sse_gone(&rs.sse), "a failed write marks the client gone");
-	is_int(stop, AGENT_STOP, "and interrupts the turn");
-	resp_stream_release(&rs);
-	json_object_put(snap);
-	req_release(&r);
-	hio_release(&io);
+	fx_begin(&fx, 2048, 30.0);
+	send_ev(&fx.rs, AGENT_EV_TEXT, big);
+	ok(sse_gone(&fx.rs.sse), "a failed write marks the client gone");
+	is_int(fx.stop, AGENT_STOP, "and interrupts the turn");
+	fx_end(&fx);
 }
 
 int main(void)
