@@ -30,7 +30,7 @@ struct store;
 
 struct resp_in {
 	/* Request members, borrowed from the body. */
-	const char *model;                /* NULL: the advertised name */
+	const char *model;                /* echoed; NULL: the advertised name */
 	const char *instructions;         /* NULL if absent */
 	const char *conversation;         /* the conversation's name; NULL if none */
 	const char *truncation;           /* "disabled" (default) or "auto" */
