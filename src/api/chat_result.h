@@ -8,13 +8,32 @@
 
 #include <stdbool.h>
 
+struct agent_event;
 struct agent_result;
 struct json_object;
+struct req;
 
 /* Failed, stopped without any text, or interrupted because the server is
  * stopping: an error (502/503, or an error chunk), never a 200 whose
  * content is the error. */
 bool api_chat_failed(const struct agent_result *res, bool has_text);
+
+/* A failed turn (api_chat_failed) as the error envelope of a body answer,
+ * the same on every endpoint (chat completions, Responses): r->err gets
+ * the agent's error (agent_failed when it has none) with status 502, or
+ * 503 + Retry-After when the server is stopping; a 503 of its own (not
+ * configured) is kept. Returns r->err.rc. */
+enum herr api_result_error(struct req *r, const struct agent_result *res);
+
+/* Does the client ask for named progress events (X-Hermes-Events:
+ * tool-progress, 1 or true)? */
+bool api_wants_tool_events(const struct req *r);
+
+/* The members of a tool progress event for a tool start (ev): tool,
+ * emoji, label (the tool and a preview of the call), toolCallId, status
+ * "running"; added to into (borrowed). The same on chat and Responses
+ * streams. SPEC: hermes-chat-responses.md "Streaming". */
+void api_tool_progress_fields(struct json_object *into, const struct agent_event *ev);
 
 /* Interrupted because the process is stopping (SIGTERM): 503. */
 bool api_chat_shutdown(const struct agent_result *res);
