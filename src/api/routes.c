@@ -33,7 +33,7 @@ static const struct route table[] = {
 	{ .method = "POST", .pattern = "/v1/responses", .name = "responses",
 	  .flags = ROUTE_AUTH | ROUTE_JSON | ROUTE_STORE, .max_body = REQ_BODY_MAX,
 	  .fn = api_responses_create },
-	{ .method = "GET", .pattern = "/v1/responses/{id}", .name = "response_get",
+	{ .method = "GET", .pattern = "/v1/responses/{id}", .name = "response",
 	  .flags = ROUTE_AUTH | ROUTE_STORE, .fn = api_responses_get },
 	{ .method = "DELETE", .pattern = "/v1/responses/{id}", .name = "response_delete",
 	  .flags = ROUTE_AUTH | ROUTE_STORE, .fn = api_responses_delete },

@@ -119,7 +119,7 @@ int main(void)
 				  sizeof(allow)), ROUTE_NO_PATH, "an empty id has no route");
 		is_int(route_find(at, an, "GET", "/v1/responses/x/input_items/", &r, &p, allow,
 				  sizeof(allow)), ROUTE_NO_PATH, "a trailing slash has no route");
-		ok(api_route_named("responses") && api_route_named("response_get") &&
+		ok(api_route_named("responses") && api_route_named("response") &&
 		   api_route_named("response_delete") && api_route_named("response_input_items"),
 		   "the four Responses routes are advertised");
 		is_str(api_route_path("/hermes/v1/responses/resp_1/input_items", NULL, &found),
