@@ -31,8 +31,8 @@ static const struct route table[] = {
 	{ .method = "POST", .pattern = "/v1/chat/completions", .name = "chat_completions",
 	  .flags = ROUTE_AUTH | ROUTE_JSON, .max_body = REQ_BODY_MAX, .fn = api_chat },
 	{ .method = "POST", .pattern = "/v1/responses", .name = "responses",
-	  .flags = ROUTE_AUTH | ROUTE_JSON | ROUTE_STORE, .max_body = REQ_BODY_MAX,
-	  .fn = api_responses_create },
+	  .flags = ROUTE_AUTH | ROUTE_JSON, .max_body = REQ_BODY_MAX,
+	  .fn = api_responses_create },   /* the handler opens the store itself */
 	{ .method = "GET", .pattern = "/v1/responses/{id}", .name = "response",
 	  .flags = ROUTE_AUTH | ROUTE_STORE, .fn = api_responses_get },
 	{ .method = "DELETE", .pattern = "/v1/responses/{id}", .name = "response_delete",
