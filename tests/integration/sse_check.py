@@ -17,6 +17,9 @@ Command line (prints one problem a line; nothing, and exit 0, when fine):
   sse_check.py rtext REPORT           prints the concatenated output_text deltas
   sse_check.py rfinal REPORT          prints the terminal event's response (JSON)
   sse_check.py response BODY [STATUS] BODY (a file) is a Response object
+  sse_check.py report BODY STATUS CTYPE
+                                      prints a chat_client.py-style report of
+                                      the SSE text in BODY (a CGI answer's body)
 As a module (tests put this directory on sys.path):
   sse_data(text), chunks(text), deltas(text)   over raw SSE text
   stream_problems(report, usage), stream_text(report), envelope_problems(j, code)
@@ -267,6 +270,25 @@ def response_problems(r, status=None):
 def _events(j):
     """The parsed events of a report: (event name, data object or None, raw)."""
     return [(e.get("event"), _json_or_none(e.get("data")), e.get("data")) for e in j.get("events") or []]
+
+
+def sse_report(text, status, ctype):
+    """A chat_client.py-style report (status, headers, lines, events) of a
+    whole SSE body, e.g. what a CGI run wrote."""
+    j = {"status": status, "headers": {"content-type": ctype}, "lines": [], "events": [], "error": None}
+    ev = {"event": None, "data": []}
+    for line in text.splitlines() + [""]:
+        j["lines"].append([0, line])
+        if line == "":
+            if ev["data"] or ev["event"]:
+                j["events"].append({"t": 0, "event": ev["event"], "data": "\n".join(ev["data"])})
+            ev = {"event": None, "data": []}
+        elif line.startswith("event:"):
+            ev["event"] = line[6:].lstrip(" ")
+        elif line.startswith("data:"):
+            ev["data"].append(line[6:] if line.startswith("data: ") else line[5:])
+    j["lines"].pop()
+    return j
 
 
 def _json_or_none(d):
@@ -524,6 +546,10 @@ def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
     cmd, path, rest = argv[0], argv[1], argv[2:]
+    if cmd == "report":
+        with open(path, encoding="utf-8", errors="replace") as f:
+            json.dump(sse_report(f.read(), int(rest[0]), rest[1]), sys.stdout)
+        return 0
     try:
         j = _load(path)
     except (OSError, ValueError) as e:
