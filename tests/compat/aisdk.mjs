@@ -5,7 +5,7 @@
 // SDK sends item_reference items), and a turn with a server-side tool call.
 // SPDX-License-Identifier: MIT
 //
-// Run by tests/integration/t0860-compat-responses.sh from the directory
+// Run by tests/integration/t0870-compat-responses.sh from the directory
 // where `npm ci` installed the packages; lib.mjs describes the
 // environment. Prints TAP and exits non-zero when a case failed.
 

@@ -6,7 +6,7 @@
 // SPDX-License-Identifier: MIT
 //
 // Runs once with each pinned `openai` release of the package.json next to
-// it (lib.mjs openaiReleases). Run by tests/integration/t0860-compat-responses.sh
+// it (lib.mjs openaiReleases). Run by tests/integration/t0870-compat-responses.sh
 // from the directory where `npm ci` installed them; lib.mjs describes the
 // environment. Prints TAP and exits non-zero when a case failed.
 

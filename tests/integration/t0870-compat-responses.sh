@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/integration/t0860-compat-responses.sh: the clients of the Responses
+# tests/integration/t0870-compat-responses.sh: the clients of the Responses
 # API drive /v1/responses through lighttpd with the shipped config, against
 # the scripted upstream, unchanged: the official `openai` npm package
 # (tests/compat/responses.mjs: create, stream().finalResponse(),
