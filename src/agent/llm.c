@@ -127,6 +127,12 @@ static char *request_body(const struct llm_opts *o, struct json_object *messages
 	jsonx_add_owned(b, "messages", json_object_get(messages));
 	if(tools && json_object_array_length(tools))
 		jsonx_add_owned(b, "tools", json_object_get(tools));
+	if(o->temperature_set)
+		jsonx_add_owned(b, "temperature", json_object_new_double(o->temperature));
+	if(o->top_p_set)
+		jsonx_add_owned(b, "top_p", json_object_new_double(o->top_p));
+	if(o->max_tokens > 0)
+		jsonx_add_int(b, "max_tokens", o->max_tokens);
 	if(o->stream) {
 		struct json_object *so = json_object_new_object();
 

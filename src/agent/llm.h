@@ -46,6 +46,11 @@ struct llm_opts {
 	                                and during the retry back-off (the agent
 	                                wires it to agent_tick); may be NULL */
 	void *tick_ctx;
+	/* Sampling settings a request passes through (Responses temperature,
+	 * top_p, max_output_tokens); sent only when set. */
+	double temperature, top_p;
+	bool temperature_set, top_p_set;
+	long max_tokens;             /* > 0: sent as max_tokens */
 };
 
 struct llm_call_info {

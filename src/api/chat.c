@@ -190,14 +190,6 @@ static enum herr parse(struct req *r, struct chat_in *in)
 	return rc;
 }
 
-/* X-Hermes-Events: tool-progress (or 1/true) asks for named progress events. */
-static bool wants_named_events(const struct req *r)
-{
-	const char *v = req_header(r, "X-Hermes-Events");
-
-	return v && (strstr(v, "tool-progress") || str_ieq(v, "1") || str_ieq(v, "true"));
-}
-
 static void completion_id(char *out, size_t cap)
 {
 	char hex[31];
@@ -218,19 +210,8 @@ static enum herr answer(struct app *app, struct api_turn *t, const char *id)
 	enum herr rc;
 
 	api_turn_headers(t);
-	if(api_chat_failed(res, has_text)) {
-		/* 502 with the envelope, so SDKs raise instead of showing an error as text. */
-		r->err = res->error;
-		if(!r->err.rc)
-			herr_set(&r->err, HERR_UPSTREAM, "agent_failed", NULL, "The agent did not answer.");
-		if(api_chat_shutdown(res)) {
-			herr_set_status(&r->err, 503, "server_error");
-			resp_header(r, "Retry-After", "1");
-		} else if(r->err.rc != HERR_UNAVAILABLE) { /* 503: not configured, or a library missing */
-			herr_set_status(&r->err, 502, "server_error");
-		}
-		return r->err.rc;
-	}
+	if(api_chat_failed(res, has_text))
+		return api_result_error(r, res);
 	o = json_object_new_object();
 	jsonx_add_str(o, "id", id);
 	jsonx_add_str(o, "object", "chat.completion");
@@ -264,7 +245,7 @@ static void stream(struct app *app, struct api_turn *t, const char *id, bool inc
 
 	api_chat_stream_init(&cs, t->r, id, api_model_name(app), t->session_id, t->session_key,
 			     include_usage, &app->interrupt);
-	cs.named_events = wants_named_events(t->r);
+	cs.named_events = api_wants_tool_events(t->r);
 	api_turn_run(t, &cs.sink);
 	api_chat_stream_finish(&cs, &t->res);
 	api_chat_stream_release(&cs);

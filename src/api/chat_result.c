@@ -8,12 +8,37 @@
 #include <string.h>
 
 #include "agent/agent.h"
+#include "http/req.h"
+#include "http/resp.h"
 #include "util/jsonx.h"
+#include "util/str.h"
 
 bool api_chat_failed(const struct agent_result *res, bool has_text)
 {
 	return res->status == AGENT_FAILED || (res->status == AGENT_PARTIAL && !has_text) ||
 	       api_chat_shutdown(res);
+}
+
+enum herr api_result_error(struct req *r, const struct agent_result *res)
+{
+	/* 502 with the envelope, so SDKs raise instead of showing an error as text. */
+	r->err = res->error;
+	if(!r->err.rc)
+		herr_set(&r->err, HERR_UPSTREAM, "agent_failed", NULL, "The agent did not answer.");
+	if(api_chat_shutdown(res)) {
+		herr_set_status(&r->err, 503, "server_error");
+		resp_header(r, "Retry-After", "1");
+	} else if(r->err.rc != HERR_UNAVAILABLE) { /* 503: not configured, or a library missing */
+		herr_set_status(&r->err, 502, "server_error");
+	}
+	return r->err.rc;
+}
+
+bool api_wants_tool_events(const struct req *r)
+{
+	const char *v = req_header(r, "X-Hermes-Events");
+
+	return v && (strstr(v, "tool-progress") || str_ieq(v, "1") || str_ieq(v, "true"));
 }
 
 bool api_chat_shutdown(const struct agent_result *res)

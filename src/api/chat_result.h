@@ -10,11 +10,23 @@
 
 struct agent_result;
 struct json_object;
+struct req;
 
 /* Failed, stopped without any text, or interrupted because the server is
  * stopping: an error (502/503, or an error chunk), never a 200 whose
  * content is the error. */
 bool api_chat_failed(const struct agent_result *res, bool has_text);
+
+/* A failed turn (api_chat_failed) as the error envelope of a body answer,
+ * the same on every endpoint (chat completions, Responses): r->err gets
+ * the agent's error (agent_failed when it has none) with status 502, or
+ * 503 + Retry-After when the server is stopping; a 503 of its own (not
+ * configured) is kept. Returns r->err.rc. */
+enum herr api_result_error(struct req *r, const struct agent_result *res);
+
+/* Does the client ask for named progress events (X-Hermes-Events:
+ * tool-progress, 1 or true)? */
+bool api_wants_tool_events(const struct req *r);
 
 /* Interrupted because the process is stopping (SIGTERM): 503. */
 bool api_chat_shutdown(const struct agent_result *res);

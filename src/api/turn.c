@@ -5,6 +5,7 @@
 #include "api/turn.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -51,8 +52,14 @@ enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 	if((rc = api_session_headers(app, r, t->session_id, t->session_key)))
 		return rc;
 	t->named = t->session_id[0] != '\0';
-	if(!t->named)
+	if(in->session_id && *in->session_id) {
+		snprintf(t->session_id, sizeof(t->session_id), "%s", in->session_id);
+		t->named = false; /* the chain's history is complete: used as sent */
+	} else if(!t->named && in->fresh) {
+		agent_new_session_id(t->session_id, sizeof(t->session_id));
+	} else if(!t->named) {
 		api_session_derive(in->system, in->first_user, t->session_id, sizeof(t->session_id));
+	}
 	if((rc = take_slot(t, in->kind)))
 		return rc;
 	herr_clear(&herr);

@@ -38,6 +38,11 @@ struct api_turn_in {
 	struct json_object *history;      /* the request's earlier messages; may be NULL */
 	const char *user;                 /* the new user message's text */
 	struct json_object *user_content; /* its parts (images); may be NULL */
+	const char *session_id;           /* continue this session whatever the headers
+	                                     say (a chained response); may be NULL;
+	                                     history is then used as sent */
+	bool fresh;                       /* no header, no session_id: a new session id,
+	                                     not the derived one (a new Responses chain) */
 };
 
 struct api_turn {

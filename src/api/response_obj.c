@@ -1,0 +1,328 @@
+/* src/api/response_obj.c: the Response object.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "api/response_obj.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agent/agent.h"
+#include "api/chat_result.h"
+#include "util/jsonx.h"
+#include "util/rand.h"
+#include "util/utf8.h"
+
+#define TEXT_MAX (16u << 20)
+
+void resp_new_id(char *out, size_t cap, const char *prefix)
+{
+	char hex[25];
+
+	if(rand_hex(hex, sizeof(hex), 12))
+		memset(hex, '0', 24);
+	hex[24] = '\0';
+	snprintf(out, cap, "%s%s", prefix, hex);
+}
+
+static struct json_object *text_format(void)
+{
+	struct json_object *t = json_object_new_object(), *f = json_object_new_object();
+
+	jsonx_add_str(f, "type", "text");
+	jsonx_add_owned(t, "format", f);
+	return t;
+}
+
+static void add_number(struct json_object *o, const char *key, bool set, double v)
+{
+	jsonx_add_owned(o, key, set ? json_object_new_double(v) : NULL);
+}
+
+struct json_object *resp_obj_new(const struct resp_meta *m)
+{
+	struct json_object *o = json_object_new_object(), *conv = NULL;
+
+	jsonx_add_str(o, "id", m->id);
+	jsonx_add_str(o, "object", "response");
+	jsonx_add_int(o, "created_at", m->created_at);
+	jsonx_add_str(o, "status", "in_progress");
+	jsonx_add_bool(o, "background", 0);
+	jsonx_add_str(o, "model", m->model);
+	jsonx_add_owned(o, "output", json_object_new_array());
+	jsonx_add_str(o, "output_text", "");
+	jsonx_add_owned(o, "error", NULL);
+	jsonx_add_owned(o, "incomplete_details", NULL);
+	jsonx_add_str(o, "instructions", m->instructions);
+	jsonx_add_owned(o, "metadata", m->metadata ? json_object_get(m->metadata)
+						   : json_object_new_object());
+	jsonx_add_bool(o, "parallel_tool_calls", m->parallel_tool_calls);
+	add_number(o, "temperature", m->temperature_set, m->temperature);
+	add_number(o, "top_p", m->top_p_set, m->top_p);
+	jsonx_add_owned(o, "max_output_tokens", m->max_output_tokens > 0 ?
+			json_object_new_int64(m->max_output_tokens) : NULL);
+	jsonx_add_str(o, "tool_choice", "auto");
+	jsonx_add_owned(o, "tools", json_object_new_array());
+	jsonx_add_str(o, "previous_response_id", m->previous_id);
+	if(m->conversation) {
+		conv = json_object_new_object();
+		jsonx_add_str(conv, "id", m->conversation);
+	}
+	jsonx_add_owned(o, "conversation", conv);
+	jsonx_add_bool(o, "store", m->store);
+	jsonx_add_str(o, "truncation", m->truncation);
+	jsonx_add_owned(o, "text", text_format());
+	jsonx_add_owned(o, "usage", NULL);
+	return o;
+}
+
+void resp_out_init(struct resp_out *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->output = json_object_new_array();
+	o->tools = json_object_new_array();
+	o->open = -1;
+	buf_init(&o->text, TEXT_MAX);
+}
+
+void resp_out_release(struct resp_out *o)
+{
+	json_object_put(o->output);
+	json_object_put(o->tools);
+	buf_release(&o->text);
+	memset(o, 0, sizeof(*o));
+	o->open = -1;
+}
+
+struct json_object *resp_out_open(struct resp_out *o)
+{
+	struct json_object *it = json_object_new_object();
+
+	resp_new_id(o->item_id, sizeof(o->item_id), "msg_");
+	jsonx_add_str(it, "type", "message");
+	jsonx_add_str(it, "id", o->item_id);
+	jsonx_add_str(it, "status", "in_progress");
+	jsonx_add_str(it, "role", "assistant");
+	jsonx_add_owned(it, "content", json_object_new_array());
+	json_object_array_add(o->output, it);
+	o->open = (int)json_object_array_length(o->output) - 1;
+	buf_reset(&o->text);
+	return it;
+}
+
+void resp_out_text(struct resp_out *o, const char *text, size_t len)
+{
+	if(o->open >= 0)
+		(void)buf_add_trunc(&o->text, text, len);
+}
+
+struct json_object *resp_out_close(struct resp_out *o, bool incomplete)
+{
+	struct json_object *it, *content, *part;
+
+	if(o->open < 0)
+		return NULL;
+	it = json_object_array_get_idx(o->output, (size_t)o->open);
+	content = json_object_new_array();
+	part = json_object_new_object();
+	jsonx_add_str(part, "type", "output_text");
+	jsonx_add_owned(part, "text", json_object_new_string_len(buf_str(&o->text),
+								 (int)buf_len(&o->text)));
+	jsonx_add_owned(part, "annotations", json_object_new_array());
+	json_object_array_add(content, part);
+	jsonx_add_owned(it, "content", content);
+	jsonx_add_str(it, "status", incomplete ? "incomplete" : "completed");
+	o->open = -1;
+	buf_reset(&o->text);
+	return it;
+}
+
+struct json_object *resp_trimmed_string(const char *s, size_t len)
+{
+	struct json_object *v;
+	size_t keep;
+	char marker[80];
+	struct buf b;
+
+	if(!s)
+		return json_object_new_string("");
+	if(len <= RESP_TRIM_BYTES)
+		return json_object_new_string_len(s, (int)len);
+	keep = utf8_trim_end(s, RESP_TRIM_BYTES);
+	snprintf(marker, sizeof(marker), "...[truncated by hermes: %zu of %zu bytes kept]", keep, len);
+	buf_init(&b, RESP_TRIM_BYTES + sizeof(marker));
+	if(buf_add(&b, s, keep) || buf_adds(&b, marker))
+		return json_object_new_string(marker);
+	v = json_object_new_string_len(buf_str(&b), (int)buf_len(&b));
+	buf_release(&b);
+	return v;
+}
+
+/* The record of call_id in o->tools, or NULL. */
+static struct json_object *tool_record(struct resp_out *o, const char *call_id)
+{
+	for(size_t i = json_object_array_length(o->tools); i-- > 0;) {
+		struct json_object *t = json_object_array_get_idx(o->tools, i);
+		const char *id = jsonx_get_str(t, "call_id");
+
+		if(id && call_id && !strcmp(id, call_id))
+			return t;
+	}
+	return NULL;
+}
+
+void resp_out_tool(struct resp_out *o, const struct agent_event *ev)
+{
+	struct json_object *t;
+
+	if(ev->type == AGENT_EV_TOOL_STARTED) {
+		t = json_object_new_object();
+		jsonx_add_str(t, "type", "function_call");
+		jsonx_add_str(t, "call_id", ev->call_id);
+		jsonx_add_str(t, "name", ev->tool);
+		jsonx_add_owned(t, "arguments", resp_trimmed_string(ev->arguments,
+				ev->arguments ? strlen(ev->arguments) : 0));
+		jsonx_add_str(t, "status", "in_progress");
+		json_object_array_add(o->tools, t);
+	} else if(ev->type == AGENT_EV_TOOL_FINISHED && (t = tool_record(o, ev->call_id))) {
+		jsonx_add_owned(t, "output", resp_trimmed_string(ev->text, ev->len));
+		jsonx_add_str(t, "status", ev->is_error ? "failed" : "completed");
+	}
+}
+
+void resp_out_feed(struct resp_out *o, const struct agent_event *ev)
+{
+	switch(ev->type) {
+	case AGENT_EV_TEXT:
+		if(!ev->len)
+			break;
+		if(o->open < 0)
+			resp_out_open(o);
+		resp_out_text(o, ev->text, ev->len);
+		break;
+	case AGENT_EV_MESSAGE_END:
+		resp_out_close(o, ev->is_error);
+		break;
+	default:
+		resp_out_tool(o, ev);
+		break;
+	}
+}
+
+struct json_object *resp_obj_usage(const struct agent_result *res)
+{
+	struct json_object *u = json_object_new_object(), *d;
+
+	jsonx_add_int(u, "input_tokens", res->input_tokens);
+	d = json_object_new_object();
+	jsonx_add_int(d, "cached_tokens", 0);
+	jsonx_add_owned(u, "input_tokens_details", d);
+	jsonx_add_int(u, "output_tokens", res->output_tokens);
+	d = json_object_new_object();
+	jsonx_add_int(d, "reasoning_tokens", 0);
+	jsonx_add_owned(u, "output_tokens_details", d);
+	jsonx_add_int(u, "total_tokens", res->total_tokens ? res->total_tokens
+							   : res->input_tokens + res->output_tokens);
+	return u;
+}
+
+/* Why an unfinished turn stopped, as incomplete_details.reason. */
+static const char *incomplete_reason(const struct agent_result *res, bool client_gone)
+{
+	if(res->status == AGENT_PARTIAL && !strcmp(res->error.code, "length"))
+		return "max_output_tokens";
+	if(api_chat_shutdown(res))
+		return "server_shutdown";
+	if(res->status == AGENT_INTERRUPTED && client_gone)
+		return "client_disconnected";
+	return "interrupted";
+}
+
+/* The concatenated text of every output_text part. */
+static struct json_object *output_text(struct json_object *output)
+{
+	struct buf b;
+	struct json_object *v;
+
+	buf_init(&b, TEXT_MAX * 2);
+	for(size_t i = 0; i < json_object_array_length(output); i++) {
+		struct json_object *it = json_object_array_get_idx(output, i), *c;
+
+		if(!json_object_object_get_ex(it, "content", &c))
+			continue;
+		for(size_t j = 0; j < json_object_array_length(c); j++) {
+			const char *t = jsonx_get_str(json_object_array_get_idx(c, j), "text");
+
+			if(t)
+				(void)buf_add_trunc(&b, t, strlen(t));
+		}
+	}
+	v = json_object_new_string_len(buf_str(&b), (int)buf_len(&b));
+	buf_release(&b);
+	return v;
+}
+
+static struct json_object *extras(struct resp_out *o, const struct agent_result *res)
+{
+	struct json_object *h = api_chat_needs_extras(res) ? api_chat_extras(res)
+							   : json_object_new_object();
+
+	jsonx_add_str(h, "session_id", res->session_id);
+	if(json_object_array_length(o->tools))
+		jsonx_add_owned(h, "tool_calls", json_object_get(o->tools));
+	return h;
+}
+
+const char *resp_obj_finish(struct json_object *obj, struct resp_out *o,
+			    const struct agent_result *res, bool client_gone)
+{
+	const char *status = "completed";
+
+	resp_out_close(o, true);
+	if(res->status == AGENT_FAILED) {
+		struct json_object *e = json_object_new_object();
+
+		status = "failed";
+		jsonx_add_str(e, "code", res->error.code[0] ? res->error.code : "server_error");
+		jsonx_add_str(e, "message", res->error.msg[0] ? res->error.msg
+							      : "The agent did not answer.");
+		jsonx_add_owned(obj, "error", e);
+	} else if(res->status != AGENT_COMPLETED) {
+		struct json_object *d = json_object_new_object();
+
+		status = "incomplete";
+		jsonx_add_str(d, "reason", incomplete_reason(res, client_gone));
+		jsonx_add_owned(obj, "incomplete_details", d);
+	}
+	jsonx_add_str(obj, "status", status);
+	jsonx_add_owned(obj, "output", json_object_get(o->output));
+	jsonx_add_owned(obj, "output_text", output_text(o->output));
+	jsonx_add_owned(obj, "usage", resp_obj_usage(res));
+	jsonx_add_owned(obj, "hermes", extras(o, res));
+	return status;
+}
+
+struct json_object *resp_obj_stored(struct json_object *obj, struct json_object *items,
+				    struct json_object *transcript, const char *instructions)
+{
+	struct json_object *row = json_object_new_object(), *hs = json_object_new_object();
+
+	json_object_object_foreach(obj, key, val)
+		jsonx_add_owned(row, key, json_object_get(val));
+	jsonx_add_owned(hs, "input_items", json_object_get(items));
+	jsonx_add_owned(hs, "transcript", json_object_get(transcript));
+	jsonx_add_str(hs, "instructions", instructions);
+	jsonx_add_owned(row, "hermes_store", hs);
+	return row;
+}
+
+struct json_object *api_response_public(struct json_object *stored)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_foreach(stored, key, val)
+		if(strcmp(key, "hermes_store") != 0)
+			jsonx_add_owned(o, key, json_object_get(val));
+	return o;
+}

@@ -1,0 +1,113 @@
+/* src/api/response_obj.h: the Response object of POST /v1/responses, the
+ * same for the body, the stream's lifecycle events, the store and GET.
+ *
+ * resp_obj_new gives the in_progress snapshot (output [], usage null);
+ * struct resp_out gathers the output items while the agent works (one
+ * message item per assistant message that has text, fed by the agent's
+ * MESSAGE_START/TEXT/MESSAGE_END events); resp_obj_finish turns the
+ * snapshot into the final object. The agent's own tool calls are not
+ * output items (the AI SDK would take a function_call item for a call of
+ * its own tools, and rejects unknown item types): they are listed in the
+ * "hermes" extension member, arguments and results cut to RESP_TRIM_BYTES
+ * with a marker. The stored row is the object plus a "hermes_store" member
+ * (input items, transcript, instructions) that only chaining reads.
+ * SPEC: openai-wire.md §6.1, §6.2, §6.7
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef HERMES_API_RESPONSE_OBJ_H
+#define HERMES_API_RESPONSE_OBJ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+struct agent_event;
+struct agent_result;
+struct json_object;
+
+#define RESP_ID_MAX 64
+#define RESP_TRIM_BYTES (100u * 1024)   /* tool arguments/results kept in the object */
+
+/* A new id: prefix ("resp_", "msg_", ...) and 24 hex digits, into out. */
+void resp_new_id(char *out, size_t cap, const char *prefix);
+
+/* What the object echoes of the request (all borrowed). */
+struct resp_meta {
+	const char *id;
+	const char *model;
+	const char *previous_id;          /* may be NULL */
+	const char *conversation;         /* may be NULL */
+	const char *instructions;         /* may be NULL */
+	const char *truncation;
+	struct json_object *metadata;     /* may be NULL: {} */
+	long created_at;
+	bool store, parallel_tool_calls;
+	bool temperature_set, top_p_set;
+	double temperature, top_p;
+	int64_t max_output_tokens;        /* 0: null */
+};
+
+/* The in_progress snapshot (new reference). */
+struct json_object *resp_obj_new(const struct resp_meta *m);
+
+/* The output items being gathered. */
+struct resp_out {
+	struct json_object *output;       /* owned: message items, in order */
+	struct json_object *tools;        /* owned: the agent's tool calls */
+	int open;                         /* index of the open message item; -1: none */
+	char item_id[RESP_ID_MAX];        /* its id */
+	struct buf text;                  /* owned: its text so far */
+};
+
+void resp_out_init(struct resp_out *o);
+void resp_out_release(struct resp_out *o);
+
+/* Open a message item (status in_progress, content []); returns it
+ * (borrowed from o). */
+struct json_object *resp_out_open(struct resp_out *o);
+
+/* Text of the open message item. */
+void resp_out_text(struct resp_out *o, const char *text, size_t len);
+
+/* Close the open message item (status completed, or incomplete when the
+ * message was cut) with its output_text part; returns it (borrowed) or
+ * NULL when none was open. */
+struct json_object *resp_out_close(struct resp_out *o, bool incomplete);
+
+/* A tool started (TOOL_STARTED) or finished (TOOL_FINISHED): recorded for
+ * the "hermes" member. Other events: nothing. */
+void resp_out_tool(struct resp_out *o, const struct agent_event *ev);
+
+/* Everything a body answer needs from an event: messages opened on their
+ * first text, closed at MESSAGE_END; tool events recorded. */
+void resp_out_feed(struct resp_out *o, const struct agent_event *ev);
+
+/* Turn snapshot obj into the final object for res: status (completed,
+ * incomplete with incomplete_details.reason max_output_tokens /
+ * server_shutdown / client_disconnected (client_gone) / interrupted, or
+ * failed with error {code, message}), output and output_text (an open item
+ * is closed as incomplete), usage, and "hermes" {session_id, tool_calls,
+ * and the result extras when the turn did not complete}. Returns the
+ * status (static). */
+const char *resp_obj_finish(struct json_object *obj, struct resp_out *o,
+			    const struct agent_result *res, bool client_gone);
+
+/* {input_tokens, input_tokens_details, output_tokens, output_tokens_details,
+ * total_tokens} summed over the turn's model calls (new reference). */
+struct json_object *resp_obj_usage(const struct agent_result *res);
+
+/* s (len bytes) as a json string, cut to RESP_TRIM_BYTES at a UTF-8
+ * boundary followed by a marker when longer (new reference). */
+struct json_object *resp_trimmed_string(const char *s, size_t len);
+
+/* The stored row: obj's members plus "hermes_store" {input_items,
+ * transcript, instructions} (arguments borrowed; new reference). */
+struct json_object *resp_obj_stored(struct json_object *obj, struct json_object *items,
+				    struct json_object *transcript, const char *instructions);
+
+/* A stored row as GET shows it: a new object without "hermes_store". */
+struct json_object *api_response_public(struct json_object *stored);
+
+#endif

@@ -1,0 +1,184 @@
+/* src/api/responses.c: POST /v1/responses.
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "api/responses.h"
+
+#include <json-c/json.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/app.h"
+#include "api/chat_result.h"
+#include "api/response_obj.h"
+#include "api/responses_input.h"
+#include "api/responses_stream.h"
+#include "api/turn.h"
+#include "http/req.h"
+#include "http/resp.h"
+#include "store/store.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+
+/* One create request. */
+struct resp_call {
+	struct app *app;
+	struct resp_in in;
+	struct api_turn t;
+	char id[RESP_ID_MAX];
+	struct json_object *obj;          /* owned: the object being answered */
+};
+
+/* The conversation through this response: what the turn continued, the new
+ * user message, and (once it ran) the turn's own messages. */
+static struct json_object *transcript(struct resp_call *c, bool ran)
+{
+	struct json_object *a = json_object_new_array(), *u = json_object_new_object();
+
+	for(size_t i = 0; i < json_object_array_length(c->t.history); i++)
+		json_object_array_add(a, json_object_get(json_object_array_get_idx(c->t.history, i)));
+	jsonx_add_str(u, "role", "user");
+	jsonx_add_owned(u, "content", json_object_get(c->in.user));
+	json_object_array_add(a, u);
+	for(size_t i = 0; ran && i < json_object_array_length(c->t.res.messages); i++)
+		json_object_array_add(a, json_object_get(
+			json_object_array_get_idx(c->t.res.messages, i)));
+	return a;
+}
+
+/* Store the object as it is now (store: true only); the final version
+ * moves the conversation name to it. Failures are logged: the answer
+ * still goes out. */
+static void put(struct resp_call *c, bool final)
+{
+	struct json_object *tr, *row;
+	const char *session = final ? c->t.res.session_id : c->t.session_id;
+	struct herror err;
+
+	if(!c->in.store || !c->t.store)
+		return;
+	tr = transcript(c, final);
+	row = resp_obj_stored(c->obj, c->in.items, tr, buf_len(&c->in.system)
+			      ? buf_str(&c->in.system) : NULL);
+	herr_clear(&err);
+	if(store_response_put(c->t.store, c->id, jsonx_text(row, NULL), session, &err))
+		LOG_WARN("response %s not stored: %s", c->id, err.msg);
+	else if(final && c->in.conversation &&
+		store_conversation_set(c->t.store, c->in.conversation, c->id, &err))
+		LOG_WARN("conversation %s not moved to %s: %s", c->in.conversation, c->id, err.msg);
+	json_object_put(row);
+	json_object_put(tr);
+}
+
+/* The snapshot, stored as in_progress. */
+static void created(struct resp_call *c)
+{
+	struct resp_in *in = &c->in;
+	struct resp_meta m = {
+		.id = c->id, .model = api_model_name(c->app), .previous_id = in->previous_id,
+		.conversation = in->conversation, .instructions = in->instructions,
+		.truncation = in->truncation, .metadata = in->metadata,
+		.created_at = (long)time(NULL), .store = in->store,
+		.parallel_tool_calls = in->parallel_tool_calls,
+		.temperature_set = in->temperature_set, .top_p_set = in->top_p_set,
+		.temperature = in->temperature, .top_p = in->top_p,
+		.max_output_tokens = in->max_output_tokens,
+	};
+
+	resp_new_id(c->id, sizeof(c->id), "resp_");
+	c->obj = resp_obj_new(&m);
+	put(c, false);
+}
+
+static void feed(void *vout, const struct agent_event *ev)
+{
+	resp_out_feed(vout, ev);
+}
+
+/* The body answer: the object, or the error envelope of a failed turn
+ * (SDKs raise on it; the failed object is still stored). */
+static enum herr answer(struct resp_call *c)
+{
+	struct resp_out out;
+	struct agent_sink sink = { feed, NULL, NULL, NULL };
+	struct req *r = c->t.r;
+	enum herr rc;
+
+	resp_out_init(&out);
+	sink.ctx = &out;
+	api_turn_run(&c->t, &sink);
+	(void)resp_obj_finish(c->obj, &out, &c->t.res, false);
+	put(c, true);
+	resp_out_release(&out);
+	api_turn_headers(&c->t);
+	if(api_chat_failed(&c->t.res, buf_len(&c->t.res.final_text) > 0))
+		return api_result_error(r, &c->t.res);
+	rc = resp_json(r, 200, c->obj);
+	return rc;
+}
+
+/* The streamed answer; the final object is stored before the terminal
+ * event, so a GET right after it sees what the event carried. */
+static void stream(struct resp_call *c)
+{
+	struct resp_stream rs;
+	const char *status;
+
+	resp_stream_init(&rs, c->t.r, c->obj, c->t.session_id, c->t.session_key,
+			 &c->app->interrupt);
+	rs.named_events = api_wants_tool_events(c->t.r);
+	api_turn_run(&c->t, &rs.sink);
+	resp_stream_close(&rs);
+	status = resp_obj_finish(c->obj, &rs.out, &c->t.res, sse_gone(&rs.sse));
+	put(c, true);
+	resp_stream_finish(&rs, c->obj, status);
+	resp_stream_release(&rs);
+}
+
+/* The request's sampling settings go to the upstream. */
+static void sampling(struct resp_call *c)
+{
+	struct llm_opts *l = &c->t.opts.llm;
+
+	l->temperature_set = c->in.temperature_set;
+	l->temperature = c->in.temperature;
+	l->top_p_set = c->in.top_p_set;
+	l->top_p = c->in.top_p;
+	l->max_tokens = (long)c->in.max_output_tokens;
+}
+
+enum herr api_responses_create(void *vapp, struct req *r)
+{
+	struct resp_call c;
+	struct api_turn_in ti = { .kind = "response" };
+	struct herror serr;
+	enum herr rc;
+
+	memset(&c, 0, sizeof(c)); /* api_turn_end accepts a turn that never began */
+	c.app = vapp;
+	herr_clear(&serr);
+	if((rc = resp_in_parse(&c.in, r->json, api_app_store(c.app, &serr), &r->err)))
+		goto out;
+	ti.system = buf_str(&c.in.system);
+	ti.first_user = buf_str(&c.in.first_user);
+	ti.history = c.in.history;
+	ti.user = buf_str(&c.in.user_text);
+	ti.user_content = json_object_is_type(c.in.user, json_type_array) ? c.in.user : NULL;
+	ti.session_id = c.in.previous_session;
+	ti.fresh = true;
+	if((rc = api_turn_begin(&c.t, c.app, r, &ti)))
+		goto out;
+	sampling(&c);
+	created(&c);
+	if(c.in.stream) {
+		stream(&c);
+		rc = HERR_OK;
+	} else {
+		rc = answer(&c);
+	}
+out:
+	api_turn_end(&c.t);
+	resp_in_release(&c.in);
+	json_object_put(c.obj);
+	return rc;
+}
