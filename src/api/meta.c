@@ -181,6 +181,11 @@ static const struct {
 	{ "chat_completions_streaming", "chat_completions" },
 	{ "responses_api", "responses" },
 	{ "responses_streaming", "responses" },
+	/* Not in the reference's list: GET, DELETE and input_items of a stored
+	 * response, which it serves (all but input_items) without a flag. */
+	{ "responses_retrieve", "response" },
+	{ "responses_delete", "response_delete" },
+	{ "responses_input_items", "response_input_items" },
 	{ "run_submission", "runs" },
 	{ "run_status", "run_status" },
 	{ "run_events_sse", "run_events" },

@@ -10,6 +10,8 @@
 #include "api/chat.h"
 #include "api/discovery.h"
 #include "api/meta.h"
+#include "api/responses.h"
+#include "api/responses_get.h"
 #include "http/req.h"
 
 /* One entry per method and path. .flags say what the dispatcher checks and
@@ -28,6 +30,16 @@ static const struct route table[] = {
 	  .fn = api_capabilities },
 	{ .method = "POST", .pattern = "/v1/chat/completions", .name = "chat_completions",
 	  .flags = ROUTE_AUTH | ROUTE_JSON, .max_body = REQ_BODY_MAX, .fn = api_chat },
+	{ .method = "POST", .pattern = "/v1/responses", .name = "responses",
+	  .flags = ROUTE_AUTH | ROUTE_JSON, .max_body = REQ_BODY_MAX,
+	  .fn = api_responses_create },   /* the handler opens the store itself */
+	{ .method = "GET", .pattern = "/v1/responses/{id}", .name = "response",
+	  .flags = ROUTE_AUTH | ROUTE_STORE, .fn = api_responses_get },
+	{ .method = "DELETE", .pattern = "/v1/responses/{id}", .name = "response_delete",
+	  .flags = ROUTE_AUTH | ROUTE_STORE, .fn = api_responses_delete },
+	{ .method = "GET", .pattern = "/v1/responses/{id}/input_items",
+	  .name = "response_input_items", .flags = ROUTE_AUTH | ROUTE_STORE,
+	  .fn = api_responses_input_items },
 	{ .method = "GET", .pattern = "/v1/skills", .name = "skills", .flags = ROUTE_AUTH,
 	  .fn = api_skills },
 	{ .method = "GET", .pattern = "/v1/toolsets", .name = "toolsets", .flags = ROUTE_AUTH,

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "api/dispatch.h"
+#include "api/routes.h"
 #include "http/route.h"
 #include "tap.h"
 
@@ -84,5 +85,45 @@ int main(void)
 	ok(!found, "other prefix not found when base path configured");
 	api_route_path("/hermes/v1/nope", NULL, &found);
 	ok(!found, "unknown route under a prefix not found");
+
+	/* The Responses routes of the real table: {id} alone and {id} with a
+	 * trailing segment are told apart. */
+	{
+		size_t an;
+		const struct route *at = api_routes(&an);
+
+		is_int(route_find(at, an, "GET", "/v1/responses/resp_1", &r, &p, allow, sizeof(allow)),
+		       ROUTE_FOUND, "GET /v1/responses/{id} found");
+		is_str(r->pattern, "/v1/responses/{id}", "  the retrieve route");
+		is_str(route_param(&p, "id"), "resp_1", "  id captured");
+		is_int(route_find(at, an, "GET", "/v1/responses/resp_1/input_items", &r, &p, allow,
+				  sizeof(allow)), ROUTE_FOUND, "GET .../input_items found");
+		is_str(r->pattern, "/v1/responses/{id}/input_items", "  the input items route");
+		is_str(route_param(&p, "id"), "resp_1", "  id captured before the trailing segment");
+		is_int(route_find(at, an, "DELETE", "/v1/responses/resp_2", &r, &p, allow, sizeof(allow)),
+		       ROUTE_FOUND, "DELETE /v1/responses/{id} found");
+		is_str(r->method, "DELETE", "  the delete route");
+		is_int(route_find(at, an, "POST", "/v1/responses", &r, &p, allow, sizeof(allow)),
+		       ROUTE_FOUND, "POST /v1/responses found");
+		is_int(route_find(at, an, "DELETE", "/v1/responses/x/input_items", &r, &p, allow,
+				  sizeof(allow)), ROUTE_NO_METHOD, "DELETE on input_items is a wrong method");
+		is_str(allow, "GET, HEAD", "  Allow: GET, HEAD");
+		is_int(route_find(at, an, "POST", "/v1/responses/x", &r, &p, allow, sizeof(allow)),
+		       ROUTE_NO_METHOD, "POST on a stored response is a wrong method");
+		is_str(allow, "GET, HEAD, DELETE", "  Allow: GET, HEAD, DELETE");
+		is_int(route_find(at, an, "GET", "/v1/responses/x/input_items/y", &r, &p, allow,
+				  sizeof(allow)), ROUTE_NO_PATH, "a segment past input_items has no route");
+		is_int(route_find(at, an, "GET", "/v1/responses/x/other", &r, &p, allow, sizeof(allow)),
+		       ROUTE_NO_PATH, "another trailing segment has no route");
+		is_int(route_find(at, an, "GET", "/v1/responses//input_items", &r, &p, allow,
+				  sizeof(allow)), ROUTE_NO_PATH, "an empty id has no route");
+		is_int(route_find(at, an, "GET", "/v1/responses/x/input_items/", &r, &p, allow,
+				  sizeof(allow)), ROUTE_NO_PATH, "a trailing slash has no route");
+		ok(api_route_named("responses") && api_route_named("response") &&
+		   api_route_named("response_delete") && api_route_named("response_input_items"),
+		   "the four Responses routes are advertised");
+		is_str(api_route_path("/hermes/v1/responses/resp_1/input_items", NULL, &found),
+		       "/v1/responses/resp_1/input_items", "a mount prefix is stripped before input_items");
+	}
 	return tap_done();
 }
