@@ -90,7 +90,9 @@ async function cases(OpenAI, sdk) {
 	});
 
 	await run('delete', async () => {
-		await client.responses.delete(first.id);
+		// openai 4.x names it del(), 5.x delete().
+		const del = client.responses.delete || client.responses.del;
+		await del.call(client.responses, first.id);
 		let err = null;
 		try {
 			err = { notThrown: await client.responses.retrieve(first.id) };

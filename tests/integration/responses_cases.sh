@@ -224,7 +224,7 @@ if j.get("error") is not None or j.get("incomplete_details") is not None:
 	up_script '[{"reply":"Hi there, streaming world!","chunk_size":3,"usage":{"prompt_tokens":7,"completion_tokens":4}}]'
 	resp_stream "$base" "$key" '{"model":"hermes-agent","input":"stream please","stream":true}' "$T/rs1.json"
 	check "$where: stream: the event sequence keeps every invariant (order, sequence numbers, indexes, ids, deltas, one complete terminal event)" \
-		"$(pycheck "$T/rs1.json" "$RESP_RULES" completed)" "lines: $(jget 'j["lines"][:60]' "$T/rs1.json" | head -c 4000)"
+		"$(pycheck "$T/rs1.json" "$RESP_RULES" completed)" "lines: $(jget 'j["lines"][:60]' "$T/rs1.json" 2>/dev/null | head -c 4000)"
 	is "$("$PYTHON" "$SSE_CHECK" rtext "$T/rs1.json")" "Hi there, streaming world!" "$where: stream: the deltas are the text"
 	"$PYTHON" "$SSE_CHECK" rfinal "$T/rs1.json" > "$T/rs1.final"
 	id=$(jget 'j["id"]' "$T/rs1.final")
@@ -242,7 +242,7 @@ if g != j:
 		{"reply":"Your memory is empty.","chunk_size":4}]'
 	resp_stream "$base" "$key" '{"input":"what do you remember","stream":true}' "$T/rs2.json"
 	check "$where: stream with a server-side tool call: the event rules hold (no custom event types by default)" \
-		"$(pycheck "$T/rs2.json" "$RESP_RULES" completed)" "lines: $(jget 'j["lines"][:80]' "$T/rs2.json" | head -c 4000)"
+		"$(pycheck "$T/rs2.json" "$RESP_RULES" completed)" "lines: $(jget 'j["lines"][:80]' "$T/rs2.json" 2>/dev/null | head -c 4000)"
 	like "$("$PYTHON" "$SSE_CHECK" rtext "$T/rs2.json")" 'Your memory is empty\.$' "$where: stream with a tool call: the final text is streamed"
 	up_requests "$T/up.json"
 	is "$(jget 'len(j)' "$T/up.json") $(jget '[m.get("tool_call_id") for m in j[1]["body"]["messages"] if m.get("role") == "tool"]' "$T/up.json")" \
@@ -282,7 +282,7 @@ if len(json.dumps(j)) > 100 * 1024 + 20000:
 	up_script_file "$T/big.script"
 	resp_stream "$base" "$key" '{"input":"a big tool call","stream":true}' "$T/big.json"
 	check "$where: trim: a turn with a 150 KB tool call streams by the event rules" \
-		"$(pycheck "$T/big.json" "$RESP_RULES" completed)" "events: $(jget '[e["data"][:150] for e in j["events"]]' "$T/big.json" | head -c 3000)"
+		"$(pycheck "$T/big.json" "$RESP_RULES" completed)" "events: $(jget '[e["data"][:150] for e in j["events"]]' "$T/big.json" 2>/dev/null | head -c 3000)"
 	"$PYTHON" "$SSE_CHECK" rfinal "$T/big.json" > "$T/big.final"
 	check "$where: trim: the terminal object holds the tool-call arguments trimmed to 100 KB" "$(pycheck "$T/big.final" "$big")"
 	up_requests "$T/up.json"
@@ -316,7 +316,7 @@ if not t.startswith("word01") or "word40" in t:
 	up_script '[{"reply":"The connection drops in the middle of this answer","chunk_size":6,"reset_after":4}]'
 	resp_stream "$base" "$key" '{"input":"a failing one","stream":true}' "$T/fail.json"
 	check "$where: upstream reset mid-stream: the events keep the rules and end in response.failed with error {code, message}" \
-		"$(pycheck "$T/fail.json" "$RESP_RULES" failed)" "lines: $(jget 'j["lines"][-12:]' "$T/fail.json" | head -c 3000)"
+		"$(pycheck "$T/fail.json" "$RESP_RULES" failed)" "lines: $(jget 'j["lines"][-12:]' "$T/fail.json" 2>/dev/null | head -c 3000)"
 	id=$(jget 'j["id"]' <("$PYTHON" "$SSE_CHECK" rfinal "$T/fail.json"))
 	is "$(resp_status_of "$base" "$key" "$id")" failed "$where: upstream reset: the stored response is failed"
 	like "$(jget 'j["error"]["code"] + " " + j["error"]["message"]')" '^[a-z_]+ .' "$where: upstream reset: ...with error code and message"
@@ -336,8 +336,8 @@ run_responses_stop_cases() {
 	kill -TERM "$pid"
 	wait "$bg"
 	check "$where: SIGTERM mid-stream: the events keep the rules and end in response.incomplete" \
-		"$(pycheck "$T/rterm.json" "$RESP_RULES" incomplete)" "lines: $(jget 'j["lines"][-12:]' "$T/rterm.json" | head -c 3000)"
-	is "$(jget 'j["t_end"] < 5' "$T/rterm.json")" True "$where: SIGTERM: the stream ended promptly ($(jget 'j["t_end"]' "$T/rterm.json") s)"
+		"$(pycheck "$T/rterm.json" "$RESP_RULES" incomplete)" "lines: $(jget 'j["lines"][-12:]' "$T/rterm.json" 2>/dev/null | head -c 3000)"
+	is "$(jget 'j["t_end"] < 5' "$T/rterm.json")" true "$where: SIGTERM: the stream ended promptly ($(jget 'j["t_end"]' "$T/rterm.json") s)"
 	id=$(jget '[json.loads(e["data"])["response"]["id"] for e in j["events"] if "response.created" in e["data"]][0]' "$T/rterm.json")
 	is "$(jget 'j["incomplete_details"]["reason"]' <("$PYTHON" "$SSE_CHECK" rfinal "$T/rterm.json"))" server_shutdown \
 		"$where: SIGTERM: incomplete_details.reason is server_shutdown"
