@@ -52,10 +52,11 @@ up_script_file() {
 }
 
 # The Responses stream rules (sse_check.responses_problems); argv[0]: the
-# terminal status wanted.
+# terminal status wanted; argv[1]: the prefix of extension event types the
+# client asked for.
 RESP_RULES='
 import sse_check
-for _p in sse_check.responses_problems(j, argv[0] if argv else None):
+for _p in sse_check.responses_problems(j, argv[0] if argv else None, argv[1] if len(argv) > 1 else None):
     print(_p)
 '
 
@@ -247,6 +248,12 @@ if g != j:
 	up_requests "$T/up.json"
 	is "$(jget 'len(j)' "$T/up.json") $(jget '[m.get("tool_call_id") for m in j[1]["body"]["messages"] if m.get("role") == "tool"]' "$T/up.json")" \
 		'2 ["call_m1"]' "$where: stream with a tool call: the second upstream call carries the tool result"
+	up_script '[{"tool_calls":[{"id":"call_p1","name":"memory","arguments":"{\"action\":\"read\"}"}]},{"reply":"done"}]'
+	resp_stream "$base" "$key" '{"input":"progress please","stream":true}' "$T/rs3.json" -H 'X-Hermes-Events: tool-progress'
+	check "$where: X-Hermes-Events: tool-progress: the event rules hold with hermes.* events allowed" \
+		"$(pycheck "$T/rs3.json" "$RESP_RULES" completed hermes.)" "lines: $(jget 'j["lines"][:60]' "$T/rs3.json" 2>/dev/null | head -c 4000)"
+	is "$(jget '[json.loads(e["data"]).get("toolCallId") or json.loads(e["data"]).get("hermes", {}).get("toolCallId") for e in j["events"] if e["data"].startswith("{\"type\":\"hermes.")]' "$T/rs3.json")" \
+		'["call_p1"]' "$where: X-Hermes-Events: tool-progress: one hermes.tool.progress event for the tool start"
 	resp_post "$base" "$key" '{"input":"and without streaming","previous_response_id":"'"$(jget 'j["id"]' <("$PYTHON" "$SSE_CHECK" rfinal "$T/rs2.json"))"'"}'
 	check "$where: a chain onto a turn with tool calls: a valid Response object" \
 		"$("$PYTHON" "$SSE_CHECK" response "$RESP_BODY" completed)" "body: $(head -c 600 "$RESP_BODY")"
