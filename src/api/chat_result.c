@@ -5,6 +5,7 @@
 #include "api/chat_result.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "agent/agent.h"
@@ -39,6 +40,18 @@ bool api_wants_tool_events(const struct req *r)
 	const char *v = req_header(r, "X-Hermes-Events");
 
 	return v && (strstr(v, "tool-progress") || str_ieq(v, "1") || str_ieq(v, "true"));
+}
+
+void api_tool_progress_fields(struct json_object *into, const struct agent_event *ev)
+{
+	char label[160];
+
+	snprintf(label, sizeof(label), "%s %s", ev->tool, ev->preview ? ev->preview : "");
+	jsonx_add_str(into, "tool", ev->tool);
+	jsonx_add_str(into, "emoji", "\xF0\x9F\x94\xA7");
+	jsonx_add_str(into, "label", label);
+	jsonx_add_str(into, "toolCallId", ev->call_id);
+	jsonx_add_str(into, "status", "running");
 }
 
 bool api_chat_shutdown(const struct agent_result *res)

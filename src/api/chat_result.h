@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+struct agent_event;
 struct agent_result;
 struct json_object;
 struct req;
@@ -27,6 +28,12 @@ enum herr api_result_error(struct req *r, const struct agent_result *res);
 /* Does the client ask for named progress events (X-Hermes-Events:
  * tool-progress, 1 or true)? */
 bool api_wants_tool_events(const struct req *r);
+
+/* The members of a tool progress event for a tool start (ev): tool,
+ * emoji, label (the tool and a preview of the call), toolCallId, status
+ * "running"; added to into (borrowed). The same on chat and Responses
+ * streams. SPEC: hermes-chat-responses.md "Streaming". */
+void api_tool_progress_fields(struct json_object *into, const struct agent_event *ev);
 
 /* Interrupted because the process is stopping (SIGTERM): 503. */
 bool api_chat_shutdown(const struct agent_result *res);

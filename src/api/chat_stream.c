@@ -91,16 +91,10 @@ static const struct sse_ops chat_ops = { head, opened, delta };
 static void progress(struct chat_stream *cs, const struct agent_event *ev)
 {
 	struct json_object *c = chunk(cs), *h = json_object_new_object();
-	char label[160];
 
-	snprintf(label, sizeof(label), "%s %s", ev->tool, ev->preview ? ev->preview : "");
 	jsonx_add_owned(c, "choices", json_object_new_array());
 	jsonx_add_str(h, "type", "tool.progress");
-	jsonx_add_str(h, "tool", ev->tool);
-	jsonx_add_str(h, "emoji", "\xF0\x9F\x94\xA7");
-	jsonx_add_str(h, "label", label);
-	jsonx_add_str(h, "toolCallId", ev->call_id);
-	jsonx_add_str(h, "status", "running");
+	api_tool_progress_fields(h, ev);
 	jsonx_add_owned(c, "hermes", h);
 	send_obj(&cs->sse, cs->named_events ? "hermes.tool.progress" : NULL, c);
 }

@@ -83,7 +83,9 @@ void resp_out_init(struct resp_out *o)
 	o->output = json_object_new_array();
 	o->tools = json_object_new_array();
 	o->open = -1;
+	o->ropen = -1;
 	buf_init(&o->text, TEXT_MAX);
+	buf_init(&o->rtext, TEXT_MAX);
 }
 
 void resp_out_release(struct resp_out *o)
@@ -91,8 +93,47 @@ void resp_out_release(struct resp_out *o)
 	json_object_put(o->output);
 	json_object_put(o->tools);
 	buf_release(&o->text);
+	buf_release(&o->rtext);
 	memset(o, 0, sizeof(*o));
-	o->open = -1;
+	o->open = o->ropen = -1;
+}
+
+struct json_object *resp_out_reasoning(struct resp_out *o, const char *text, size_t len)
+{
+	struct json_object *it = NULL;
+	char id[RESP_ID_MAX];
+
+	if(o->ropen < 0) {
+		it = json_object_new_object();
+		resp_new_id(id, sizeof(id), "rs_");
+		jsonx_add_str(it, "type", "reasoning");
+		jsonx_add_str(it, "id", id);
+		jsonx_add_owned(it, "summary", json_object_new_array());
+		json_object_array_add(o->output, it);
+		o->ropen = (int)json_object_array_length(o->output) - 1;
+		buf_reset(&o->rtext);
+	}
+	(void)buf_add_trunc(&o->rtext, text, len);
+	return it;
+}
+
+struct json_object *resp_out_reasoning_close(struct resp_out *o)
+{
+	struct json_object *it, *summary, *part;
+
+	if(o->ropen < 0)
+		return NULL;
+	it = json_object_array_get_idx(o->output, (size_t)o->ropen);
+	summary = json_object_new_array();
+	part = json_object_new_object();
+	jsonx_add_str(part, "type", "summary_text");
+	jsonx_add_owned(part, "text", json_object_new_string_len(buf_str(&o->rtext),
+								 (int)buf_len(&o->rtext)));
+	json_object_array_add(summary, part);
+	jsonx_add_owned(it, "summary", summary);
+	o->ropen = -1;
+	buf_reset(&o->rtext);
+	return it;
 }
 
 struct json_object *resp_out_open(struct resp_out *o)
@@ -194,14 +235,20 @@ void resp_out_tool(struct resp_out *o, const struct agent_event *ev)
 void resp_out_feed(struct resp_out *o, const struct agent_event *ev)
 {
 	switch(ev->type) {
+	case AGENT_EV_REASONING:
+		if(ev->len)
+			(void)resp_out_reasoning(o, ev->text, ev->len);
+		break;
 	case AGENT_EV_TEXT:
 		if(!ev->len)
 			break;
+		resp_out_reasoning_close(o);
 		if(o->open < 0)
 			resp_out_open(o);
 		resp_out_text(o, ev->text, ev->len);
 		break;
 	case AGENT_EV_MESSAGE_END:
+		resp_out_reasoning_close(o);
 		resp_out_close(o, ev->is_error);
 		break;
 	default:
@@ -279,6 +326,7 @@ const char *resp_obj_finish(struct json_object *obj, struct resp_out *o,
 {
 	const char *status = "completed";
 
+	resp_out_reasoning_close(o);
 	resp_out_close(o, true);
 	if(res->status == AGENT_FAILED) {
 		struct json_object *e = json_object_new_object();

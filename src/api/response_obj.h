@@ -4,7 +4,8 @@
  * resp_obj_new gives the in_progress snapshot (output [], usage null);
  * struct resp_out gathers the output items while the agent works (one
  * message item per assistant message that has text, fed by the agent's
- * MESSAGE_START/TEXT/MESSAGE_END events); resp_obj_finish turns the
+ * MESSAGE_START/TEXT/MESSAGE_END events, and one reasoning item before it
+ * when the upstream sent reasoning); resp_obj_finish turns the
  * snapshot into the final object. The agent's own tool calls are not
  * output items (the AI SDK would take a function_call item for a call of
  * its own tools, and rejects unknown item types): they are listed in the
@@ -59,6 +60,8 @@ struct resp_out {
 	int open;                         /* index of the open message item; -1: none */
 	char item_id[RESP_ID_MAX];        /* its id */
 	struct buf text;                  /* owned: its text so far */
+	int ropen;                        /* index of the open reasoning item; -1: none */
+	struct buf rtext;                 /* owned: its text so far */
 };
 
 void resp_out_init(struct resp_out *o);
@@ -76,12 +79,22 @@ void resp_out_text(struct resp_out *o, const char *text, size_t len);
  * NULL when none was open. */
 struct json_object *resp_out_close(struct resp_out *o, bool incomplete);
 
+/* Reasoning text: opens a reasoning item ({type:"reasoning", id: rs_…,
+ * summary: []}) when none is open and returns it (borrowed), else adds to
+ * the open one and returns NULL. */
+struct json_object *resp_out_reasoning(struct resp_out *o, const char *text, size_t len);
+
+/* Close the open reasoning item: summary [{type:"summary_text", text}].
+ * Returns it (borrowed), or NULL when none was open. */
+struct json_object *resp_out_reasoning_close(struct resp_out *o);
+
 /* A tool started (TOOL_STARTED) or finished (TOOL_FINISHED): recorded for
  * the "hermes" member. Other events: nothing. */
 void resp_out_tool(struct resp_out *o, const struct agent_event *ev);
 
-/* Everything a body answer needs from an event: messages opened on their
- * first text, closed at MESSAGE_END; tool events recorded. */
+/* Everything a body answer needs from an event: reasoning and message
+ * items opened on their first text, closed by the message's text
+ * (reasoning) or MESSAGE_END; tool events recorded. */
 void resp_out_feed(struct resp_out *o, const struct agent_event *ev);
 
 /* Turn snapshot obj into the final object for res: status (completed,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/chat_result.h"
 #include "http/resp.h"
 #include "util/jsonx.h"
 #include "util/log.h"
@@ -108,6 +109,27 @@ static void close_message(struct resp_stream *rs, bool incomplete)
 	item_ev(rs, "response.output_item.done", index, item);
 }
 
+/* Reasoning: the item is announced with its first text and done (with
+ * the whole summary) when the message's text starts or the message ends. */
+static void reasoning(struct resp_stream *rs, const struct agent_event *ev)
+{
+	struct json_object *item;
+
+	if(!ev->len)
+		return;
+	if((item = resp_out_reasoning(&rs->out, ev->text, ev->len)))
+		item_ev(rs, "response.output_item.added", rs->out.ropen, item);
+}
+
+static void reasoning_done(struct resp_stream *rs)
+{
+	int index = rs->out.ropen;
+	struct json_object *item = resp_out_reasoning_close(&rs->out);
+
+	if(item)
+		item_ev(rs, "response.output_item.done", index, item);
+}
+
 /* sse_ops.head: the session headers, as they are when the stream opens. */
 static void head(void *vrs, struct req *r)
 {
@@ -149,14 +171,8 @@ static const struct sse_ops resp_ops = { head, opened, delta };
 static void progress(struct resp_stream *rs, const struct agent_event *ev)
 {
 	struct json_object *e = ev_new("hermes.tool.progress");
-	char label[160];
 
-	snprintf(label, sizeof(label), "%s %s", ev->tool, ev->preview ? ev->preview : "");
-	jsonx_add_str(e, "tool", ev->tool);
-	jsonx_add_str(e, "emoji", "\xF0\x9F\x94\xA7");
-	jsonx_add_str(e, "label", label);
-	jsonx_add_str(e, "toolCallId", ev->call_id);
-	jsonx_add_str(e, "status", "running");
+	api_tool_progress_fields(e, ev);
 	send_ev(rs, e);
 }
 
@@ -165,15 +181,20 @@ static void emit(void *vrs, const struct agent_event *ev)
 	struct resp_stream *rs = vrs;
 
 	switch(ev->type) {
+	case AGENT_EV_REASONING:
+		reasoning(rs, ev);
+		break;
 	case AGENT_EV_TEXT:
 		if(!ev->len)
 			break;
+		reasoning_done(rs);
 		if(rs->out.open < 0)
 			open_message(rs);
 		resp_out_text(&rs->out, ev->text, ev->len);
 		sse_delta(&rs->sse, ev->text, ev->len);
 		break;
 	case AGENT_EV_MESSAGE_END:
+		reasoning_done(rs);
 		if(rs->out.open >= 0)
 			close_message(rs, ev->is_error);
 		break;
@@ -224,6 +245,7 @@ void resp_stream_release(struct resp_stream *rs)
 
 void resp_stream_close(struct resp_stream *rs)
 {
+	reasoning_done(rs);
 	if(rs->out.open >= 0)
 		close_message(rs, true);
 	sse_flush(&rs->sse);
