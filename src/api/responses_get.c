@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/response_obj.h"
 #include "api/responses_page.h"
 #include "http/req.h"
 #include "http/resp.h"
@@ -82,7 +83,7 @@ static enum herr send_owned(struct req *r, struct json_object *obj)
 enum herr api_responses_get(void *vapp, struct req *r)
 {
 	const char *id = path_id(r);
-	struct json_object *obj;
+	struct json_object *obj, *pub;
 	enum herr rc;
 
 	if(!id)
@@ -90,8 +91,9 @@ enum herr api_responses_get(void *vapp, struct req *r)
 	rc = load(vapp, r, id, &obj);
 	if(rc)
 		return rc;
-	json_object_object_del(obj, STORE_MEMBER);
-	return send_owned(r, obj);
+	pub = api_response_public(obj);
+	json_object_put(obj);
+	return send_owned(r, pub);
 }
 
 enum herr api_responses_delete(void *vapp, struct req *r)

@@ -1,13 +1,15 @@
 #!/bin/bash
-# tests/integration/t0850-responses-get.sh: stored responses read back:
+# tests/integration/t0860-responses-get.sh: stored responses read back:
 # GET /v1/responses/{id}, DELETE /v1/responses/{id} and
 # GET /v1/responses/{id}/input_items (paging, wrong query values), ids that
 # cannot be ids, a corrupt stored row - as CGI and through lighttpd. Rows
 # are written into state.db with the sqlite3 CLI in the stored-row format
-# (the Response object plus the private "hermes_store" member), so this
-# does not depend on POST.
+# (the Response object plus the private "hermes_store" member), so most of
+# it does not depend on POST; the last part creates responses with POST
+# (scripted upstream) and reads them back, and fills the LRU cap.
 # SPDX-License-Identifier: MIT
 . "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/chat_cases.sh"
 
 need "$HERMES_FCGI" "$PYTHON" curl sqlite3 lighttpd
 
@@ -187,6 +189,65 @@ cgi PATH_INFO=/v1/responses/resp_a1 REQUEST_METHOD=DELETE "$AUTH"
 keep_err
 check_envelope 404 response_not_found "a second DELETE is 404"
 unlike "$(cat "$T/stderr.all")" 'runtime error|AddressSanitizer|LeakSanitizer' "no sanitizer report in any CGI run"
+
+# ---- what POST stored, read back; eviction at the cap (CGI) ------------------------
+start_upstream up
+phome=$T/phome
+chat_env "$phome" API_SERVER_MAX_STORED_RESPONSES=3
+CGI_HOME=$phome
+DB=$phome/state.db
+# post JSON: POST /v1/responses as CGI.
+post() {
+	printf '%s' "$1" > "$T/post.json"
+	CGI_STDIN=$T/post.json
+	cgi REQUEST_METHOD=POST PATH_INFO=/v1/responses CONTENT_TYPE=application/json \
+		CONTENT_LENGTH="$(wc -c < "$T/post.json" | tr -d ' ')" "$AUTH"
+	CGI_STDIN=/dev/null
+	keep_err
+}
+up_script '[{"reply":"First answer."}]'
+post '{"model":"hermes-agent","conversation":"c1","metadata":{"k":"v"},"input":[{"role":"developer","content":"Be brief."},{"type":"message","role":"user","content":[{"type":"input_text","text":"first"},{"type":"input_text","text":"question"}]}]}'
+is "$RESP_STATUS" 200 "POST /v1/responses is 200"
+cp "$RESP_BODY" "$T/r1.json"
+r1=$(jget 'j["id"]')
+get "/v1/responses/$r1"
+is "$RESP_STATUS" 200 "GET of the POSTed response is 200"
+is "$(jget 'json.dumps(j, sort_keys=True)')" "$(jget 'json.dumps(j, sort_keys=True)' "$T/r1.json")" \
+	"GET returns exactly what POST returned"
+get "/v1/responses/$r1/input_items" 'order=asc'
+is "$RESP_STATUS $(jget '[(d.get("type"), d.get("role")) for d in j["data"]]')" \
+	'200 [["message", "developer"], ["message", "user"]]' "input_items: the request's two input items, in request order (asc)"
+is "$(jget '[c["text"] for c in j["data"][1]["content"]]')" '["first", "question"]' "  the user item's parts as sent"
+is "$(jget 'all(isinstance(d.get("id"), str) and d["id"] for d in j["data"]) and j["first_id"] == j["data"][0]["id"] and j["last_id"] == j["data"][-1]["id"]')" \
+	true "  every item has an id; first_id/last_id name the ends"
+first=$(jget 'j["first_id"]')
+get "/v1/responses/$r1/input_items" 'limit=1'
+is "$(jget '[len(j["data"]), j["has_more"]]')" '[1, true]' "  limit=1: one item, has_more"
+get "/v1/responses/$r1/input_items" "limit=1&after=$(jget 'j["last_id"]')"
+is "$(jget '[j["first_id"], j["has_more"]]')" "[\"$first\", false]" "  the next page (after) is the other item, and the last"
+is "$(sql "SELECT response_id FROM conversations WHERE name = 'c1'")" "$r1" "conversation c1 points at the first response"
+
+# Three more responses with a cap of 3: the least recently used (the first)
+# is evicted, with its conversation name.
+for n in 2 3 4; do
+	up_script '[{"reply":"Answer '"$n"'."}]'
+	post '{"input":"turn '"$n"'"}'
+	is "$RESP_STATUS" 200 "POST number $n is 200"
+done
+is "$(sql 'SELECT count(*) FROM responses')" 3 "the store holds API_SERVER_MAX_STORED_RESPONSES=3 responses"
+get "/v1/responses/$r1"
+check_envelope 404 response_not_found "the evicted first response is 404"
+get "/v1/responses/$r1/input_items"
+check_envelope 404 response_not_found "  and its input_items too"
+is "$(sql "SELECT count(*) FROM conversations WHERE name = 'c1'")" 0 "  its conversation name is freed"
+up_script '[{"reply":"A new start."}]'
+post '{"input":"again","conversation":"c1"}'
+is "$RESP_STATUS $(jget 'j["previous_response_id"]')" "200 null" \
+	"the freed name starts a new conversation (no previous response, no 404)"
+up_requests "$T/up.json"
+is "$(jget '[m["role"] for m in j[-1]["body"]["messages"] if m["role"] != "system"]' "$T/up.json")" '["user"]' \
+	"  and the upstream got none of the evicted turns"
+unlike "$(cat "$T/stderr.all")" 'runtime error|AddressSanitizer|LeakSanitizer' "no sanitizer report in the POST runs"
 
 # ---- through lighttpd ------------------------------------------------------------------
 lhome=$T/lhome
