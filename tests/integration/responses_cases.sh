@@ -258,6 +258,24 @@ if g != j:
 	check "$where: a chain onto a turn with tool calls: a valid Response object" \
 		"$("$PYTHON" "$SSE_CHECK" response "$RESP_BODY" completed)" "body: $(head -c 600 "$RESP_BODY")"
 
+	# Reasoning from the upstream: a reasoning item before the message.
+	up_script '[{"reasoning":"Thinking it over.","reply":"Reasoned answer."},{"reasoning":"Thinking it over.","reply":"Reasoned answer.","chunk_size":5}]'
+	resp_post "$base" "$key" '{"input":"think first"}'
+	check "$where: reasoning: a valid Response object with a reasoning item (summary array) then the message" "$(pycheck "$RESP_BODY" '
+import sse_check
+for p in sse_check.response_problems(j, "completed"):
+    print(p)
+types = [o.get("type") for o in j.get("output", [])]
+if types != ["reasoning", "message"] or j.get("output_text") != "Reasoned answer.":
+    print("output types %s, output_text %r" % (types, j.get("output_text")))
+elif "Thinking it over." not in json.dumps(j["output"][0]):
+    print("the reasoning text is not in the item: %s" % json.dumps(j["output"][0]))
+')" "body: $(head -c 800 "$RESP_BODY")"
+	resp_stream "$base" "$key" '{"input":"think first","stream":true}' "$T/reason.json"
+	check "$where: reasoning: a stream with a reasoning item keeps the event rules" \
+		"$(pycheck "$T/reason.json" "$RESP_RULES" completed)" "events: $(jget '[e["data"][:160] for e in j["events"]]' "$T/reason.json" 2>/dev/null | head -c 3000)"
+	is "$("$PYTHON" "$SSE_CHECK" rtext "$T/reason.json")" "Reasoned answer." "$where: reasoning: the text deltas are the answer only"
+
 	# ---- the 100 KB trim of tool-call arguments -----------------------------------------------
 	"$PYTHON" - "$T/big.script" <<'PY'
 import json, sys

@@ -395,8 +395,8 @@ class _Seq:
                     got = [p.get("text") for p in it.get("content") or [] if isinstance(p, dict)]
                     if got != want:
                         self.p("event %d: output_item.done content %r, the parts said %r" % (k, [str(g)[:40] for g in got], [str(w)[:40] for w in want]))
-                if not isinstance(it.get("status"), str):
-                    self.p("event %d: output_item.done item without status" % k)
+                if self.open["type"] in ("message", "function_call") and not isinstance(it.get("status"), str):
+                    self.p("event %d: output_item.done %s item without status" % (k, self.open["type"]))
                 self.items[self.open["index"]] = it
                 self.open, self.part = None, None
         elif t == "response.function_call_arguments.delta":

@@ -165,6 +165,8 @@ like "$(rproblems 'evs[12]["item"] = dict(msg, id="msg_9")')" "output_item.done 
 	"responses: output_item.done of another item is reported"
 like "$(rproblems 'evs[12]["item"] = dict(msg, content=[dict(part, text="Hi")])')" 'output_item.done content' \
 	"responses: output_item.done whose text differs from the parts is reported"
+like "$(rproblems 'del evs[12]["item"]["status"]')" 'output_item.done message item without status' \
+	"responses: a message item done without status is reported"
 like "$(rproblems 'evs.pop()')" 'no terminal event' "responses: a stream without a terminal event is reported"
 like "$(rproblems 'evs.append(dict(evs[-1], sequence_number=99))')" 'event 14 \(response.completed\) after the terminal event' \
 	"responses: two terminal events are reported"
