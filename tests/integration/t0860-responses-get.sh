@@ -150,7 +150,8 @@ sql "INSERT INTO responses(id, data, session_id, created_at, accessed_at)
      VALUES('resp_bad', '{\"id\":\"resp_bad\",\"object\":\"resp', NULL, 1, 1),
            ('resp_arr', '[1,2,3]', NULL, 1, 1),
            ('resp_other', '{\"id\":\"resp_zzz\",\"object\":\"response\"}', NULL, 1, 1),
-           ('resp_bad2', '{\"id\":\"resp_bad2\",', NULL, 1, 1);
+           ('resp_bad2', '{\"id\":\"resp_bad2\",', NULL, 1, 1),
+           ('resp_trail', '{\"id\":\"resp_trail\",\"object\":\"response\"} trailing', NULL, 1, 1);
      INSERT INTO conversations(name, response_id) VALUES('conv_bad', 'resp_bad');"
 get /v1/responses/resp_bad
 check_envelope 404 response_not_found "a row of truncated JSON is 404 response_not_found"
@@ -164,6 +165,9 @@ check_envelope 404 response_not_found "a row holding a JSON array is 404"
 is "$(sql "SELECT count(*) FROM responses WHERE id = 'resp_arr'")" 0 "  and deleted"
 get /v1/responses/resp_other
 check_envelope 404 response_not_found "a row whose object names another id is 404"
+get /v1/responses/resp_trail
+check_envelope 404 response_not_found "a row with data after its JSON object is 404"
+is "$(sql "SELECT count(*) FROM responses WHERE id = 'resp_trail'")" 0 "  and deleted"
 get /v1/responses/resp_bad2/input_items
 check_envelope 404 response_not_found "input_items of a corrupt row is 404"
 is "$(sql "SELECT count(*) FROM responses WHERE id LIKE 'resp_bad%'")" 0 "  and deleted"

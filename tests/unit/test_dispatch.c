@@ -253,8 +253,12 @@ int main(void)
 		   json_object_object_get_ex(eps, "models", NULL) &&
 		   !json_object_object_get_ex(eps, "runs", NULL), "advertises only implemented");
 		ok(json_object_object_get_ex(a.json, "features", &feat) &&
-		   json_object_object_get_ex(feat, "responses_api", &v) &&
-		   !json_object_get_boolean(v), "responses_api false until implemented");
+		   json_object_object_get_ex(feat, "run_submission", &v) &&
+		   !json_object_get_boolean(v), "run_submission false until implemented");
+		ok(json_object_object_get_ex(feat, "responses_api", &v) &&
+		   json_object_get_boolean(v) &&
+		   json_object_object_get_ex(feat, "responses_input_items", &v) &&
+		   json_object_get_boolean(v), "responses_api and responses_input_items true with their routes");
 		ok(json_object_object_get_ex(feat, "chat_completions", &v) &&
 		   json_object_get_boolean(v), "chat_completions true now that its route exists");
 		ok(json_object_object_get_ex(feat, "tool_progress_events", &v) &&
