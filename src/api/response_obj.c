@@ -117,20 +117,27 @@ struct json_object *resp_out_reasoning(struct resp_out *o, const char *text, siz
 	return it;
 }
 
+/* [{type, text (t's text), annotations: [] when it is output_text}] */
+static struct json_object *one_part(const char *type, const struct buf *t)
+{
+	struct json_object *list = json_object_new_array(), *part = json_object_new_object();
+
+	jsonx_add_str(part, "type", type);
+	jsonx_add_owned(part, "text", json_object_new_string_len(buf_str(t), (int)buf_len(t)));
+	if(!strcmp(type, "output_text"))
+		jsonx_add_owned(part, "annotations", json_object_new_array());
+	json_object_array_add(list, part);
+	return list;
+}
+
 struct json_object *resp_out_reasoning_close(struct resp_out *o)
 {
-	struct json_object *it, *summary, *part;
+	struct json_object *it;
 
 	if(o->ropen < 0)
 		return NULL;
 	it = json_object_array_get_idx(o->output, (size_t)o->ropen);
-	summary = json_object_new_array();
-	part = json_object_new_object();
-	jsonx_add_str(part, "type", "summary_text");
-	jsonx_add_owned(part, "text", json_object_new_string_len(buf_str(&o->rtext),
-								 (int)buf_len(&o->rtext)));
-	json_object_array_add(summary, part);
-	jsonx_add_owned(it, "summary", summary);
+	jsonx_add_owned(it, "summary", one_part("summary_text", &o->rtext));
 	o->ropen = -1;
 	buf_reset(&o->rtext);
 	return it;
@@ -160,19 +167,12 @@ void resp_out_text(struct resp_out *o, const char *text, size_t len)
 
 struct json_object *resp_out_close(struct resp_out *o, bool incomplete)
 {
-	struct json_object *it, *content, *part;
+	struct json_object *it;
 
 	if(o->open < 0)
 		return NULL;
 	it = json_object_array_get_idx(o->output, (size_t)o->open);
-	content = json_object_new_array();
-	part = json_object_new_object();
-	jsonx_add_str(part, "type", "output_text");
-	jsonx_add_owned(part, "text", json_object_new_string_len(buf_str(&o->text),
-								 (int)buf_len(&o->text)));
-	jsonx_add_owned(part, "annotations", json_object_new_array());
-	json_object_array_add(content, part);
-	jsonx_add_owned(it, "content", content);
+	jsonx_add_owned(it, "content", one_part("output_text", &o->text));
 	jsonx_add_str(it, "status", incomplete ? "incomplete" : "completed");
 	o->open = -1;
 	buf_reset(&o->text);
