@@ -18,11 +18,7 @@
 
 # resp_post BASE KEY JSON [curl args]: POST /v1/responses (http()).
 resp_post() {
-	local base=$1 key=$2 body=$3
-	shift 3
-	printf '%s' "$body" > "$T/resp.req"
-	http POST "$base/v1/responses" -H "Authorization: Bearer $key" \
-		-H 'Content-Type: application/json' --data-binary "@$T/resp.req" "$@"
+	CHAT_PATH=/v1/responses chat_post "$@"
 }
 
 # resp_get BASE KEY ID [OUT]: GET /v1/responses/ID (http()); with OUT, the
@@ -35,20 +31,7 @@ resp_get() {
 # resp_stream BASE KEY JSON OUT [client options]: a streamed request through
 # chat_client.py; OUT is its JSON report.
 resp_stream() {
-	local base=$1 key=$2 body=$3 out=$4
-	shift 4
-	printf '%s' "$body" > "$out.req"
-	"$PYTHON" "$CHAT_CLIENT" "$base/v1/responses" "$key" "$out.req" "$out" "$@" ||
-		echo '{"error":"chat_client.py failed"}' > "$out"
-}
-
-# up_script_file FILE: up_script with the steps in FILE (for scripts too
-# big for one command-line argument).
-up_script_file() {
-	if ! curl -sf -X POST "http://127.0.0.1:$UPSTREAM_PORT/__reset" > /dev/null ||
-		! curl -sf -X POST --data-binary "@$1" "http://127.0.0.1:$UPSTREAM_PORT/__script" > /dev/null; then
-		diag "could not script the upstream"
-	fi
+	CHAT_PATH=/v1/responses chat_stream "$@"
 }
 
 # The Responses stream rules (sse_check.responses_problems); argv[0]: the
@@ -304,7 +287,7 @@ for s in found:
 if len(json.dumps(j)) > 100 * 1024 + 20000:
     print("the object is %d bytes" % len(json.dumps(j)))
 '
-	up_script_file "$T/big.script"
+	up_script "@$T/big.script"
 	resp_stream "$base" "$key" '{"input":"a big tool call","stream":true}' "$T/big.json"
 	check "$where: trim: a turn with a 150 KB tool call streams by the event rules" \
 		"$(pycheck "$T/big.json" "$RESP_RULES" completed)" "events: $(jget '[e["data"][:150] for e in j["events"]]' "$T/big.json" 2>/dev/null | head -c 3000)"
@@ -316,7 +299,7 @@ if len(json.dumps(j)) > 100 * 1024 + 20000:
 		"$where: trim: the upstream's next call got the arguments whole"
 	resp_get "$base" "$key" "$(jget 'j["id"]' "$T/big.final")" "$T/big.get"
 	check "$where: trim: GET returns the trimmed object too" "$(pycheck "$T/big.get" "$big")"
-	up_script_file "$T/big.script"
+	up_script "@$T/big.script"
 	resp_post "$base" "$key" '{"input":"a big tool call, not streamed"}'
 	check "$where: trim: the non-streaming answer is trimmed too" "$(pycheck "$RESP_BODY" "$big")"
 

@@ -90,11 +90,9 @@ def _chunk_problems(chunks_, usage):
     return out
 
 
-def stream_problems(j, usage=False):
-    """What is wrong with a chat completion stream (a chat_client report j)
-    by OpenAI's chunk rules: 200, text/event-stream, JSON chunks with one
-    id/created/model/object, role first, one finish_reason on the last
-    chunk with a choice, then the usage chunk when asked for, then [DONE]."""
+def _sse_http_problems(j):
+    """A stream report's client error, status other than 200 and
+    Content-Type other than text/event-stream."""
     out = []
     if j.get("error"):
         out.append("client error: %s" % j["error"])
@@ -103,6 +101,15 @@ def stream_problems(j, usage=False):
     ct = j.get("headers", {}).get("content-type", "")
     if not ct.startswith("text/event-stream"):
         out.append("Content-Type %r, want text/event-stream" % ct)
+    return out
+
+
+def stream_problems(j, usage=False):
+    """What is wrong with a chat completion stream (a chat_client report j)
+    by OpenAI's chunk rules: 200, text/event-stream, JSON chunks with one
+    id/created/model/object, role first, one finish_reason on the last
+    chunk with a choice, then the usage chunk when asked for, then [DONE]."""
+    out = _sse_http_problems(j)
     evs = j.get("events") or []
     if not evs:
         return out + ["no events"]
@@ -421,14 +428,7 @@ def responses_problems(j, status=None, extra_prefix=None):
     the items streamed; nothing after it but comments. With status, the
     terminal status must be it. Event types starting with extra_prefix
     (e.g. "hermes.") are allowed where the client asked for them."""
-    out = []
-    if j.get("error"):
-        out.append("client error: %s" % j["error"])
-    if j.get("status") != 200:
-        out.append("status %s, want 200" % j.get("status"))
-    ct = j.get("headers", {}).get("content-type", "")
-    if not ct.startswith("text/event-stream"):
-        out.append("Content-Type %r, want text/event-stream" % ct)
+    out = _sse_http_problems(j)
     evs = _events(j)
     if not evs:
         return out + ["no events"]

@@ -19,11 +19,7 @@ AUTH="HTTP_AUTHORIZATION=Bearer $TEST_KEY"
 
 # cgi_resp JSON: POST JSON to /v1/responses as CGI.
 cgi_resp() {
-	printf '%s' "$1" > "$T/cgi.req"
-	CGI_STDIN=$T/cgi.req
-	cgi REQUEST_METHOD=POST PATH_INFO=/v1/responses CONTENT_TYPE=application/json \
-		CONTENT_LENGTH="$(wc -c < "$T/cgi.req" | tr -d ' ')" "$AUTH"
-	CGI_STDIN=/dev/null
+	cgi_post /v1/responses "$1" "$AUTH"
 }
 
 up_script '[{"reply":"Hi from CGI.","usage":{"prompt_tokens":5,"completion_tokens":2}}]'
