@@ -14,6 +14,7 @@
 #include "api/response_obj.h"
 #include "store/store.h"
 #include "util/jsonx.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 #define SYSTEM_MAX (1024u * 1024)
@@ -282,7 +283,13 @@ static enum herr parse_input(struct parse *p, struct json_object *input)
 	enum herr rc;
 
 	if(json_object_is_type(input, json_type_string)) {
-		struct json_object *m = json_object_new_object();
+		struct json_object *m;
+		size_t len;
+
+		str_trim(json_object_get_string(input), (size_t)json_object_get_string_len(input), &len);
+		if(!len)
+			return bad(p->err, "empty_message", "input", "'input' has no text.");
+		m = json_object_new_object();
 
 		jsonx_add_str(m, "role", "user");
 		jsonx_add_owned(m, "content", json_object_get(input));

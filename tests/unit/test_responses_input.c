@@ -133,6 +133,7 @@ static const struct refusal refusals[] = {
 	{ "{}", "missing_required_parameter", "input" },
 	{ "{\"input\":null}", "missing_required_parameter", "input" },
 	{ "{\"input\":5}", "invalid_type", "input" },
+	{ "{\"input\":\" \\n\"}", "empty_message", "input" },
 	{ "{\"input\":[]}", "empty_array", "input" },
 	{ "{\"input\":[1]}", "missing_user_message", "input" },
 	{ "{\"input\":[{\"role\":\"assistant\",\"content\":\"a\"}]}", "missing_user_message", "input" },
