@@ -305,7 +305,7 @@ if len(json.dumps(j)) > 100 * 1024 + 20000:
 
 	# ---- the client leaves mid-stream ------------------------------------------------------------
 	up_script '[{"reply":"'"$(printf 'word%02d ' $(seq 1 40))"'","chunk_size":7,"delay":0.3}]'
-	resp_stream "$base" "$key" '{"input":"a slow one","stream":true}' "$T/gone.json" --close-after-time 1.5
+	resp_stream "$base" "$key" '{"input":"a slow one","stream":true}' "$T/gone.json" --close-after-time 2.5
 	id=$(jget '[json.loads(e["data"])["response"]["id"] for e in j["events"] if "response.created" in e["data"]][0]' "$T/gone.json")
 	is "$(jget 'j["closed_early"]' "$T/gone.json") $(jget 'len([e for e in j["events"] if "output_text.delta" in e["data"]]) > 0' "$T/gone.json")" \
 		"true true" "$where: disconnect: the client got text and hung up ($id)"
