@@ -75,7 +75,8 @@ static void created(struct resp_call *c)
 {
 	struct resp_in *in = &c->in;
 	struct resp_meta m = {
-		.id = c->id, .model = api_model_name(c->app), .previous_id = in->previous_id,
+		.id = c->id, .model = in->model && *in->model ? in->model : api_model_name(c->app),
+		.previous_id = in->previous_id,
 		.conversation = in->conversation, .instructions = in->instructions,
 		.truncation = in->truncation, .metadata = in->metadata,
 		.created_at = (long)time(NULL), .store = in->store,

@@ -418,17 +418,36 @@ static enum herr resolve_previous(struct resp_in *in, struct json_object *body, 
 	return HERR_OK;
 }
 
-/* The stored transcript of the previous response starts the history. */
+/* The stored transcript of the previous response starts the history; its
+ * instructions are kept for a turn that gives none. */
 static void previous_transcript(struct resp_in *in, const char *stored)
 {
 	struct json_object *o = stored ? json_tokener_parse(stored) : NULL, *hs, *tr;
+	const char *inst;
 
-	if(json_object_object_get_ex(o, "hermes_store", &hs) &&
-	   json_object_object_get_ex(hs, "transcript", &tr) && json_object_is_type(tr, json_type_array))
+	if(!json_object_object_get_ex(o, "hermes_store", &hs)) {
+		json_object_put(o);
+		return;
+	}
+	if(json_object_object_get_ex(hs, "transcript", &tr) && json_object_is_type(tr, json_type_array))
 		for(size_t i = 0; i < json_object_array_length(tr); i++)
 			json_object_array_add(in->history,
 					      json_object_get(json_object_array_get_idx(tr, i)));
+	if((inst = jsonx_get_str(hs, "instructions")) && *inst)
+		in->previous_instructions = xstrdup(inst);
 	json_object_put(o);
+}
+
+/* A chained turn without instructions or system/developer items keeps the
+ * previous response's (as the reference server does). */
+static void inherit_instructions(struct resp_in *in)
+{
+	if(in->instructions || buf_len(&in->system) || !in->previous_instructions)
+		return;
+	if(buf_adds(&in->system, in->previous_instructions))
+		buf_init(&in->system, SYSTEM_MAX); /* cannot happen: it fitted before */
+	else
+		in->instructions = in->previous_instructions;
 }
 
 /* truncation "auto": keep the newest RESP_HISTORY_AUTO_MAX messages,
@@ -484,6 +503,7 @@ enum herr resp_in_parse(struct resp_in *in, struct json_object *body, struct sto
 	json_object_object_get_ex(body, "input", &input);
 	if((rc = parse_input(&p, input)))
 		return rc;
+	inherit_instructions(in);
 	if(!buf_len(&in->first_user) && agent_content_text(in->user, &in->first_user))
 		buf_reset(&in->first_user);
 	if(!strcmp(in->truncation, "auto"))
@@ -495,6 +515,7 @@ void resp_in_release(struct resp_in *in)
 {
 	free(in->previous_id);
 	free(in->previous_session);
+	free(in->previous_instructions);
 	buf_release(&in->system);
 	buf_release(&in->user_text);
 	buf_release(&in->first_user);

@@ -10,7 +10,9 @@
  * become an assistant message's tool_calls, function_call_output items
  * tool messages; reasoning items are kept but not sent upstream. The last
  * user message is the new turn; everything else (after a chained
- * response's stored transcript) is history.
+ * response's stored transcript) is history. A chained turn that gives no
+ * instructions (and no system/developer items) keeps the previous
+ * response's, as the reference server does.
  * SPEC: openai-wire.md §6.3, §6.4; hermes-chat-responses.md "Responses"
  * SPDX-License-Identifier: MIT
  */
@@ -30,8 +32,10 @@ struct store;
 
 struct resp_in {
 	/* Request members, borrowed from the body. */
-	const char *model;                /* NULL: the advertised name */
-	const char *instructions;         /* NULL if absent */
+	const char *model;                /* echoed; NULL: the advertised name */
+	const char *instructions;         /* the request's; absent in a chained turn
+	                                     without system items: the previous
+	                                     response's; else NULL */
 	const char *conversation;         /* the conversation's name; NULL if none */
 	const char *truncation;           /* "disabled" (default) or "auto" */
 	struct json_object *metadata;     /* NULL if absent */
@@ -42,6 +46,7 @@ struct resp_in {
 	/* Resolved; owned. */
 	char *previous_id;                /* the response this one continues, or NULL */
 	char *previous_session;           /* its session id, or NULL */
+	char *previous_instructions;      /* its instructions, or NULL */
 	struct buf system;                /* instructions, then system/developer items */
 	struct json_object *items;        /* the input as Responses items, each with an id */
 	struct json_object *history;      /* chat messages before the new user turn */

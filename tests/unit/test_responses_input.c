@@ -253,6 +253,27 @@ static void chained(struct store *s)
 	       "input_items keeps the referenced item's id");
 	done(&in, b);
 
+	/* Instructions: kept from the previous response unless the turn gives its own. */
+	herr_clear(&err);
+	ok(store_response_put(s, "resp_inst", "{\"id\":\"resp_inst\",\"output\":[],\"hermes_store\":"
+			      "{\"transcript\":[],\"instructions\":\"Be terse.\"}}", "sess-2", &err) ==
+	   HERR_OK, "a response with instructions is stored");
+	ok(parse("{\"input\":\"x\",\"previous_response_id\":\"resp_inst\"}", s, &in, &b, &err) ==
+	   HERR_OK, "chained without instructions");
+	is_str(buf_str(&in.system), "Be terse.", "the previous instructions apply");
+	is_str(in.instructions, "Be terse.", "and are echoed");
+	done(&in, b);
+	ok(parse("{\"input\":\"x\",\"previous_response_id\":\"resp_inst\",\"instructions\":\"Be long.\"}",
+		 s, &in, &b, &err) == HERR_OK, "chained with instructions");
+	is_str(buf_str(&in.system), "Be long.", "the turn's own instructions win");
+	done(&in, b);
+	ok(parse("{\"input\":[{\"role\":\"system\",\"content\":\"Sys.\"},{\"role\":\"user\","
+		 "\"content\":\"x\"}],\"previous_response_id\":\"resp_inst\"}", s, &in, &b, &err) ==
+	   HERR_OK, "chained with a system item");
+	is_str(buf_str(&in.system), "Sys.", "a system item replaces them too");
+	ok(!in.instructions, "and nothing is echoed as instructions");
+	done(&in, b);
+
 	ok(parse("{\"input\":\"x\",\"previous_response_id\":\"resp_gone\"}", s, &in, &b, &err) ==
 	   HERR_BAD_REQUEST && !strcmp(err.code, "previous_response_not_found"),
 	   "an id the store does not hold is previous_response_not_found");
