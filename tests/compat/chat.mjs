@@ -2,121 +2,22 @@
 // POST /v1/chat/completions.
 // SPDX-License-Identifier: MIT
 //
-// Every dependency in the package.json next to this script is one pinned
-// release of the `openai` package (the current major as `openai`, older
-// majors under npm aliases such as `openai-v4`); the cases run once with
-// each. Run by tests/integration/t0820-compat-openai-sdk.sh from the
-// directory where `npm ci` installed them. Environment:
-//   HERMES_URL        the API base the SDK gets, ending in /v1
-//   HERMES_KEY        a valid API key (API_SERVER_KEY)
-//   HERMES_WRONG_KEY  optional: a key that is not it
-//   UPSTREAM_CONTROL  the scripted upstream's root (http://127.0.0.1:PORT);
-//                     POST /__script there sets what the "LLM" answers
-//                     (tests/upstream/README.md)
+// The package.json next to this script pins releases of the `openai`
+// package (the current major as `openai`, older majors under npm aliases
+// such as `openai-v4`); the cases run once with each. Run by
+// tests/integration/t0820-compat-openai-sdk.sh from the directory where `npm ci` installed them, next to lib.mjs (which
+// describes the environment it reads).
 // Prints TAP ("ok N - ...", "not ok N - ...", "1..N" at the end) and exits
 // non-zero when a case failed. Only talks to the URLs it is given.
 
-import { readFileSync } from 'node:fs';
+import {
+	HERMES_URL, HERMES_KEY, WRONG_KEY, MODEL, diag, fail, is, ok, errText, run, checkEnv, finish,
+	script, requests, toolRoundTrip, openaiReleases, setPrefix,
+} from './lib.mjs';
 
-const { HERMES_URL, HERMES_KEY, UPSTREAM_CONTROL } = process.env;
-const WRONG_KEY = process.env.HERMES_WRONG_KEY ||
-	'9e8f7b3d5f3c9a1e7b2d48c6a0e4f19b3d7c2a856e1f0b9d4c8a3e7f2b6d1c0a';
-const MODEL = process.env.HERMES_MODEL_NAME || 'hermes-agent';
-const WATCHDOG_S = Number(process.env.COMPAT_TIMEOUT || 60);
-
-let n = 0;
-let failed = 0;
-let prefix = ''; // which SDK release the current case runs with
-
-function diag(text) {
-	for (const line of String(text).split('\n'))
-		console.log(`# ${line}`);
-}
-function pass(desc) {
-	console.log(`ok ${++n} - ${prefix}${desc}`);
-}
-function fail(desc, ...why) {
-	failed++;
-	console.log(`not ok ${++n} - ${prefix}${desc}`);
-	for (const w of why)
-		diag(typeof w === 'string' ? w : JSON.stringify(w));
-}
-function is(got, want, desc) {
-	if (got === want)
-		pass(desc);
-	else
-		fail(desc, `got:  ${JSON.stringify(got)}`, `want: ${JSON.stringify(want)}`);
-}
-function ok(cond, desc, ...why) {
-	if (cond)
-		pass(desc);
-	else
-		fail(desc, ...why);
-}
-function errText(e) {
-	if (!e)
-		return String(e);
-	const parts = [`${e.constructor?.name || 'Error'}: ${e.message}`];
-	if (e.status !== undefined)
-		parts.push(`status ${e.status}`);
-	if (e.error !== undefined)
-		parts.push(`error ${JSON.stringify(e.error)}`);
-	if (e.stack)
-		parts.push(e.stack.split('\n').slice(1, 4).join('\n'));
-	return parts.join('\n');
-}
-
-for (const [k, v] of Object.entries({ HERMES_URL, HERMES_KEY, UPSTREAM_CONTROL })) {
-	if (!v) {
-		console.log(`Bail out! ${k} is not set`);
-		process.exit(2);
-	}
-}
-
-// A hung server must not hang the test: fail loudly instead.
-const watchdog = setTimeout(() => {
-	fail(`watchdog: the cases did not finish in ${WATCHDOG_S} s`);
-	console.log(`1..${n}`);
-	process.exit(1);
-}, WATCHDOG_S * 1000);
-watchdog.unref();
-
-// ---- the scripted upstream ------------------------------------------------------
-
-async function control(path, body) {
-	const res = await fetch(`${UPSTREAM_CONTROL}${path}`, {
-		method: body === undefined ? 'GET' : 'POST',
-		headers: { 'Content-Type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	if (!res.ok)
-		throw new Error(`upstream ${path}: HTTP ${res.status} ${await res.text()}`);
-	return res.json();
-}
-async function script(steps) {
-	await control('/__reset', {});
-	await control('/__script', steps);
-}
-const requests = () => control('/__requests');
-
-// The chat requests the upstream got, and whether one of them carried the
-// result of tool call ID back to the model (the tool really ran).
-async function toolRoundTrip(id) {
-	const reqs = (await requests()).filter((r) => /chat\/completions/.test(r.path));
-	const back = reqs.some((r) => (r.body?.messages || []).some(
-		(m) => m.role === 'tool' && m.tool_call_id === id));
-	return { count: reqs.length, back };
-}
+checkEnv();
 
 // ---- the cases, once per pinned SDK ----------------------------------------------
-
-async function run(desc, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		fail(`${desc}: threw`, errText(e));
-	}
-}
 
 async function cases(OpenAI, sdk) {
 	const client = new OpenAI({
@@ -283,17 +184,9 @@ async function cases(OpenAI, sdk) {
 	});
 }
 
-const here = (p) => new URL(p, import.meta.url);
-const deps = Object.keys(JSON.parse(readFileSync(here('./package.json'), 'utf8')).dependencies || {});
-for (const name of deps) {
-	const version = JSON.parse(readFileSync(here(`./node_modules/${name}/package.json`), 'utf8')).version;
-	prefix = `openai@${version}: `;
+for (const [name, version] of openaiReleases()) {
+	setPrefix(`openai@${version}: `);
 	diag(`${name} = openai@${version}`);
 	await cases((await import(name)).default, name);
 }
-prefix = '';
-
-console.log(`1..${n}`);
-if (failed)
-	diag(`${failed} of ${n} tests failed`);
-process.exit(failed ? 1 : 0);
+finish();

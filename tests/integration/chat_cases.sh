@@ -45,7 +45,7 @@ chat_env() {
 	} >> "$home/.env"
 }
 
-# up_script 'JSON steps': reset the scripted upstream (queue and records)
+# up_script 'JSON steps' (or @FILE): reset the scripted upstream (queue and records)
 # and load the steps.
 up_script() {
 	if ! curl -sf -X POST "http://127.0.0.1:$UPSTREAM_PORT/__reset" > /dev/null ||
@@ -82,12 +82,13 @@ wait_exit() {
 	done
 }
 
-# chat_post BASE KEY JSON [curl args]: a non-streaming request (http()).
+# chat_post BASE KEY JSON [curl args]: a non-streaming request (http())
+# to CHAT_PATH (default /v1/chat/completions).
 chat_post() {
 	local base=$1 key=$2 body=$3
 	shift 3
 	printf '%s' "$body" > "$T/chat.req"
-	http POST "$base/v1/chat/completions" -H "Authorization: Bearer $key" \
+	http POST "$base${CHAT_PATH:-/v1/chat/completions}" -H "Authorization: Bearer $key" \
 		-H 'Content-Type: application/json' --data-binary "@$T/chat.req" "$@"
 }
 
@@ -101,13 +102,14 @@ chat_post_timed() {
 	CHAT_SPAN=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
 }
 
-# chat_stream BASE KEY JSON OUT [client options]: a request through
-# chat_client.py; OUT is its JSON report.
+# chat_stream BASE KEY JSON OUT [client options]: a request to CHAT_PATH
+# (default /v1/chat/completions) through chat_client.py; OUT is its JSON
+# report.
 chat_stream() {
 	local base=$1 key=$2 body=$3 out=$4
 	shift 4
 	printf '%s' "$body" > "$out.req"
-	"$PYTHON" "$CHAT_CLIENT" "$base/v1/chat/completions" "$key" "$out.req" "$out" "$@" ||
+	"$PYTHON" "$CHAT_CLIENT" "$base${CHAT_PATH:-/v1/chat/completions}" "$key" "$out.req" "$out" "$@" ||
 		echo '{"error":"chat_client.py failed"}' > "$out"
 }
 

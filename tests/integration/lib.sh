@@ -443,6 +443,18 @@ cgi() {
 	[ -n "$RESP_STATUS" ] || RESP_STATUS=200
 }
 
+# cgi_post PATH JSON [VAR=VALUE...]: cgi with JSON as a POSTed
+# application/json body to PATH.
+cgi_post() {
+	local path=$1
+	printf '%s' "$2" > "$T/cgi-post.json"
+	shift 2
+	CGI_STDIN=$T/cgi-post.json
+	cgi REQUEST_METHOD=POST PATH_INFO="$path" CONTENT_TYPE=application/json \
+		CONTENT_LENGTH="$(wc -c < "$T/cgi-post.json" | tr -d ' ')" "$@"
+	CGI_STDIN=/dev/null
+}
+
 # hdr NAME: value of header NAME in RESP_HDRS (case-insensitive, last wins).
 hdr() {
 	awk -v n="$1" 'BEGIN { n = tolower(n) }
