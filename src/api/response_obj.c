@@ -16,7 +16,7 @@
 
 #define TEXT_MAX (16u << 20)
 
-void resp_new_id(char *out, size_t cap, const char *prefix)
+void api_resp_new_id(char *out, size_t cap, const char *prefix)
 {
 	char hex[25];
 
@@ -40,7 +40,7 @@ static void add_number(struct json_object *o, const char *key, bool set, double 
 	jsonx_add_owned(o, key, set ? json_object_new_double(v) : NULL);
 }
 
-struct json_object *resp_obj_new(const struct resp_meta *m)
+struct json_object *api_resp_obj_new(const struct api_resp_meta *m)
 {
 	struct json_object *o = json_object_new_object(), *conv = NULL;
 
@@ -77,7 +77,7 @@ struct json_object *resp_obj_new(const struct resp_meta *m)
 	return o;
 }
 
-void resp_out_init(struct resp_out *o)
+void api_resp_out_init(struct api_resp_out *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->output = json_object_new_array();
@@ -88,7 +88,7 @@ void resp_out_init(struct resp_out *o)
 	buf_init(&o->rtext, TEXT_MAX);
 }
 
-void resp_out_release(struct resp_out *o)
+void api_resp_out_release(struct api_resp_out *o)
 {
 	json_object_put(o->output);
 	json_object_put(o->tools);
@@ -98,14 +98,14 @@ void resp_out_release(struct resp_out *o)
 	o->open = o->ropen = -1;
 }
 
-struct json_object *resp_out_reasoning(struct resp_out *o, const char *text, size_t len)
+struct json_object *api_resp_out_reasoning(struct api_resp_out *o, const char *text, size_t len)
 {
 	struct json_object *it = NULL;
 	char id[RESP_ID_MAX];
 
 	if(o->ropen < 0) {
 		it = json_object_new_object();
-		resp_new_id(id, sizeof(id), "rs_");
+		api_resp_new_id(id, sizeof(id), "rs_");
 		jsonx_add_str(it, "type", "reasoning");
 		jsonx_add_str(it, "id", id);
 		jsonx_add_owned(it, "summary", json_object_new_array());
@@ -130,7 +130,7 @@ static struct json_object *one_part(const char *type, const struct buf *t)
 	return list;
 }
 
-struct json_object *resp_out_reasoning_close(struct resp_out *o)
+struct json_object *api_resp_out_reasoning_close(struct api_resp_out *o)
 {
 	struct json_object *it;
 
@@ -143,11 +143,11 @@ struct json_object *resp_out_reasoning_close(struct resp_out *o)
 	return it;
 }
 
-struct json_object *resp_out_open(struct resp_out *o)
+struct json_object *api_resp_out_open(struct api_resp_out *o)
 {
 	struct json_object *it = json_object_new_object();
 
-	resp_new_id(o->item_id, sizeof(o->item_id), "msg_");
+	api_resp_new_id(o->item_id, sizeof(o->item_id), "msg_");
 	jsonx_add_str(it, "type", "message");
 	jsonx_add_str(it, "id", o->item_id);
 	jsonx_add_str(it, "status", "in_progress");
@@ -159,13 +159,13 @@ struct json_object *resp_out_open(struct resp_out *o)
 	return it;
 }
 
-void resp_out_text(struct resp_out *o, const char *text, size_t len)
+void api_resp_out_text(struct api_resp_out *o, const char *text, size_t len)
 {
 	if(o->open >= 0)
 		(void)buf_add_trunc(&o->text, text, len);
 }
 
-struct json_object *resp_out_close(struct resp_out *o, bool incomplete)
+struct json_object *api_resp_out_close(struct api_resp_out *o, bool incomplete)
 {
 	struct json_object *it;
 
@@ -179,7 +179,7 @@ struct json_object *resp_out_close(struct resp_out *o, bool incomplete)
 	return it;
 }
 
-struct json_object *resp_trimmed_string(const char *s, size_t len)
+struct json_object *api_resp_trimmed_string(const char *s, size_t len)
 {
 	struct json_object *v;
 	size_t keep;
@@ -201,7 +201,7 @@ struct json_object *resp_trimmed_string(const char *s, size_t len)
 }
 
 /* The record of call_id in o->tools, or NULL. */
-static struct json_object *tool_record(struct resp_out *o, const char *call_id)
+static struct json_object *tool_record(struct api_resp_out *o, const char *call_id)
 {
 	for(size_t i = json_object_array_length(o->tools); i-- > 0;) {
 		struct json_object *t = json_object_array_get_idx(o->tools, i);
@@ -213,7 +213,7 @@ static struct json_object *tool_record(struct resp_out *o, const char *call_id)
 	return NULL;
 }
 
-void resp_out_tool(struct resp_out *o, const struct agent_event *ev)
+void api_resp_out_tool(struct api_resp_out *o, const struct agent_event *ev)
 {
 	struct json_object *t;
 
@@ -222,42 +222,42 @@ void resp_out_tool(struct resp_out *o, const struct agent_event *ev)
 		jsonx_add_str(t, "type", "function_call");
 		jsonx_add_str(t, "call_id", ev->call_id);
 		jsonx_add_str(t, "name", ev->tool);
-		jsonx_add_owned(t, "arguments", resp_trimmed_string(ev->arguments,
+		jsonx_add_owned(t, "arguments", api_resp_trimmed_string(ev->arguments,
 				ev->arguments ? strlen(ev->arguments) : 0));
 		jsonx_add_str(t, "status", "in_progress");
 		json_object_array_add(o->tools, t);
 	} else if(ev->type == AGENT_EV_TOOL_FINISHED && (t = tool_record(o, ev->call_id))) {
-		jsonx_add_owned(t, "output", resp_trimmed_string(ev->text, ev->len));
+		jsonx_add_owned(t, "output", api_resp_trimmed_string(ev->text, ev->len));
 		jsonx_add_str(t, "status", ev->is_error ? "failed" : "completed");
 	}
 }
 
-void resp_out_feed(struct resp_out *o, const struct agent_event *ev)
+void api_resp_out_feed(struct api_resp_out *o, const struct agent_event *ev)
 {
 	switch(ev->type) {
 	case AGENT_EV_REASONING:
 		if(ev->len)
-			(void)resp_out_reasoning(o, ev->text, ev->len);
+			(void)api_resp_out_reasoning(o, ev->text, ev->len);
 		break;
 	case AGENT_EV_TEXT:
 		if(!ev->len)
 			break;
-		resp_out_reasoning_close(o);
+		api_resp_out_reasoning_close(o);
 		if(o->open < 0)
-			resp_out_open(o);
-		resp_out_text(o, ev->text, ev->len);
+			api_resp_out_open(o);
+		api_resp_out_text(o, ev->text, ev->len);
 		break;
 	case AGENT_EV_MESSAGE_END:
-		resp_out_reasoning_close(o);
-		resp_out_close(o, ev->is_error);
+		api_resp_out_reasoning_close(o);
+		api_resp_out_close(o, ev->is_error);
 		break;
 	default:
-		resp_out_tool(o, ev);
+		api_resp_out_tool(o, ev);
 		break;
 	}
 }
 
-struct json_object *resp_obj_usage(const struct agent_result *res)
+struct json_object *api_resp_obj_usage(const struct agent_result *res)
 {
 	struct json_object *u = json_object_new_object(), *d;
 
@@ -310,7 +310,7 @@ static struct json_object *output_text(struct json_object *output)
 	return v;
 }
 
-static struct json_object *extras(struct resp_out *o, const struct agent_result *res)
+static struct json_object *extras(struct api_resp_out *o, const struct agent_result *res)
 {
 	struct json_object *h = api_chat_needs_extras(res) ? api_chat_extras(res)
 							   : json_object_new_object();
@@ -321,13 +321,13 @@ static struct json_object *extras(struct resp_out *o, const struct agent_result 
 	return h;
 }
 
-const char *resp_obj_finish(struct json_object *obj, struct resp_out *o,
+const char *api_resp_obj_finish(struct json_object *obj, struct api_resp_out *o,
 			    const struct agent_result *res, bool client_gone)
 {
 	const char *status = "completed";
 
-	resp_out_reasoning_close(o);
-	resp_out_close(o, true);
+	api_resp_out_reasoning_close(o);
+	api_resp_out_close(o, true);
 	if(res->status == AGENT_FAILED) {
 		struct json_object *e = json_object_new_object();
 
@@ -346,12 +346,12 @@ const char *resp_obj_finish(struct json_object *obj, struct resp_out *o,
 	jsonx_add_str(obj, "status", status);
 	jsonx_add_owned(obj, "output", json_object_get(o->output));
 	jsonx_add_owned(obj, "output_text", output_text(o->output));
-	jsonx_add_owned(obj, "usage", resp_obj_usage(res));
+	jsonx_add_owned(obj, "usage", api_resp_obj_usage(res));
 	jsonx_add_owned(obj, "hermes", extras(o, res));
 	return status;
 }
 
-struct json_object *resp_obj_stored(struct json_object *obj, struct json_object *items,
+struct json_object *api_resp_obj_stored(struct json_object *obj, struct json_object *items,
 				    struct json_object *transcript, const char *instructions)
 {
 	struct json_object *row = json_object_new_object(), *hs = json_object_new_object();

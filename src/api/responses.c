@@ -21,9 +21,9 @@
 #include "util/log.h"
 
 /* One create request. */
-struct resp_call {
+struct api_resp_call {
 	struct app *app;
-	struct resp_in in;
+	struct api_resp_in in;
 	struct api_turn t;
 	char id[RESP_ID_MAX];
 	struct json_object *obj;          /* owned: the object being answered */
@@ -31,7 +31,7 @@ struct resp_call {
 
 /* The conversation through this response: what the turn continued, the new
  * user message, and (once it ran) the turn's own messages. */
-static struct json_object *transcript(struct resp_call *c, bool ran)
+static struct json_object *transcript(struct api_resp_call *c, bool ran)
 {
 	struct json_object *a = json_object_new_array(), *u = json_object_new_object();
 
@@ -49,7 +49,7 @@ static struct json_object *transcript(struct resp_call *c, bool ran)
 /* Store the object as it is now (store: true only); the final version
  * moves the conversation name to it. Failures are logged: the answer
  * still goes out. */
-static void put(struct resp_call *c, bool final)
+static void put(struct api_resp_call *c, bool final)
 {
 	struct json_object *tr, *row;
 	const char *session = final ? c->t.res.session_id : c->t.session_id;
@@ -58,7 +58,7 @@ static void put(struct resp_call *c, bool final)
 	if(!c->in.store || !c->t.store)
 		return;
 	tr = transcript(c, final);
-	row = resp_obj_stored(c->obj, c->in.items, tr, buf_len(&c->in.system)
+	row = api_resp_obj_stored(c->obj, c->in.items, tr, buf_len(&c->in.system)
 			      ? buf_str(&c->in.system) : NULL);
 	herr_clear(&err);
 	if(store_response_put(c->t.store, c->id, jsonx_text(row, NULL), session, &err))
@@ -71,10 +71,10 @@ static void put(struct resp_call *c, bool final)
 }
 
 /* The snapshot, stored as in_progress. */
-static void created(struct resp_call *c)
+static void created(struct api_resp_call *c)
 {
-	struct resp_in *in = &c->in;
-	struct resp_meta m = {
+	struct api_resp_in *in = &c->in;
+	struct api_resp_meta m = {
 		.id = c->id, .model = in->model && *in->model ? in->model : api_model_name(c->app),
 		.previous_id = in->previous_id,
 		.conversation = in->conversation, .instructions = in->instructions,
@@ -86,31 +86,31 @@ static void created(struct resp_call *c)
 		.max_output_tokens = in->max_output_tokens,
 	};
 
-	resp_new_id(c->id, sizeof(c->id), "resp_");
-	c->obj = resp_obj_new(&m);
+	api_resp_new_id(c->id, sizeof(c->id), "resp_");
+	c->obj = api_resp_obj_new(&m);
 	put(c, false);
 }
 
 static void feed(void *vout, const struct agent_event *ev)
 {
-	resp_out_feed(vout, ev);
+	api_resp_out_feed(vout, ev);
 }
 
 /* The body answer: the object, or the error envelope of a failed turn
  * (SDKs raise on it; the failed object is still stored). */
-static enum herr answer(struct resp_call *c)
+static enum herr answer(struct api_resp_call *c)
 {
-	struct resp_out out;
+	struct api_resp_out out;
 	struct agent_sink sink = { feed, NULL, NULL, NULL };
 	struct req *r = c->t.r;
 	enum herr rc;
 
-	resp_out_init(&out);
+	api_resp_out_init(&out);
 	sink.ctx = &out;
 	api_turn_run(&c->t, &sink);
-	(void)resp_obj_finish(c->obj, &out, &c->t.res, false);
+	(void)api_resp_obj_finish(c->obj, &out, &c->t.res, false);
 	put(c, true);
-	resp_out_release(&out);
+	api_resp_out_release(&out);
 	api_turn_headers(&c->t);
 	if(api_chat_failed(&c->t.res, buf_len(&c->t.res.final_text) > 0))
 		return api_result_error(r, &c->t.res);
@@ -120,24 +120,24 @@ static enum herr answer(struct resp_call *c)
 
 /* The streamed answer; the final object is stored before the terminal
  * event, so a GET right after it sees what the event carried. */
-static void stream(struct resp_call *c)
+static void stream(struct api_resp_call *c)
 {
-	struct resp_stream rs;
+	struct api_resp_stream rs;
 	const char *status;
 
-	resp_stream_init(&rs, c->t.r, c->obj, c->t.session_id, c->t.session_key,
+	api_resp_stream_init(&rs, c->t.r, c->obj, c->t.session_id, c->t.session_key,
 			 &c->app->interrupt);
 	rs.named_events = api_wants_tool_events(c->t.r);
 	api_turn_run(&c->t, &rs.sink);
-	resp_stream_close(&rs);
-	status = resp_obj_finish(c->obj, &rs.out, &c->t.res, sse_gone(&rs.sse));
+	api_resp_stream_close(&rs);
+	status = api_resp_obj_finish(c->obj, &rs.out, &c->t.res, sse_gone(&rs.sse));
 	put(c, true);
-	resp_stream_finish(&rs, c->obj, status);
-	resp_stream_release(&rs);
+	api_resp_stream_finish(&rs, c->obj, status);
+	api_resp_stream_release(&rs);
 }
 
 /* The request's sampling settings go to the upstream. */
-static void sampling(struct resp_call *c)
+static void sampling(struct api_resp_call *c)
 {
 	struct llm_opts *l = &c->t.opts.llm;
 
@@ -150,7 +150,7 @@ static void sampling(struct resp_call *c)
 
 enum herr api_responses_create(void *vapp, struct req *r)
 {
-	struct resp_call c;
+	struct api_resp_call c;
 	struct api_turn_in ti = { .kind = "response" };
 	struct herror serr;
 	enum herr rc;
@@ -158,7 +158,7 @@ enum herr api_responses_create(void *vapp, struct req *r)
 	memset(&c, 0, sizeof(c)); /* api_turn_end accepts a turn that never began */
 	c.app = vapp;
 	herr_clear(&serr);
-	if((rc = resp_in_parse(&c.in, r->json, api_app_store(c.app, &serr), &r->err)))
+	if((rc = api_resp_in_parse(&c.in, r->json, api_app_store(c.app, &serr), &r->err)))
 		goto out;
 	ti.system = buf_str(&c.in.system);
 	ti.first_user = buf_str(&c.in.first_user);
@@ -179,7 +179,7 @@ enum herr api_responses_create(void *vapp, struct req *r)
 	}
 out:
 	api_turn_end(&c.t);
-	resp_in_release(&c.in);
+	api_resp_in_release(&c.in);
 	json_object_put(c.obj);
 	return rc;
 }

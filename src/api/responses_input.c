@@ -22,7 +22,7 @@
 
 /* The pass over the input items. */
 struct parse {
-	struct resp_in *in;
+	struct api_resp_in *in;
 	struct store *s;
 	struct herror *err;
 	size_t last_user;          /* index of the new user turn */
@@ -55,7 +55,7 @@ static struct json_object *item_content(struct json_object *content, const char 
 }
 
 /* Keep item (a copy, given an id with prefix when it has none) in in->items. */
-static void keep_item(struct resp_in *in, struct json_object *item, const char *prefix)
+static void keep_item(struct api_resp_in *in, struct json_object *item, const char *prefix)
 {
 	struct json_object *c = NULL;
 	char id[RESP_ID_MAX];
@@ -63,13 +63,13 @@ static void keep_item(struct resp_in *in, struct json_object *item, const char *
 	if(json_object_deep_copy(item, &c, NULL))
 		return;
 	if(!jsonx_get_str(c, "id")) {
-		resp_new_id(id, sizeof(id), prefix);
+		api_resp_new_id(id, sizeof(id), prefix);
 		jsonx_add_str(c, "id", id);
 	}
 	json_object_array_add(in->items, c);
 }
 
-static void history_add(struct resp_in *in, const char *role, struct json_object *content_owned)
+static void history_add(struct api_resp_in *in, const char *role, struct json_object *content_owned)
 {
 	struct json_object *m = json_object_new_object();
 
@@ -82,7 +82,7 @@ static void history_add(struct resp_in *in, const char *role, struct json_object
 static enum herr message_item(struct parse *p, struct json_object *item, size_t i,
 			      const char *param)
 {
-	struct resp_in *in = p->in;
+	struct api_resp_in *in = p->in;
 	struct api_fields f;
 	struct json_object *content = NULL, *norm = NULL, *kept;
 	const char *role = NULL;
@@ -344,7 +344,7 @@ static enum herr check_metadata(struct json_object *md, struct herror *err)
 	return HERR_OK;
 }
 
-static enum herr parse_members(struct resp_in *in, struct json_object *body, struct herror *err)
+static enum herr parse_members(struct api_resp_in *in, struct json_object *body, struct herror *err)
 {
 	struct api_fields f;
 	struct json_object *unused;
@@ -384,7 +384,7 @@ static enum herr parse_members(struct resp_in *in, struct json_object *body, str
 
 /* The response this one continues: previous_response_id, or the newest of
  * the conversation (none yet: a new conversation). */
-static enum herr resolve_previous(struct resp_in *in, struct json_object *body, struct store *s,
+static enum herr resolve_previous(struct api_resp_in *in, struct json_object *body, struct store *s,
 				  char **stored, struct herror *err)
 {
 	const char *prev = jsonx_get_str(body, "previous_response_id");
@@ -420,7 +420,7 @@ static enum herr resolve_previous(struct resp_in *in, struct json_object *body, 
 
 /* The stored transcript of the previous response starts the history; its
  * instructions are kept for a turn that gives none. */
-static void previous_transcript(struct resp_in *in, const char *stored)
+static void previous_transcript(struct api_resp_in *in, const char *stored)
 {
 	struct json_object *o = stored ? json_tokener_parse(stored) : NULL, *hs, *tr;
 	const char *inst;
@@ -440,7 +440,7 @@ static void previous_transcript(struct resp_in *in, const char *stored)
 
 /* A chained turn without instructions or system/developer items keeps the
  * previous response's (as the reference server does). */
-static void inherit_instructions(struct resp_in *in)
+static void inherit_instructions(struct api_resp_in *in)
 {
 	if(in->instructions || buf_len(&in->system) || !in->previous_instructions)
 		return;
@@ -452,7 +452,7 @@ static void inherit_instructions(struct resp_in *in)
 
 /* truncation "auto": keep the newest RESP_HISTORY_AUTO_MAX messages,
  * starting at a user message so no tool result loses its call. */
-static void truncate_history(struct resp_in *in)
+static void truncate_history(struct api_resp_in *in)
 {
 	size_t n = json_object_array_length(in->history), from;
 	struct json_object *kept;
@@ -474,7 +474,7 @@ static void truncate_history(struct resp_in *in)
 	in->history = kept;
 }
 
-enum herr resp_in_parse(struct resp_in *in, struct json_object *body, struct store *s,
+enum herr api_resp_in_parse(struct api_resp_in *in, struct json_object *body, struct store *s,
 			struct herror *err)
 {
 	struct parse p = { in, s, err, 0, false };
@@ -511,7 +511,7 @@ enum herr resp_in_parse(struct resp_in *in, struct json_object *body, struct sto
 	return HERR_OK;
 }
 
-void resp_in_release(struct resp_in *in)
+void api_resp_in_release(struct api_resp_in *in)
 {
 	free(in->previous_id);
 	free(in->previous_session);

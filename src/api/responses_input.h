@@ -30,7 +30,7 @@ struct store;
 
 #define RESP_HISTORY_AUTO_MAX 100   /* truncation "auto": history items kept */
 
-struct resp_in {
+struct api_resp_in {
 	/* Request members, borrowed from the body. */
 	const char *model;                /* echoed; NULL: the advertised name */
 	const char *instructions;         /* the request's; absent in a chained turn
@@ -64,10 +64,10 @@ struct resp_in {
  * previous_response_id) / item_not_found (param input[N].id) /
  * conversation_conflict / missing_user_message / empty_message, or the
  * store's error. Strings in in point into body, which must outlive it. */
-enum herr resp_in_parse(struct resp_in *in, struct json_object *body, struct store *s,
+enum herr api_resp_in_parse(struct api_resp_in *in, struct json_object *body, struct store *s,
 			struct herror *err) __attribute__((warn_unused_result));
 
 /* Free what in owns (not the struct). */
-void resp_in_release(struct resp_in *in);
+void api_resp_in_release(struct api_resp_in *in);
 
 #endif

@@ -23,7 +23,7 @@ static struct json_object *ev_new(const char *type)
 
 /* Send e (taken) as one event named by its type. Pending text and the
  * opening events go first, so sequence numbers rise in write order. */
-static void send_ev(struct resp_stream *rs, struct json_object *e)
+static void send_ev(struct api_resp_stream *rs, struct json_object *e)
 {
 	const char *text;
 	size_t len;
@@ -40,7 +40,7 @@ static void send_ev(struct resp_stream *rs, struct json_object *e)
 	json_object_put(e);
 }
 
-static void send_response(struct resp_stream *rs, const char *type, struct json_object *o)
+static void send_response(struct api_resp_stream *rs, const char *type, struct json_object *o)
 {
 	struct json_object *e = ev_new(type);
 
@@ -49,7 +49,7 @@ static void send_response(struct resp_stream *rs, const char *type, struct json_
 }
 
 /* An event about the open message item's output_text part (index 0). */
-static struct json_object *part_ev(struct resp_stream *rs, const char *type)
+static struct json_object *part_ev(struct api_resp_stream *rs, const char *type)
 {
 	struct json_object *e = ev_new(type);
 
@@ -69,7 +69,7 @@ static struct json_object *text_part(const char *text, size_t len)
 	return p;
 }
 
-static void item_ev(struct resp_stream *rs, const char *type, int index, struct json_object *item)
+static void item_ev(struct api_resp_stream *rs, const char *type, int index, struct json_object *item)
 {
 	struct json_object *e = ev_new(type);
 
@@ -79,9 +79,9 @@ static void item_ev(struct resp_stream *rs, const char *type, int index, struct 
 }
 
 /* A message begins: announce the item and its part. */
-static void open_message(struct resp_stream *rs)
+static void open_message(struct api_resp_stream *rs)
 {
-	struct json_object *item = resp_out_open(&rs->out), *e;
+	struct json_object *item = api_resp_out_open(&rs->out), *e;
 
 	item_ev(rs, "response.output_item.added", rs->out.open, item);
 	e = part_ev(rs, "response.content_part.added");
@@ -90,7 +90,7 @@ static void open_message(struct resp_stream *rs)
 }
 
 /* The message ends: its pending text, then the done events. */
-static void close_message(struct resp_stream *rs, bool incomplete)
+static void close_message(struct api_resp_stream *rs, bool incomplete)
 {
 	struct json_object *e, *item;
 	int index = rs->out.open;
@@ -105,26 +105,26 @@ static void close_message(struct resp_stream *rs, bool incomplete)
 	e = part_ev(rs, "response.content_part.done");
 	jsonx_add_owned(e, "part", text_part(text, len));
 	send_ev(rs, e);
-	item = resp_out_close(&rs->out, incomplete);
+	item = api_resp_out_close(&rs->out, incomplete);
 	item_ev(rs, "response.output_item.done", index, item);
 }
 
 /* Reasoning: the item is announced with its first text and done (with
  * the whole summary) when the message's text starts or the message ends. */
-static void reasoning(struct resp_stream *rs, const struct agent_event *ev)
+static void reasoning(struct api_resp_stream *rs, const struct agent_event *ev)
 {
 	struct json_object *item;
 
 	if(!ev->len)
 		return;
-	if((item = resp_out_reasoning(&rs->out, ev->text, ev->len)))
+	if((item = api_resp_out_reasoning(&rs->out, ev->text, ev->len)))
 		item_ev(rs, "response.output_item.added", rs->out.ropen, item);
 }
 
-static void reasoning_done(struct resp_stream *rs)
+static void reasoning_done(struct api_resp_stream *rs)
 {
 	int index = rs->out.ropen;
-	struct json_object *item = resp_out_reasoning_close(&rs->out);
+	struct json_object *item = api_resp_out_reasoning_close(&rs->out);
 
 	if(item)
 		item_ev(rs, "response.output_item.done", index, item);
@@ -133,7 +133,7 @@ static void reasoning_done(struct resp_stream *rs)
 /* sse_ops.head: the session headers, as they are when the stream opens. */
 static void head(void *vrs, struct req *r)
 {
-	struct resp_stream *rs = vrs;
+	struct api_resp_stream *rs = vrs;
 
 	resp_header(r, "X-Hermes-Session-Id", rs->session_id);
 	if(rs->session_key[0])
@@ -143,7 +143,7 @@ static void head(void *vrs, struct req *r)
 /* sse_ops.opened: the snapshot comes first. */
 static void opened(void *vrs, struct sse *s)
 {
-	struct resp_stream *rs = vrs;
+	struct api_resp_stream *rs = vrs;
 
 	(void)s;
 	send_response(rs, "response.created", rs->snapshot);
@@ -153,7 +153,7 @@ static void opened(void *vrs, struct sse *s)
 /* sse_ops.delta: coalesced text of the open message. */
 static void delta(void *vrs, struct sse *s, const char *text, size_t len)
 {
-	struct resp_stream *rs = vrs;
+	struct api_resp_stream *rs = vrs;
 	struct json_object *e;
 
 	(void)s;
@@ -168,7 +168,7 @@ static void delta(void *vrs, struct sse *s, const char *text, size_t len)
 static const struct sse_ops resp_ops = { head, opened, delta };
 
 /* The opt-in progress event per tool start. */
-static void progress(struct resp_stream *rs, const struct agent_event *ev)
+static void progress(struct api_resp_stream *rs, const struct agent_event *ev)
 {
 	struct json_object *e = ev_new("hermes.tool.progress");
 
@@ -178,7 +178,7 @@ static void progress(struct resp_stream *rs, const struct agent_event *ev)
 
 static void emit(void *vrs, const struct agent_event *ev)
 {
-	struct resp_stream *rs = vrs;
+	struct api_resp_stream *rs = vrs;
 
 	switch(ev->type) {
 	case AGENT_EV_REASONING:
@@ -190,7 +190,7 @@ static void emit(void *vrs, const struct agent_event *ev)
 		reasoning_done(rs);
 		if(rs->out.open < 0)
 			open_message(rs);
-		resp_out_text(&rs->out, ev->text, ev->len);
+		api_resp_out_text(&rs->out, ev->text, ev->len);
 		sse_delta(&rs->sse, ev->text, ev->len);
 		break;
 	case AGENT_EV_MESSAGE_END:
@@ -199,12 +199,12 @@ static void emit(void *vrs, const struct agent_event *ev)
 			close_message(rs, ev->is_error);
 		break;
 	case AGENT_EV_TOOL_STARTED:
-		resp_out_tool(&rs->out, ev);
+		api_resp_out_tool(&rs->out, ev);
 		if(rs->named_events)
 			progress(rs, ev);
 		break;
 	case AGENT_EV_TOOL_FINISHED:
-		resp_out_tool(&rs->out, ev);
+		api_resp_out_tool(&rs->out, ev);
 		break;
 	case AGENT_EV_SESSION_ROTATED:
 		if(!rs->sse.started)
@@ -217,18 +217,18 @@ static void emit(void *vrs, const struct agent_event *ev)
 
 static void tick(void *vrs)
 {
-	struct resp_stream *rs = vrs;
+	struct api_resp_stream *rs = vrs;
 
 	sse_tick(&rs->sse);
 }
 
-void resp_stream_init(struct resp_stream *rs, struct req *r, struct json_object *snapshot,
+void api_resp_stream_init(struct api_resp_stream *rs, struct req *r, struct json_object *snapshot,
 		      const char *session_id, const char *session_key,
 		      volatile sig_atomic_t *interrupt)
 {
 	memset(rs, 0, sizeof(*rs));
 	sse_init(&rs->sse, r, 200, &resp_ops, rs, interrupt);
-	resp_out_init(&rs->out);
+	api_resp_out_init(&rs->out);
 	rs->snapshot = snapshot;
 	rs->session_key = session_key ? session_key : "";
 	snprintf(rs->session_id, sizeof(rs->session_id), "%s", session_id);
@@ -237,13 +237,13 @@ void resp_stream_init(struct resp_stream *rs, struct req *r, struct json_object 
 	rs->sink.ctx = rs;
 }
 
-void resp_stream_release(struct resp_stream *rs)
+void api_resp_stream_release(struct api_resp_stream *rs)
 {
 	sse_release(&rs->sse);
-	resp_out_release(&rs->out);
+	api_resp_out_release(&rs->out);
 }
 
-void resp_stream_close(struct resp_stream *rs)
+void api_resp_stream_close(struct api_resp_stream *rs)
 {
 	reasoning_done(rs);
 	if(rs->out.open >= 0)
@@ -251,7 +251,7 @@ void resp_stream_close(struct resp_stream *rs)
 	sse_flush(&rs->sse);
 }
 
-void resp_stream_finish(struct resp_stream *rs, struct json_object *final, const char *status)
+void api_resp_stream_finish(struct api_resp_stream *rs, struct json_object *final, const char *status)
 {
 	char type[48];
 

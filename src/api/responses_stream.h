@@ -29,9 +29,9 @@
 struct req;
 struct json_object;
 
-struct resp_stream {
+struct api_resp_stream {
 	struct sse sse;
-	struct resp_out out;                  /* the output items */
+	struct api_resp_out out;                  /* the output items */
 	struct json_object *snapshot;         /* borrowed: the in_progress object */
 	int64_t seq;                          /* the next sequence_number */
 	const char *session_key;              /* borrowed; "" if none */
@@ -43,18 +43,18 @@ struct resp_stream {
 /* Prepare the stream for r; snapshot is borrowed (it is sent as it is when
  * the stream opens), session_id copied, session_key borrowed; interrupt
  * (may be NULL) is set when the client is found gone. */
-void resp_stream_init(struct resp_stream *rs, struct req *r, struct json_object *snapshot,
+void api_resp_stream_init(struct api_resp_stream *rs, struct req *r, struct json_object *snapshot,
 		      const char *session_id, const char *session_key,
 		      volatile sig_atomic_t *interrupt);
-void resp_stream_release(struct resp_stream *rs);
+void api_resp_stream_release(struct api_resp_stream *rs);
 
 /* After the turn: pending text, and the done events of a message still
- * open (closed as incomplete). Call before resp_obj_finish. */
-void resp_stream_close(struct resp_stream *rs);
+ * open (closed as incomplete). Call before api_resp_obj_finish. */
+void api_resp_stream_close(struct api_resp_stream *rs);
 
 /* The terminal event "response.<status>" carrying final (borrowed: the
  * public final object, stored before this is called so that a GET right
  * after the event sees it). */
-void resp_stream_finish(struct resp_stream *rs, struct json_object *final, const char *status);
+void api_resp_stream_finish(struct api_resp_stream *rs, struct json_object *final, const char *status);
 
 #endif

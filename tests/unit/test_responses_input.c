@@ -19,22 +19,22 @@
 static char home[200];
 
 /* Parse text with store s; the error (if any) goes to err. */
-static enum herr parse(const char *text, struct store *s, struct resp_in *in,
+static enum herr parse(const char *text, struct store *s, struct api_resp_in *in,
 		       struct json_object **body, struct herror *err)
 {
 	*body = json_tokener_parse(text);
 	herr_clear(err);
-	return resp_in_parse(in, *body, s, err);
+	return api_resp_in_parse(in, *body, s, err);
 }
 
-static void done(struct resp_in *in, struct json_object *body)
+static void done(struct api_resp_in *in, struct json_object *body)
 {
-	resp_in_release(in);
+	api_resp_in_release(in);
 	json_object_put(body);
 }
 
 /* Role and content text of history message i ("" for none). */
-static const char *hist(struct resp_in *in, size_t i, const char *key)
+static const char *hist(struct api_resp_in *in, size_t i, const char *key)
 {
 	struct json_object *m = json_object_array_get_idx(in->history, i);
 	const char *v = jsonx_get_str(m, key);
@@ -44,7 +44,7 @@ static const char *hist(struct resp_in *in, size_t i, const char *key)
 
 static void string_input(void)
 {
-	struct resp_in in;
+	struct api_resp_in in;
 	struct json_object *b;
 	struct herror err;
 
@@ -73,7 +73,7 @@ static void string_input(void)
 
 static void item_list(void)
 {
-	struct resp_in in;
+	struct api_resp_in in;
 	struct json_object *b, *calls;
 	struct herror err;
 	const char *text =
@@ -182,7 +182,7 @@ static void refused(struct store *s)
 {
 	for(size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
 		const struct refusal *t = &refusals[i];
-		struct resp_in in;
+		struct api_resp_in in;
 		struct json_object *b;
 		struct herror err;
 		enum herr rc = parse(t->body, s, &in, &b, &err);
@@ -214,7 +214,7 @@ static void put_response(struct store *s, const char *id, const char *msg_id, co
 
 static void chained(struct store *s)
 {
-	struct resp_in in;
+	struct api_resp_in in;
 	struct json_object *b;
 	struct herror err;
 
@@ -282,7 +282,7 @@ static void chained(struct store *s)
 
 static void truncation(void)
 {
-	struct resp_in in;
+	struct api_resp_in in;
 	struct json_object *b, *items = json_object_new_array(), *body = json_object_new_object();
 	struct herror err;
 	const char *text;

@@ -85,7 +85,7 @@ static const char *type_of(struct parsed *p, int i)
 	return t ? t : "";
 }
 
-static void send_ev(struct resp_stream *rs, enum agent_event_type type, const char *text)
+static void send_ev(struct api_resp_stream *rs, enum agent_event_type type, const char *text)
 {
 	struct agent_event e = { .type = type, .text = text, .len = text ? strlen(text) : 0 };
 
@@ -94,10 +94,10 @@ static void send_ev(struct resp_stream *rs, enum agent_event_type type, const ch
 
 static struct json_object *snapshot(void)
 {
-	struct resp_meta m = { .id = "resp_s", .model = "hermes-agent", .truncation = "disabled",
+	struct api_resp_meta m = { .id = "resp_s", .model = "hermes-agent", .truncation = "disabled",
 			       .created_at = 1, .store = true, .parallel_tool_calls = true };
 
-	return resp_obj_new(&m);
+	return api_resp_obj_new(&m);
 }
 
 /* Check the invariants of a parsed stream; returns the index of the
@@ -150,7 +150,7 @@ static int check_invariants(struct parsed *p, const char *want_text)
 struct fixture {
 	struct hio io;
 	struct req r;
-	struct resp_stream rs;
+	struct api_resp_stream rs;
 	struct json_object *snap;
 	struct agent_result res;
 	volatile sig_atomic_t stop;
@@ -167,7 +167,7 @@ static void fx_begin(struct fixture *fx, size_t out_max, double t0)
 	ok(req_begin(&fx->r, &fx->io, REQ_BODY_MAX) == HERR_OK, "request begins");
 	clock_now = t0;
 	fx->snap = snapshot();
-	resp_stream_init(&fx->rs, &fx->r, fx->snap, "sess", "", &fx->stop);
+	api_resp_stream_init(&fx->rs, &fx->r, fx->snap, "sess", "", &fx->stop);
 	sse_set_clock(&fx->rs.sse, fake_clock, NULL);
 	agent_result_init(&fx->res);
 }
@@ -178,9 +178,9 @@ static const char *fx_finish(struct fixture *fx)
 	const char *status, *out;
 	size_t len;
 
-	resp_stream_close(&fx->rs);
-	status = resp_obj_finish(fx->snap, &fx->rs.out, &fx->res, sse_gone(&fx->rs.sse));
-	resp_stream_finish(&fx->rs, fx->snap, status);
+	api_resp_stream_close(&fx->rs);
+	status = api_resp_obj_finish(fx->snap, &fx->rs.out, &fx->res, sse_gone(&fx->rs.sse));
+	api_resp_stream_finish(&fx->rs, fx->snap, status);
 	out = hio_mem_output(&fx->io, &len);
 	parse_stream(out, len, &fx->p);
 	return out;
@@ -189,7 +189,7 @@ static const char *fx_finish(struct fixture *fx)
 static void fx_end(struct fixture *fx)
 {
 	parsed_release(&fx->p);
-	resp_stream_release(&fx->rs);
+	api_resp_stream_release(&fx->rs);
 	agent_result_release(&fx->res);
 	json_object_put(fx->snap);
 	req_release(&fx->r);
