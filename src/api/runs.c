@@ -312,6 +312,8 @@ static enum herr allocate(struct admission *ad)
 				     .session_id = jsonx_get_str(req, "session_id") };
 	rc = store_run_create_idem(app->store, &nr, ad->idem_key, ad->fingerprint, &old_fp,
 				   &old_run, &ad->r->err);
+	if(!rc)
+		LOG_INFO("run %s queued (session %s)", run_id, nr.session_id);
 	json_object_put(req);
 	if(rc == HERR_CONFLICT && old_run) {
 		/* another responder won the race for this key */
@@ -328,7 +330,6 @@ static enum herr allocate(struct admission *ad)
 	free(old_run);
 	if(rc)
 		return rc;
-	LOG_INFO("run %s queued (session %s)", run_id, nr.session_id);
 	herr_clear(&werr);
 	if(runner_ensure(&app->cfg, &werr))
 		LOG_WARN("run %s: runner not started: %s", run_id, werr.msg);
