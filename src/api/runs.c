@@ -22,12 +22,18 @@
 #include "http/query.h"
 #include "http/req.h"
 #include "http/resp.h"
-#include "runner/runner.h"
 #include "store/store.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/rand.h"
 #include "util/str.h"
+
+static api_runs_waker waker;
+
+void api_runs_set_waker(api_runs_waker fn)
+{
+	waker = fn;
+}
 
 #define RUNS_LIST_DEFAULT 20
 #define RUNS_LIST_MAX 100
@@ -307,7 +313,7 @@ static enum herr allocate(struct admission *ad)
 
 	if((rc = rand_hex(run_id + 4, sizeof(run_id) - 4, 16)))
 		return herr_set(&ad->r->err, rc, "internal_error", NULL, "No random run id.");
-	req = runs_admit_request(&ad->admit, run_id, ad->session_key, model);
+	req = api_runs_admit_request(&ad->admit, run_id, ad->session_key, model);
 	nr = (struct store_run_new){ .id = run_id, .model = model, .request = jsonx_text(req, NULL),
 				     .session_id = jsonx_get_str(req, "session_id") };
 	rc = store_run_create_idem(app->store, &nr, ad->idem_key, ad->fingerprint, &old_fp,
@@ -331,7 +337,7 @@ static enum herr allocate(struct admission *ad)
 	if(rc)
 		return rc;
 	herr_clear(&werr);
-	if(runner_ensure(&app->cfg, &werr))
+	if(waker && waker(&app->cfg, &werr))
 		LOG_WARN("run %s: runner not started: %s", run_id, werr.msg);
 	return accepted(ad, run_id, false);
 }
@@ -350,18 +356,18 @@ enum herr api_runs_create(void *vapp, struct req *r)
 		return rc;
 	/* 4 Idempotency-Key syntax */
 	ad.idem_key = req_header(r, "Idempotency-Key");
-	if(ad.idem_key && !runs_idem_key_valid(ad.idem_key))
+	if(ad.idem_key && !api_runs_idem_key_valid(ad.idem_key))
 		return herr_set(&r->err, HERR_BAD_REQUEST, "invalid_idempotency_key", NULL,
 				"Idempotency-Key must be 1-255 printable ASCII characters.");
 	/* 5 input, 6 history */
-	rc = runs_admit_parse(&ad.admit, r->json, ad.hdr_session, ad.app->store, &r->err);
+	rc = api_runs_admit_parse(&ad.admit, r->json, ad.hdr_session, ad.app->store, &r->err);
 	/* 7 idempotency lookup, 8 concurrency, then allocation */
 	if(!rc && ad.idem_key) {
-		runs_fingerprint(r->json, ad.session_key, ad.fingerprint);
+		api_runs_fingerprint(r->json, ad.session_key, ad.fingerprint);
 		rc = idem_lookup(&ad, &answered);
 	}
 	if(!rc && !answered && !(rc = capacity(&ad)))
 		rc = allocate(&ad);
-	runs_admit_release(&ad.admit);
+	api_runs_admit_release(&ad.admit);
 	return rc;
 }

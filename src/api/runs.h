@@ -14,6 +14,14 @@ struct req;
 struct store;
 struct store_run;
 
+struct cfg;
+
+/* How a queued run reaches the runner: main/ sets runner_ensure
+ * (runner/runner.h), which api/ may not include. Unset: nothing is woken
+ * and the run waits for a runner to poll the queue. */
+typedef enum herr (*api_runs_waker)(const struct cfg *c, struct herror *err);
+void api_runs_set_waker(api_runs_waker fn);
+
 /* POST /v1/runs (runs.c) */
 enum herr api_runs_create(void *app, struct req *r);
 /* GET /v1/runs/{id} (runs.c) */

@@ -20,7 +20,7 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-bool runs_idem_key_valid(const char *key)
+bool api_runs_idem_key_valid(const char *key)
 {
 	size_t n = key ? strlen(key) : 0;
 
@@ -70,7 +70,7 @@ static struct json_object *sorted(struct json_object *v)
 	return out;
 }
 
-void runs_fingerprint(struct json_object *body, const char *session_key, char *out)
+void api_runs_fingerprint(struct json_object *body, const char *session_key, char *out)
 {
 	struct json_object *w = json_object_new_object(), *c;
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -225,7 +225,7 @@ static enum herr parse_input(struct runs_admit *a, struct json_object *input, bo
 	return HERR_OK;
 }
 
-enum herr runs_admit_parse(struct runs_admit *a, struct json_object *body,
+enum herr api_runs_admit_parse(struct runs_admit *a, struct json_object *body,
 			   const char *hdr_session, struct store *s, struct herror *err)
 {
 	struct api_fields f;
@@ -278,7 +278,7 @@ enum herr runs_admit_parse(struct runs_admit *a, struct json_object *body,
 	return HERR_OK;
 }
 
-struct json_object *runs_admit_request(const struct runs_admit *a, const char *run_id,
+struct json_object *api_runs_admit_request(const struct runs_admit *a, const char *run_id,
 				       const char *session_key, const char *model)
 {
 	struct json_object *o = json_object_new_object();
@@ -294,7 +294,7 @@ struct json_object *runs_admit_request(const struct runs_admit *a, const char *r
 	return o;
 }
 
-void runs_admit_release(struct runs_admit *a)
+void api_runs_admit_release(struct runs_admit *a)
 {
 	json_object_put(a->input);
 	json_object_put(a->history);

@@ -36,13 +36,13 @@ struct runs_admit {
 };
 
 /* Is key a valid Idempotency-Key (1-255 bytes, each 33..126)? */
-bool runs_idem_key_valid(const char *key);
+bool api_runs_idem_key_valid(const char *key);
 
 /* SHA-256 hex (RUNS_FINGERPRINT_LEN+1 bytes into out) of the canonical
  * JSON - keys sorted, no white space - of {"body": body, "session_key":
  * session_key or ""}. Two bodies that differ only in key order or spacing
  * share a fingerprint. */
-void runs_fingerprint(struct json_object *body, const char *session_key, char *out);
+void api_runs_fingerprint(struct json_object *body, const char *session_key, char *out);
 
 /* Check body (borrowed, a JSON object) and resolve its history into a
  * (which it initialises; release it in any case). hdr_session is the
@@ -51,15 +51,15 @@ void runs_fingerprint(struct json_object *body, const char *session_key, char *o
  * invalid_type, missing_required_parameter (input), missing_user_message,
  * invalid_session_id, invalid_history (conversation_history[i]),
  * previous_response_not_found; content errors of agent/content.h. */
-enum herr runs_admit_parse(struct runs_admit *a, struct json_object *body,
+enum herr api_runs_admit_parse(struct runs_admit *a, struct json_object *body,
 			   const char *hdr_session, struct store *s, struct herror *err)
 	__attribute__((warn_unused_result));
 
 /* The admitted request JSON for run_id (new reference): the session is
  * a->session_id, or run_id when none was chosen. */
-struct json_object *runs_admit_request(const struct runs_admit *a, const char *run_id,
+struct json_object *api_runs_admit_request(const struct runs_admit *a, const char *run_id,
 				       const char *session_key, const char *model);
 
-void runs_admit_release(struct runs_admit *a);
+void api_runs_admit_release(struct runs_admit *a);
 
 #endif

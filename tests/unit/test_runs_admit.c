@@ -20,19 +20,19 @@ static void idem_keys(void)
 {
 	char k[300];
 
-	ok(!runs_idem_key_valid(""), "an empty key is invalid");
-	ok(!runs_idem_key_valid(NULL), "no key is invalid");
-	ok(runs_idem_key_valid("a"), "one character is valid");
+	ok(!api_runs_idem_key_valid(""), "an empty key is invalid");
+	ok(!api_runs_idem_key_valid(NULL), "no key is invalid");
+	ok(api_runs_idem_key_valid("a"), "one character is valid");
 	memset(k, 'k', 255);
 	k[255] = '\0';
-	ok(runs_idem_key_valid(k), "255 characters are valid");
+	ok(api_runs_idem_key_valid(k), "255 characters are valid");
 	k[255] = 'k';
 	k[256] = '\0';
-	ok(!runs_idem_key_valid(k), "256 are not");
-	ok(!runs_idem_key_valid("a b"), "a space is not printable ASCII 33-126");
-	ok(!runs_idem_key_valid("a\x7f"), "DEL is not");
-	ok(!runs_idem_key_valid("\xc3\xa9"), "non-ASCII is not");
-	ok(runs_idem_key_valid("~!{}\"'"), "punctuation is");
+	ok(!api_runs_idem_key_valid(k), "256 are not");
+	ok(!api_runs_idem_key_valid("a b"), "a space is not printable ASCII 33-126");
+	ok(!api_runs_idem_key_valid("a\x7f"), "DEL is not");
+	ok(!api_runs_idem_key_valid("\xc3\xa9"), "non-ASCII is not");
+	ok(api_runs_idem_key_valid("~!{}\"'"), "punctuation is");
 }
 
 static void fingerprints(void)
@@ -42,10 +42,10 @@ static void fingerprints(void)
 	struct json_object *c = J("{\"input\":\"y\",\"model\":\"m\"}");
 	char fa[RUNS_FINGERPRINT_LEN + 1], fb[sizeof(fa)], fc[sizeof(fa)], fk[sizeof(fa)];
 
-	runs_fingerprint(a, NULL, fa);
-	runs_fingerprint(b, "", fb);
-	runs_fingerprint(c, NULL, fc);
-	runs_fingerprint(a, "user-1", fk);
+	api_runs_fingerprint(a, NULL, fa);
+	api_runs_fingerprint(b, "", fb);
+	api_runs_fingerprint(c, NULL, fc);
+	api_runs_fingerprint(a, "user-1", fk);
 	is_int((int)strlen(fa), 64, "64 hex digits");
 	ok(strspn(fa, "0123456789abcdef") == 64, "lower-case hex");
 	is_str(fa, fb, "key order and spacing do not change it (nested too)");
@@ -63,7 +63,7 @@ static const char *admit(const char *body, const char *hdr, struct runs_admit *a
 	struct json_object *o = J(body);
 
 	herr_clear(&err);
-	if(runs_admit_parse(a, o, hdr, NULL, &err) == HERR_OK)
+	if(api_runs_admit_parse(a, o, hdr, NULL, &err) == HERR_OK)
 		err.code[0] = '\0';
 	/* a keeps its own references (input, history); its borrowed strings
 	 * (model, instructions) are not read after this */
@@ -77,24 +77,24 @@ static void bodies(void)
 	struct json_object *req;
 
 	is_str(admit("{}", "", &a), "missing_required_parameter", "no input");
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 	is_str(admit("{\"input\":\"\"}", "", &a), "missing_required_parameter", "empty input");
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 	is_str(admit("{\"input\":[]}", "", &a), "missing_required_parameter", "empty array");
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 	is_str(admit("{\"input\":[\"x\"]}", "", &a), "missing_user_message", "last item not an object");
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 	is_str(admit("{\"input\":\"x\",\"model\":5}", "", &a), "invalid_type", "model of the wrong type");
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 	is_str(admit("{\"input\":\"x\",\"session_id\":\"C:x\"}", "", &a), "invalid_session_id",
 	       "a drive-letter session id");
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 	is_str(admit("{\"input\":\"x\",\"previous_response_id\":\"resp_1\"}", "", &a),
 	       "previous_response_not_found", "previous_response_id with nothing stored");
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 	is_str(admit("{\"input\":\"x\",\"conversation_history\":[{\"content\":\"a\"}]}", "", &a),
 	       "invalid_history", "a history entry without a role");
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 
 	is_str(admit("{\"input\":[{\"role\":\"user\",\"content\":\"e1\"},{\"role\":\"assistant\","
 		     "\"content\":\"e2\"},{\"role\":\"user\",\"content\":\"now\"}]}", "hdr-s", &a), "",
@@ -103,13 +103,13 @@ static void bodies(void)
 	is_str(json_object_get_string(a.input), "now", "the last is the turn");
 	is_str(a.session_id, "hdr-s", "the header names the session");
 	ok(a.named, "named by the client");
-	req = runs_admit_request(&a, "run_x", "key-1", "m");
+	req = api_runs_admit_request(&a, "run_x", "key-1", "m");
 	is_str(jsonx_text(req, NULL),
 	       "{\"input\":\"now\",\"history\":[{\"role\":\"user\",\"content\":\"e1\"},{\"role\":"
 	       "\"assistant\",\"content\":\"e2\"}],\"session_id\":\"hdr-s\",\"session_key\":\"key-1\","
 	       "\"model\":\"m\"}", "the admitted request");
 	json_object_put(req);
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 
 	is_str(admit("{\"input\":[{\"role\":\"user\",\"content\":\"e1\"},{\"role\":\"user\","
 		     "\"content\":\"now\"}],\"session_id\":\"body-s\",\"conversation_history\":"
@@ -118,16 +118,16 @@ static void bodies(void)
 	is_int((int)json_object_array_length(a.history), 1, "conversation_history wins");
 	is_str(a.session_id, "body-s", "the body's session_id wins over the header");
 	ok(!a.named, "a full history is used as sent");
-	req = runs_admit_request(&a, "run_x", "", "m");
+	req = api_runs_admit_request(&a, "run_x", "", "m");
 	ok(!json_object_object_get_ex(req, "session_key", NULL), "no session key: none written");
 	json_object_put(req);
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 
 	is_str(admit("{\"input\":\"x\"}", "", &a), "", "a bare string");
-	req = runs_admit_request(&a, "run_x", NULL, "m");
+	req = api_runs_admit_request(&a, "run_x", NULL, "m");
 	is_str(jsonx_get_str(req, "session_id"), "run_x", "no session: the run id");
 	json_object_put(req);
-	runs_admit_release(&a);
+	api_runs_admit_release(&a);
 }
 
 int main(void)
