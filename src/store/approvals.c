@@ -125,20 +125,14 @@ enum herr store_run_approval_answer(struct store *s, const char *run_id, const c
 				    enum store_run_status *prev, struct herror *err)
 {
 	struct store_approval a = { 0 };
-	enum store_run_status cur = STORE_RUN_QUEUED;
 	enum herr rc;
 
 	if(answered)
 		*answered = NULL;
 	if((rc = store_db_begin(s, err)))
 		return rc;
-	rc = store_db_run_status(s, run_id, &cur, err);
-	if(!rc && prev)
-		*prev = cur;
-	if(!rc && status_mask && !(status_mask & STORE_RUN_BIT(cur)))
-		rc = herr_set(err, HERR_CONFLICT, "run_not_waiting", NULL,
-			      "Run %s is %s, not waiting for approval.", run_id,
-			      store_run_status_name(cur));
+	rc = store_db_run_expect(s, run_id, status_mask, "run_not_waiting",
+				 "not waiting for approval", prev, err);
 	if(!rc) /* no id: the newest open one */
 		rc = read_one(s, run_id, request_id, request_id == NULL, &a, err);
 	if(!rc && a.choice)

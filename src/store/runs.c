@@ -225,6 +225,20 @@ enum herr store_db_run_status(struct store *s, const char *id, enum store_run_st
 	return rc;
 }
 
+enum herr store_db_run_expect(struct store *s, const char *id, unsigned mask, const char *code,
+			      const char *why, enum store_run_status *prev, struct herror *err)
+{
+	enum store_run_status cur = STORE_RUN_QUEUED;
+	enum herr rc = store_db_run_status(s, id, &cur, err);
+
+	if(!rc && prev)
+		*prev = cur;
+	if(!rc && mask && !(mask & STORE_RUN_BIT(cur)))
+		rc = herr_set(err, HERR_CONFLICT, code, NULL, "Run %s is %s; %s.", id,
+			      store_run_status_name(cur), why);
+	return rc;
+}
+
 enum herr store_run_transition(struct store *s, const char *id, unsigned from_mask,
 			       enum store_run_status to, const struct store_run_fields *f,
 			       enum store_run_status *prev, struct herror *err)
