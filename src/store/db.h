@@ -93,6 +93,10 @@ enum herr store_db_run_expect(struct store *s, const char *id, unsigned mask, co
 			      const char *why, enum store_run_status *prev, struct herror *err)
 	__attribute__((warn_unused_result));
 
+/* Column i of the current row as a new string (free it), NULL for NULL.
+ * (runs.c) */
+char *store_db_col_dup(sqlite3_stmt *st, int i);
+
 /* Wall-clock seconds as a double. */
 double store_db_now(void);
 
