@@ -159,6 +159,10 @@ get PATH_INFO="/v1/runs/$erun/events" HTTP_LAST_EVENT_ID=1
 is "$(grep '^id:' "$RESP_BODY" | tr '\n' ' ')" "id: 2 id: 3 " "Last-Event-ID: 1 resumes after it"
 get PATH_INFO="/v1/runs/$erun/events" QUERY_STRING=after=2
 is "$(grep '^id:' "$RESP_BODY" | tr '\n' ' ')" "id: 3 " "?after=2 resumes after it"
+sql "UPDATE runs SET status = 'running' WHERE id = '$erun'"
+get REQUEST_METHOD=HEAD PATH_INFO="/v1/runs/$erun/events"
+is "$RESP_STATUS $(wc -c < "$RESP_BODY" | tr -d ' ')" "200 0" "HEAD of a live run's events: the head at once, no body"
+sql "UPDATE runs SET status = 'completed' WHERE id = '$erun'"
 get PATH_INFO="/v1/runs/$erun/events" QUERY_STRING=after=x
 is "$RESP_STATUS" 400 "?after=x: 400"
 get PATH_INFO=/v1/runs/run_00000000000000000000000000000000/events
