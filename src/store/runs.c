@@ -95,7 +95,7 @@ void store_run_list_free(struct store_run *runs, size_t n)
 	free(runs);
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
+char *store_db_col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
@@ -106,16 +106,16 @@ static char *col_dup(sqlite3_stmt *st, int i)
 static void read_run(sqlite3_stmt *st, struct store_run *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->id = col_dup(st, 0);
+	r->id = store_db_col_dup(st, 0);
 	if(!store_run_status_parse((const char *)sqlite3_column_text(st, 1), &r->status))
 		r->status = STORE_RUN_FAILED; /* written by no version of this code */
-	r->session_id = col_dup(st, 2);
-	r->model = col_dup(st, 3);
-	r->request = col_dup(st, 4);
-	r->last_event = col_dup(st, 5);
-	r->output = col_dup(st, 6);
-	r->usage = col_dup(st, 7);
-	r->error = col_dup(st, 8);
+	r->session_id = store_db_col_dup(st, 2);
+	r->model = store_db_col_dup(st, 3);
+	r->request = store_db_col_dup(st, 4);
+	r->last_event = store_db_col_dup(st, 5);
+	r->output = store_db_col_dup(st, 6);
+	r->usage = store_db_col_dup(st, 7);
+	r->error = store_db_col_dup(st, 8);
 	r->worker_pid = (long)sqlite3_column_int64(st, 9);
 	r->created_at = sqlite3_column_double(st, 10);
 	r->updated_at = sqlite3_column_double(st, 11);
@@ -128,12 +128,17 @@ static enum herr not_found(const char *id, struct herror *err)
 
 enum herr store_run_create(struct store *s, const struct store_run_new *r, struct herror *err)
 {
-	sqlite3_stmt *st;
 	enum herr rc = store_db_begin(s, err);
 
 	if(rc)
 		return rc;
-	rc = store_db_prepare(s, "INSERT INTO runs(id, status, session_id, model, request,"
+	return store_db_finish(s, store_db_run_insert(s, r, err), err);
+}
+
+enum herr store_db_run_insert(struct store *s, const struct store_run_new *r, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, "INSERT INTO runs(id, status, session_id, model, request,"
 			      " created_at, updated_at) VALUES(?1, 'queued', ?2, ?3, ?4, ?5, ?5)",
 			      &st, err);
 	if(!rc) {
@@ -147,7 +152,7 @@ enum herr store_run_create(struct store *s, const struct store_run_new *r, struc
 	}
 	if(rc == HERR_CONFLICT)
 		rc = herr_set(err, HERR_CONFLICT, "run_exists", NULL, "Run %s already exists.", r->id);
-	return store_db_finish(s, rc, err);
+	return rc;
 }
 
 enum herr store_db_run_fields(struct store *s, const char *id, int to,
@@ -195,9 +200,9 @@ enum herr store_run_update(struct store *s, const char *id, const struct store_r
 	return store_db_finish(s, rc, err);
 }
 
-/* The status of run id, inside the caller's transaction. */
-static enum herr read_status(struct store *s, const char *id, enum store_run_status *out,
-			     struct herror *err)
+/* The status of run id, inside the caller's transaction (db.h). */
+enum herr store_db_run_status(struct store *s, const char *id, enum store_run_status *out,
+			      struct herror *err)
 {
 	sqlite3_stmt *st;
 	enum herr rc = store_db_prepare(s, "SELECT status FROM runs WHERE id = ?1", &st, err);
@@ -220,6 +225,20 @@ static enum herr read_status(struct store *s, const char *id, enum store_run_sta
 	return rc;
 }
 
+enum herr store_db_run_expect(struct store *s, const char *id, unsigned mask, const char *code,
+			      const char *why, enum store_run_status *prev, struct herror *err)
+{
+	enum store_run_status cur = STORE_RUN_QUEUED;
+	enum herr rc = store_db_run_status(s, id, &cur, err);
+
+	if(!rc && prev)
+		*prev = cur;
+	if(!rc && mask && !(mask & STORE_RUN_BIT(cur)))
+		rc = herr_set(err, HERR_CONFLICT, code, NULL, "Run %s is %s; %s.", id,
+			      store_run_status_name(cur), why);
+	return rc;
+}
+
 enum herr store_run_transition(struct store *s, const char *id, unsigned from_mask,
 			       enum store_run_status to, const struct store_run_fields *f,
 			       enum store_run_status *prev, struct herror *err)
@@ -230,7 +249,7 @@ enum herr store_run_transition(struct store *s, const char *id, unsigned from_ma
 
 	if(rc)
 		return rc;
-	rc = read_status(s, id, &cur, err);
+	rc = store_db_run_status(s, id, &cur, err);
 	if(!rc && prev)
 		*prev = cur;
 	if(!rc && !(from_mask & STORE_RUN_BIT(cur)))
@@ -310,14 +329,15 @@ static void bind_statuses(sqlite3_stmt *st, unsigned mask)
 
 #define STATUS_IN "status IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 
-enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
-			 struct store_run **out, size_t *n, struct herror *err)
+/* Runs of a SELECT RUN_COLUMNS ... WHERE STATUS_IN ... LIMIT ?9 with the
+ * cursor run id as ?10. */
+static enum herr list_runs(struct store *s, const char *sql, unsigned status_mask, int limit,
+			   const char *after, struct store_run **out, size_t *n, struct herror *err)
 {
 	sqlite3_stmt *st;
 	struct store_run *runs = NULL;
 	size_t len = 0, cap = 0;
-	enum herr rc = store_db_prepare(s, "SELECT " RUN_COLUMNS " FROM runs WHERE " STATUS_IN
-					" ORDER BY created_at, rowid LIMIT ?9", &st, err);
+	enum herr rc = store_db_prepare(s, sql, &st, err);
 	int step;
 
 	*out = NULL;
@@ -326,6 +346,8 @@ enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
 		return rc;
 	bind_statuses(st, status_mask);
 	sqlite3_bind_int(st, 9, limit > 0 ? limit : -1);
+	if(sqlite3_bind_parameter_count(st) >= 10)
+		store_db_bind_text(st, 10, after);
 	while((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if(len == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -342,6 +364,22 @@ enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
+			 struct store_run **out, size_t *n, struct herror *err)
+{
+	return list_runs(s, "SELECT " RUN_COLUMNS " FROM runs WHERE " STATUS_IN
+			 " ORDER BY created_at, rowid LIMIT ?9", status_mask, limit, NULL, out, n, err);
+}
+
+enum herr store_run_page(struct store *s, unsigned status_mask, int limit, const char *after,
+			 struct store_run **out, size_t *n, struct herror *err)
+{
+	return list_runs(s, "SELECT " RUN_COLUMNS " FROM runs WHERE " STATUS_IN " AND (?10 IS NULL"
+			 " OR (created_at, rowid) < (SELECT created_at, rowid FROM runs WHERE id = ?10))"
+			 " ORDER BY created_at DESC, rowid DESC LIMIT ?9", status_mask, limit, after,
+			 out, n, err);
 }
 
 enum herr store_run_sweep(struct store *s, double max_age, int *deleted, struct herror *err)
