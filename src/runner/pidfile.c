@@ -69,7 +69,8 @@ enum herr runner_pidfile_lock(const char *home, int *fd, long *holder, struct he
 				path, strerror(e));
 	}
 	n = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
-	if(ftruncate(f, 0) != 0 || pwrite(f, text, (size_t)n, 0) != n) {
+	/* A file left by an older run, or made under another umask, is 0600 too. */
+	if(fchmod(f, 0600) != 0 || ftruncate(f, 0) != 0 || pwrite(f, text, (size_t)n, 0) != n) {
 		int e = errno;
 
 		close(f);
