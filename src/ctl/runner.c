@@ -87,12 +87,12 @@ static int status(const struct cfg *c, FILE *out)
 	if(store_open(&so, &s, &err))
 		fprintf(out, "store: %s\n", err.msg);
 	runner_info(c->home, s, &info);
-	alive = json_object_get_boolean(json_object_object_get(info, "alive"));
+	alive = json_object_get_boolean(json_object_object_get(info, "running"));
 	fprintf(out, "runner       %s\n", alive ? "running" : "not running");
 	print_field(out, info, "pid", "pid", "");
 	print_field(out, info, "uptime_s", "uptime", " s");
 	print_field(out, info, "queued", "queued", "");
-	print_field(out, info, "running", "working", "");
+	print_field(out, info, "working", "working", "");
 	print_field(out, info, "oldest_queued_age_s", "oldest queued", " s");
 	json_object_put(info);
 	store_close(s);

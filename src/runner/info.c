@@ -27,7 +27,7 @@ void runner_info(const char *home, struct store *s, struct json_object **out)
 	gettimeofday(&tv, NULL);
 	now = (double)tv.tv_sec + tv.tv_usec / 1e6;
 	herr_clear(&err);
-	jsonx_add_bool(o, "alive", pid != 0);
+	jsonx_add_bool(o, "running", pid != 0);
 	jsonx_add_owned(o, "pid", pid > 0 ? json_object_new_int64(pid) : NULL);
 	jsonx_add_owned(o, "uptime_s", pid && started > 0 && now >= started ?
 				       json_object_new_int64((int64_t)(now - started)) : NULL);
@@ -45,10 +45,10 @@ void runner_info(const char *home, struct store *s, struct json_object **out)
 	n = 0;
 	herr_clear(&err);
 	if(s && !store_run_list(s, LIVE_STARTED, 0, &runs, &n, &err)) {
-		jsonx_add_int(o, "running", (int64_t)n);
+		jsonx_add_int(o, "working", (int64_t)n);
 		store_run_list_free(runs, n);
 	} else {
-		jsonx_add_owned(o, "running", NULL);
+		jsonx_add_owned(o, "working", NULL);
 	}
 	*out = o;
 }

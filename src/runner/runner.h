@@ -82,10 +82,10 @@ int runner_work(const char *run_id);
 /* ---- what it is doing (src/runner/info.c) ------------------------------ */
 
 /* The runner of home and its queue, for /health/detailed, hermesctl runner
- * status and doctor: {alive, pid, uptime_s, queued, running,
- * oldest_queued_age_s}. alive is false (pid and uptime_s null) when no
- * process holds the pidfile lock; running counts runs being worked
- * (running, waiting_for_approval, stopping); oldest_queued_age_s is null
+ * status and doctor: {running, pid, uptime_s, queued, working,
+ * oldest_queued_age_s}. running is false (pid and uptime_s null) when no
+ * process holds the pidfile lock; working counts runs being worked
+ * (statuses running, waiting_for_approval, stopping); oldest_queued_age_s is null
  * with an empty queue. s may be NULL: counts are then null. *out is new. */
 void runner_info(const char *home, struct store *s, struct json_object **out);
 

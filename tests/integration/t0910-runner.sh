@@ -155,6 +155,27 @@ tap_is "$(proc_state "$pid")" "" "runner.idle_exit: the idle runner exits"
 "$HERMESCTL" runner status >/dev/null
 tap_is $? 3 "and status says so"
 
+# ---- /health/detailed and doctor ----------------------------------------------
+printf 'API_SERVER_KEY=%s\n' "$TEST_KEY" > "$HERMES_HOME/.env"
+chmod 600 "$HERMES_HOME/.env"
+CGI_HOME=$HERMES_HOME
+health() { cgi REQUEST_METHOD=GET PATH_INFO=/health/detailed "HTTP_AUTHORIZATION=Bearer $TEST_KEY"; jq_py "$1" < "$RESP_BODY"; }
+"$RUNQ" add run_q '{"input":"waiting"}'
+tap_is "$(health "[d['runner'][k] for k in ('running', 'pid', 'queued', 'working')]")" \
+	"[False, None, 1, 0]" "/health/detailed: no runner, one run queued"
+tap_like "$(health "d['runner']['oldest_queued_age_s']")" '^[0-9]+$' "with the oldest queued run's age"
+tap_like "$("$HERMESCTL" doctor)" "warn runner: 1 run is queued and no hermes-runner is running" \
+	"doctor warns: runs queued, no runner"
+script_upstream '[{"reply":"done"}]'
+HERMES_RUNNER_IDLE_EXIT=0 "$HERMESCTL" runner start >/dev/null
+wait_field run_q status completed
+pid=$(runner_pid)
+tap_is "$(health "[d['runner'][k] for k in ('running', 'pid', 'queued', 'working', 'oldest_queued_age_s')]")" \
+	"[True, $pid, 0, 0, None]" "/health/detailed: the runner, its pid, an empty queue"
+tap_like "$(health "d['runner']['uptime_s']")" '^[0-9]+$' "and its uptime"
+tap_like "$("$HERMESCTL" doctor)" "ok runner: hermes-runner is running \(pid $pid\)" "doctor: ok"
+"$HERMESCTL" runner stop >/dev/null
+
 # ---- never as root -----------------------------------------------------------
 if [ "$(id -u)" = 0 ]; then
 	out=$(env -u HERMES_ALLOW_ROOT "$top_builddir/hermes-runner" --once 2>&1)
