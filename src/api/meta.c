@@ -194,6 +194,10 @@ static const struct {
 	{ "run_events_sse", "run_events" },
 	{ "run_stop", "run_stop" },
 	{ "run_approval_response", "run_approval" },
+	/* later upstream additions (§2.10), and the list this server adds */
+	{ "run_steer", "run_steer" },
+	{ "run_list", "runs_list" },
+	{ "run_events_replay", "run_events" },
 	{ "tool_progress_events", "chat_completions" },
 	{ "approval_events", "run_approval" },
 	{ "session_resources", "sessions" },
@@ -239,6 +243,14 @@ enum herr api_capabilities(void *vapp, struct req *r)
 	jsonx_add_bool(feat, "cors", app->cfg.cors_origins != NULL);
 	jsonx_add_str(feat, "session_continuity_header", "X-Hermes-Session-Id");
 	jsonx_add_str(feat, "session_key_header", "X-Hermes-Session-Key");
+	if(api_route_named("runs")) {
+		struct json_object *idem = json_object_new_object();
+
+		jsonx_add_bool(idem, "supported", 1);
+		jsonx_add_bool(idem, "durable", 1);
+		jsonx_add_int(idem, "retention_seconds", (int64_t)STORE_IDEM_RETENTION);
+		jsonx_add_owned(feat, "runs_idempotency", idem);
+	}
 	jsonx_add_owned(o, "features", feat);
 
 	for(size_t i = 0; i < n; i++) {

@@ -128,12 +128,17 @@ static enum herr not_found(const char *id, struct herror *err)
 
 enum herr store_run_create(struct store *s, const struct store_run_new *r, struct herror *err)
 {
-	sqlite3_stmt *st;
 	enum herr rc = store_db_begin(s, err);
 
 	if(rc)
 		return rc;
-	rc = store_db_prepare(s, "INSERT INTO runs(id, status, session_id, model, request,"
+	return store_db_finish(s, store_db_run_insert(s, r, err), err);
+}
+
+enum herr store_db_run_insert(struct store *s, const struct store_run_new *r, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, "INSERT INTO runs(id, status, session_id, model, request,"
 			      " created_at, updated_at) VALUES(?1, 'queued', ?2, ?3, ?4, ?5, ?5)",
 			      &st, err);
 	if(!rc) {
@@ -147,7 +152,7 @@ enum herr store_run_create(struct store *s, const struct store_run_new *r, struc
 	}
 	if(rc == HERR_CONFLICT)
 		rc = herr_set(err, HERR_CONFLICT, "run_exists", NULL, "Run %s already exists.", r->id);
-	return store_db_finish(s, rc, err);
+	return rc;
 }
 
 enum herr store_db_run_fields(struct store *s, const char *id, int to,
@@ -195,9 +200,9 @@ enum herr store_run_update(struct store *s, const char *id, const struct store_r
 	return store_db_finish(s, rc, err);
 }
 
-/* The status of run id, inside the caller's transaction. */
-static enum herr read_status(struct store *s, const char *id, enum store_run_status *out,
-			     struct herror *err)
+/* The status of run id, inside the caller's transaction (db.h). */
+enum herr store_db_run_status(struct store *s, const char *id, enum store_run_status *out,
+			      struct herror *err)
 {
 	sqlite3_stmt *st;
 	enum herr rc = store_db_prepare(s, "SELECT status FROM runs WHERE id = ?1", &st, err);
@@ -230,7 +235,7 @@ enum herr store_run_transition(struct store *s, const char *id, unsigned from_ma
 
 	if(rc)
 		return rc;
-	rc = read_status(s, id, &cur, err);
+	rc = store_db_run_status(s, id, &cur, err);
 	if(!rc && prev)
 		*prev = cur;
 	if(!rc && !(from_mask & STORE_RUN_BIT(cur)))
@@ -310,14 +315,15 @@ static void bind_statuses(sqlite3_stmt *st, unsigned mask)
 
 #define STATUS_IN "status IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 
-enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
-			 struct store_run **out, size_t *n, struct herror *err)
+/* Runs of a SELECT RUN_COLUMNS ... WHERE STATUS_IN ... LIMIT ?9 with the
+ * cursor run id as ?10. */
+static enum herr list_runs(struct store *s, const char *sql, unsigned status_mask, int limit,
+			   const char *after, struct store_run **out, size_t *n, struct herror *err)
 {
 	sqlite3_stmt *st;
 	struct store_run *runs = NULL;
 	size_t len = 0, cap = 0;
-	enum herr rc = store_db_prepare(s, "SELECT " RUN_COLUMNS " FROM runs WHERE " STATUS_IN
-					" ORDER BY created_at, rowid LIMIT ?9", &st, err);
+	enum herr rc = store_db_prepare(s, sql, &st, err);
 	int step;
 
 	*out = NULL;
@@ -326,6 +332,8 @@ enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
 		return rc;
 	bind_statuses(st, status_mask);
 	sqlite3_bind_int(st, 9, limit > 0 ? limit : -1);
+	if(sqlite3_bind_parameter_count(st) >= 10)
+		store_db_bind_text(st, 10, after);
 	while((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if(len == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -342,6 +350,22 @@ enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
+			 struct store_run **out, size_t *n, struct herror *err)
+{
+	return list_runs(s, "SELECT " RUN_COLUMNS " FROM runs WHERE " STATUS_IN
+			 " ORDER BY created_at, rowid LIMIT ?9", status_mask, limit, NULL, out, n, err);
+}
+
+enum herr store_run_page(struct store *s, unsigned status_mask, int limit, const char *after,
+			 struct store_run **out, size_t *n, struct herror *err)
+{
+	return list_runs(s, "SELECT " RUN_COLUMNS " FROM runs WHERE " STATUS_IN " AND (?10 IS NULL"
+			 " OR (created_at, rowid) < (SELECT created_at, rowid FROM runs WHERE id = ?10))"
+			 " ORDER BY created_at DESC, rowid DESC LIMIT ?9", status_mask, limit, after,
+			 out, n, err);
 }
 
 enum herr store_run_sweep(struct store *s, double max_age, int *deleted, struct herror *err)
