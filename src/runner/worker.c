@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agent/agent.h"
@@ -103,7 +104,15 @@ static enum herr finish(struct store *s, const char *id, const struct agent_resu
 {
 	struct store_run_fields f = { .worker_pid = -1 };
 	struct json_object *fields = json_object_new_object(), *usage = usage_of(res);
+	struct herror perr;
+	char *pending = NULL;
 	enum herr rc;
+
+	/* Steer text that never reached the agent (it ended first). */
+	herr_clear(&perr);
+	if(!store_run_steer_pending(s, id, &pending, &perr) && pending)
+		jsonx_add_str(fields, "pending_steer", pending);
+	free(pending);
 
 	if(stopped || res->status == AGENT_INTERRUPTED) {
 		f.output = buf_str(&res->final_text);
@@ -174,6 +183,9 @@ static enum herr work(struct agent_env *env, const struct store_run *run, struct
 	if((v = jsonx_get_str(req, "model")) && *v)
 		o.llm.model = v;
 	runner_sink_init(&sink, env->store, run->id, &stop_flag);
+	sink.approval_timeout = (double)env->cfg.approvals_timeout;
+	o.steer = runner_sink_steer;
+	o.steer_ctx = &sink;
 	agent_result_init(&res);
 	agent_run(&o, &in, &sink.sink, &res);
 	runner_sink_flush(&sink);
