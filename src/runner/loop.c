@@ -82,10 +82,6 @@ static const char *signal_name(int sig)
 	return "an unnamed signal";
 }
 
-#define LIVE_STARTED                                                                  \
-	(STORE_RUN_BIT(STORE_RUN_RUNNING) | STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL) | \
-	 STORE_RUN_BIT(STORE_RUN_STOPPING))
-
 /* End a run whose worker is gone; a run its worker ended is left alone. */
 static void settle(struct runner *r, const char *run_id, enum store_run_status to,
 		   const char *event, const char *msg)
@@ -97,7 +93,7 @@ static void settle(struct runner *r, const char *run_id, enum store_run_status t
 
 	herr_clear(&err);
 	jsonx_add_str(fields, "error", msg);
-	rc = runner_run_end(r->store, run_id, LIVE_STARTED, to, &f, event, fields, &err);
+	rc = runner_run_end(r->store, run_id, RUNNER_LIVE_STARTED, to, &f, event, fields, &err);
 	if(!rc)
 		LOG_WARN("run %s: %s", run_id, msg);
 	else if(rc != HERR_CONFLICT)
@@ -114,7 +110,7 @@ static void recover(struct runner *r)
 	char msg[256];
 
 	herr_clear(&err);
-	if(store_run_list(r->store, LIVE_STARTED, 0, &runs, &n, &err)) {
+	if(store_run_list(r->store, RUNNER_LIVE_STARTED, 0, &runs, &n, &err)) {
 		LOG_ERR("cannot list unfinished runs: %s", err.msg);
 		return;
 	}

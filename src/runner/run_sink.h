@@ -25,6 +25,11 @@ struct json_object;
 #define RUN_TEXT_MAX (8u * 1024 * 1024)
 #define RUN_APPROVAL_POLL_MS 100
 
+/* The live statuses of a run a worker has started. */
+#define RUNNER_LIVE_STARTED                                                           \
+	(STORE_RUN_BIT(STORE_RUN_RUNNING) | STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL) | \
+	 STORE_RUN_BIT(STORE_RUN_STOPPING))
+
 /* Append event name to run_id with fields (an object or NULL; consumed),
  * writing last_event in the same transaction. */
 enum herr runner_event_put(struct store *s, const char *run_id, const char *name,

@@ -94,10 +94,6 @@ static struct json_object *usage_of(const struct agent_result *res)
 	return u;
 }
 
-#define LIVE_WORKED                                                                   \
-	(STORE_RUN_BIT(STORE_RUN_RUNNING) | STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL) | \
-	 STORE_RUN_BIT(STORE_RUN_STOPPING))
-
 /* End the run after the turn. */
 static enum herr finish(struct store *s, const char *id, const struct agent_result *res,
 			bool stopped, struct herror *err)
@@ -117,7 +113,7 @@ static enum herr finish(struct store *s, const char *id, const struct agent_resu
 	if(stopped || res->status == AGENT_INTERRUPTED) {
 		f.output = buf_str(&res->final_text);
 		f.usage = jsonx_text(usage, NULL);
-		rc = runner_run_end(s, id, LIVE_WORKED, STORE_RUN_CANCELLED, &f, "run.cancelled", fields, err);
+		rc = runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_CANCELLED, &f, "run.cancelled", fields, err);
 	} else if(res->status == AGENT_COMPLETED || res->status == AGENT_PARTIAL) {
 		f.output = buf_str(&res->final_text);
 		f.usage = jsonx_text(usage, NULL);
@@ -126,12 +122,12 @@ static enum herr finish(struct store *s, const char *id, const struct agent_resu
 		jsonx_add_str(fields, "output", f.output);
 		jsonx_add_owned(fields, "usage", json_object_get(usage));
 		jsonx_add_owned(fields, "messages", client_messages(res->messages));
-		rc = runner_run_end(s, id, LIVE_WORKED, STORE_RUN_COMPLETED, &f, "run.completed", fields, err);
+		rc = runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_COMPLETED, &f, "run.completed", fields, err);
 	} else {
 		f.error = res->error.rc ? res->error.msg : "the agent turn failed";
 		f.usage = jsonx_text(usage, NULL);
 		jsonx_add_str(fields, "error", f.error);
-		rc = runner_run_end(s, id, LIVE_WORKED, STORE_RUN_FAILED, &f, "run.failed", fields, err);
+		rc = runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_FAILED, &f, "run.failed", fields, err);
 	}
 	json_object_put(usage);
 	return rc;
@@ -143,7 +139,7 @@ static enum herr fail(struct store *s, const char *id, const char *msg, struct h
 	struct json_object *fields = json_object_new_object();
 
 	jsonx_add_str(fields, "error", msg);
-	return runner_run_end(s, id, LIVE_WORKED, STORE_RUN_FAILED, &f, "run.failed", fields, err);
+	return runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_FAILED, &f, "run.failed", fields, err);
 }
 
 /* Run the turn of a claimed run; env and run are loaded. */

@@ -11,27 +11,13 @@
 . "$top_srcdir/tests/integration/tap.sh"
 tap_tmpdir
 . "$top_srcdir/tests/integration/upstream.sh"
-: "${RUNQ:=$top_builddir/tests/runner/runq}"
+. "$top_srcdir/tests/integration/runner_lib.sh"
 start_upstream
 agent_env
 export HERMES_RUNNER_IDLE_EXIT=0
 track_pidfile "$HERMES_HOME/runner.pid"
 track_log "$HERMES_HOME/logs/runner.log"
 
-field() { "$RUNQ" get "$1" | jq_py "d['$2']"; }
-events() { "$RUNQ" events "$1" | jq_py "' '.join(json.loads(e['event'])['event'] for e in d)"; }
-event_of() { "$RUNQ" events "$1" | jq_py "[json.loads(e['event']) for e in d if json.loads(e['event'])['event'] == '$2'][${3:-0}]"; }
-# ev_field RUN EVENT KEY: KEY of the first EVENT of RUN, "-" when absent.
-ev_field() { "$RUNQ" events "$1" | jq_py "[json.loads(e['event']) for e in d if json.loads(e['event'])['event'] == '$2'][0].get('$3', '-')"; }
-wait_field() {
-	local i
-	for i in $(seq 1 "${4:-100}"); do
-		field "$1" "$2" | grep -Eq "$3" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-wake() { printf w > "$HERMES_HOME/runner.wake" 2>/dev/null || true; }
 mem='{"id":"c1","name":"memory","arguments":"{\"action\":\"read\"}"}'
 
 "$HERMESCTL" runner start >/dev/null
