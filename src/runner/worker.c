@@ -113,7 +113,8 @@ static enum herr finish(struct store *s, const char *id, const struct agent_resu
 	if(stopped || res->status == AGENT_INTERRUPTED) {
 		f.output = buf_str(&res->final_text);
 		f.usage = jsonx_text(usage, NULL);
-		rc = runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_CANCELLED, &f, "run.cancelled", fields, err);
+		rc = runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_CANCELLED, &f, "run.cancelled",
+				    fields, err);
 	} else if(res->status == AGENT_COMPLETED || res->status == AGENT_PARTIAL) {
 		f.output = buf_str(&res->final_text);
 		f.usage = jsonx_text(usage, NULL);
@@ -122,7 +123,8 @@ static enum herr finish(struct store *s, const char *id, const struct agent_resu
 		jsonx_add_str(fields, "output", f.output);
 		jsonx_add_owned(fields, "usage", json_object_get(usage));
 		jsonx_add_owned(fields, "messages", client_messages(res->messages));
-		rc = runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_COMPLETED, &f, "run.completed", fields, err);
+		rc = runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_COMPLETED, &f, "run.completed",
+				    fields, err);
 	} else {
 		f.error = res->error.rc ? res->error.msg : "the agent turn failed";
 		f.usage = jsonx_text(usage, NULL);
