@@ -16,6 +16,7 @@
 #include "api/routes.h"
 #include "http/req.h"
 #include "http/resp.h"
+#include "runner/runner.h"
 #include "store/store.h"
 #include "util/auth.h"
 #include "util/jsonx.h"
@@ -141,6 +142,8 @@ enum herr api_health_detailed(void *vapp, struct req *r)
 			jsonx_add_str(store, "cause", serr.msg);
 		}
 		jsonx_add_owned(o, "store", store);
+		runner_info(app->cfg.home, app->store, &info);
+		jsonx_add_owned(o, "runner", info);
 	}
 	jsonx_add_bool(cfg, "api_key_ok", auth_key_state(app->cfg.api_key) == AUTH_KEY_OK);
 	jsonx_add_bool(cfg, "upstream_configured", app->cfg.base_url != NULL);

@@ -13,6 +13,8 @@ need "$HERMES_FCGI" "$PYTHON" curl sqlite3 lighttpd
 
 home=$T/home
 mk_home "$home"
+# No real runner here: this test plays it with SQL (runner.path: a no-op).
+printf 'HERMES_RUNNER=/bin/true\n' >> "$home/.env"
 CGI_HOME=$home
 AUTH="HTTP_AUTHORIZATION=Bearer $TEST_KEY"
 DB=$home/state.db
@@ -236,6 +238,7 @@ unlike "$(cat "$T/stderr.all")" 'runtime error|AddressSanitizer|LeakSanitizer' "
 # ---- through lighttpd, two responders ---------------------------------------------------------------
 lhome=$T/lhome
 mk_home "$lhome"
+printf 'HERMES_RUNNER=/bin/true\n' >> "$lhome/.env"
 start_lighttpd runs /hermes "$lhome" 2
 base=http://127.0.0.1:$LIGHTTPD_PORT/hermes
 H="Authorization: Bearer $TEST_KEY"
