@@ -76,6 +76,16 @@ enum herr store_db_get_one(struct store *s, const char *sql, const char *id, con
 			   const char *what, struct json_object **out, struct herror *err)
 	__attribute__((warn_unused_result));
 
+/* Insert run r in status queued inside the caller's transaction;
+ * HERR_CONFLICT (run_exists) if the id exists. */
+enum herr store_db_run_insert(struct store *s, const struct store_run_new *r, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* The status of run id inside the caller's transaction; HERR_NOT_FOUND
+ * (run_not_found). */
+enum herr store_db_run_status(struct store *s, const char *id, enum store_run_status *out,
+			      struct herror *err) __attribute__((warn_unused_result));
+
 /* Wall-clock seconds as a double. */
 double store_db_now(void);
 

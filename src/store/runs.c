@@ -128,12 +128,17 @@ static enum herr not_found(const char *id, struct herror *err)
 
 enum herr store_run_create(struct store *s, const struct store_run_new *r, struct herror *err)
 {
-	sqlite3_stmt *st;
 	enum herr rc = store_db_begin(s, err);
 
 	if(rc)
 		return rc;
-	rc = store_db_prepare(s, "INSERT INTO runs(id, status, session_id, model, request,"
+	return store_db_finish(s, store_db_run_insert(s, r, err), err);
+}
+
+enum herr store_db_run_insert(struct store *s, const struct store_run_new *r, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, "INSERT INTO runs(id, status, session_id, model, request,"
 			      " created_at, updated_at) VALUES(?1, 'queued', ?2, ?3, ?4, ?5, ?5)",
 			      &st, err);
 	if(!rc) {
@@ -147,7 +152,7 @@ enum herr store_run_create(struct store *s, const struct store_run_new *r, struc
 	}
 	if(rc == HERR_CONFLICT)
 		rc = herr_set(err, HERR_CONFLICT, "run_exists", NULL, "Run %s already exists.", r->id);
-	return store_db_finish(s, rc, err);
+	return rc;
 }
 
 enum herr store_db_run_fields(struct store *s, const char *id, int to,
@@ -195,9 +200,9 @@ enum herr store_run_update(struct store *s, const char *id, const struct store_r
 	return store_db_finish(s, rc, err);
 }
 
-/* The status of run id, inside the caller's transaction. */
-static enum herr read_status(struct store *s, const char *id, enum store_run_status *out,
-			     struct herror *err)
+/* The status of run id, inside the caller's transaction (db.h). */
+enum herr store_db_run_status(struct store *s, const char *id, enum store_run_status *out,
+			      struct herror *err)
 {
 	sqlite3_stmt *st;
 	enum herr rc = store_db_prepare(s, "SELECT status FROM runs WHERE id = ?1", &st, err);
@@ -230,7 +235,7 @@ enum herr store_run_transition(struct store *s, const char *id, unsigned from_ma
 
 	if(rc)
 		return rc;
-	rc = read_status(s, id, &cur, err);
+	rc = store_db_run_status(s, id, &cur, err);
 	if(!rc && prev)
 		*prev = cur;
 	if(!rc && !(from_mask & STORE_RUN_BIT(cur)))

@@ -115,6 +115,32 @@ static const char *const migrations[] = {
 	"  SELECT json_extract(j.value, '$.id'), r.id, j.key FROM responses r,"
 	"  json_each(" STORE_OUTPUT_ARRAY("r.data") ") j"
 	"  WHERE json_type(j.value, '$.id') = 'text';",
+
+	/* 6: what POST /v1/runs and the run controls need - Idempotency-Key
+	 * records (kept 24 h), the steer queue of a run, and its approval
+	 * requests with their answers. */
+	"CREATE TABLE run_idempotency ("
+	"  key TEXT PRIMARY KEY,"
+	"  fingerprint TEXT NOT NULL,"
+	"  run_id TEXT NOT NULL,"
+	"  created_at REAL NOT NULL);"
+	"CREATE INDEX run_idempotency_created ON run_idempotency(created_at);"
+	"CREATE TABLE run_steers ("
+	"  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  delivered INTEGER NOT NULL DEFAULT 0,"
+	"  created_at REAL NOT NULL,"
+	"  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE run_approvals ("
+	"  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  request_id TEXT NOT NULL,"
+	"  command TEXT,"
+	"  reason TEXT,"
+	"  choice TEXT,"
+	"  created_at REAL NOT NULL,"
+	"  answered_at REAL,"
+	"  PRIMARY KEY (run_id, request_id)) WITHOUT ROWID;",
 };
 
 #define LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

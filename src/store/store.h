@@ -386,6 +386,90 @@ enum herr store_events(struct store *s, const char *run_id, int64_t after, int l
 		       struct json_object **out, struct herror *err)
 	__attribute__((warn_unused_result));
 
+/* ---- Idempotency-Key records (src/store/idempotency.c) ------------------ *
+ *
+ * key is the caller's scoped key (credential scope + Idempotency-Key);
+ * fingerprint the SHA-256 hex of the canonical request. Records are kept
+ * STORE_IDEM_RETENTION seconds (SPEC: runs-discovery-security §2.10) and
+ * swept by every create. */
+#define STORE_IDEM_RETENTION (24.0 * 3600.0)
+
+/* The record under key: *fingerprint and *run_id become owned strings
+ * (free them). HERR_NOT_FOUND (idempotency_not_found) if none (or expired). */
+enum herr store_idem_get(struct store *s, const char *key, char **fingerprint, char **run_id,
+			 struct herror *err) __attribute__((warn_unused_result));
+
+/* Create run r (status queued) and, when key != NULL, the record key ->
+ * (fingerprint, r->id) in one transaction, after sweeping expired records.
+ * When key already has a record nothing is written and HERR_CONFLICT
+ * (idempotency_key_exists) is returned with *old_fp and *old_run (owned,
+ * may be NULL pointers to skip) set from it - another responder won the race. */
+enum herr store_run_create_idem(struct store *s, const struct store_run_new *r, const char *key,
+				const char *fingerprint, char **old_fp, char **old_run,
+				struct herror *err) __attribute__((warn_unused_result));
+
+/* Delete records older than max_age seconds; *deleted (may be NULL). */
+enum herr store_idem_sweep(struct store *s, double max_age, int *deleted, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* ---- the steer queue of a run (src/store/steer.c) ----------------------- */
+
+/* Queue text for run_id if the run's status is in status_mask (0: any);
+ * *seq (may be NULL) gets its number (1 for the first). Errors:
+ * HERR_NOT_FOUND (run_not_found); HERR_CONFLICT (run_not_accepting_steer)
+ * with *prev (may be NULL) holding the status found. */
+enum herr store_run_steer_add(struct store *s, const char *run_id, const char *text,
+			      unsigned status_mask, int64_t *seq, enum store_run_status *prev,
+			      struct herror *err) __attribute__((warn_unused_result));
+
+/* Take the undelivered texts of run_id, oldest first, joined by "\n", and
+ * mark them delivered (one transaction). *text is owned, NULL if none. */
+enum herr store_run_steer_take(struct store *s, const char *run_id, char **text,
+			       struct herror *err) __attribute__((warn_unused_result));
+
+/* The undelivered texts, joined as above, without marking them (for
+ * pending_steer on the terminal status). *text owned, NULL if none. */
+enum herr store_run_steer_pending(struct store *s, const char *run_id, char **text,
+				  struct herror *err) __attribute__((warn_unused_result));
+
+/* ---- approval requests of a run (src/store/approvals.c) ----------------- */
+
+/* One approval request; strings owned (store_approval_release) or NULL. */
+struct store_approval {
+	char *run_id;
+	char *request_id;
+	char *command;
+	char *reason;
+	char *choice;             /* NULL until answered */
+	double created_at;
+	double answered_at;       /* 0 until answered */
+};
+
+/* Free the strings of a (not a itself) and zero it. */
+void store_approval_release(struct store_approval *a);
+
+/* Open request request_id of run_id (unanswered). Errors: HERR_NOT_FOUND
+ * (run_not_found); HERR_CONFLICT (approval_exists). */
+enum herr store_run_approval_open(struct store *s, const char *run_id, const char *request_id,
+				  const char *command, const char *reason, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* Answer request request_id (NULL: the newest unanswered one) of run_id
+ * with choice, if the run's status is in status_mask (0: any). *answered
+ * (owned, may be NULL to skip) gets the request id answered. Errors:
+ * HERR_NOT_FOUND (run_not_found, approval_not_found); HERR_CONFLICT
+ * (run_not_waiting with *prev set; approval_answered). */
+enum herr store_run_approval_answer(struct store *s, const char *run_id, const char *request_id,
+				    const char *choice, unsigned status_mask, char **answered,
+				    enum store_run_status *prev, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* Request request_id (NULL: the newest) of run_id into *out (release it).
+ * HERR_NOT_FOUND (approval_not_found). */
+enum herr store_run_approval_get(struct store *s, const char *run_id, const char *request_id,
+				 struct store_approval *out, struct herror *err)
+	__attribute__((warn_unused_result));
+
 /* ---- memory (src/store/memory.c) ---------------------------------------- */
 
 /* Append an entry under a session key. */
