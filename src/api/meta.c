@@ -16,6 +16,7 @@
 #include "api/routes.h"
 #include "http/req.h"
 #include "http/resp.h"
+#include "runner/runner.h"
 #include "store/store.h"
 #include "util/auth.h"
 #include "util/jsonx.h"
@@ -141,6 +142,8 @@ enum herr api_health_detailed(void *vapp, struct req *r)
 			jsonx_add_str(store, "cause", serr.msg);
 		}
 		jsonx_add_owned(o, "store", store);
+		runner_info(app->cfg.home, app->store, &info);
+		jsonx_add_owned(o, "runner", info);
 	}
 	jsonx_add_bool(cfg, "api_key_ok", auth_key_state(app->cfg.api_key) == AUTH_KEY_OK);
 	jsonx_add_bool(cfg, "upstream_configured", app->cfg.base_url != NULL);
@@ -191,6 +194,10 @@ static const struct {
 	{ "run_events_sse", "run_events" },
 	{ "run_stop", "run_stop" },
 	{ "run_approval_response", "run_approval" },
+	/* later upstream additions (§2.10), and the list this server adds */
+	{ "run_steer", "run_steer" },
+	{ "run_list", "runs_list" },
+	{ "run_events_replay", "run_events" },
 	{ "tool_progress_events", "chat_completions" },
 	{ "approval_events", "run_approval" },
 	{ "session_resources", "sessions" },
@@ -236,6 +243,14 @@ enum herr api_capabilities(void *vapp, struct req *r)
 	jsonx_add_bool(feat, "cors", app->cfg.cors_origins != NULL);
 	jsonx_add_str(feat, "session_continuity_header", "X-Hermes-Session-Id");
 	jsonx_add_str(feat, "session_key_header", "X-Hermes-Session-Key");
+	if(api_route_named("runs")) {
+		struct json_object *idem = json_object_new_object();
+
+		jsonx_add_bool(idem, "supported", 1);
+		jsonx_add_bool(idem, "durable", 1);
+		jsonx_add_int(idem, "retention_seconds", (int64_t)STORE_IDEM_RETENTION);
+		jsonx_add_owned(feat, "runs_idempotency", idem);
+	}
 	jsonx_add_owned(o, "features", feat);
 
 	for(size_t i = 0; i < n; i++) {

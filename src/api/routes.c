@@ -12,6 +12,7 @@
 #include "api/meta.h"
 #include "api/responses.h"
 #include "api/responses_get.h"
+#include "api/runs.h"
 #include "http/req.h"
 
 /* One entry per method and path. .flags say what the dispatcher checks and
@@ -40,6 +41,22 @@ static const struct route table[] = {
 	{ .method = "GET", .pattern = "/v1/responses/{id}/input_items",
 	  .name = "response_input_items", .flags = ROUTE_AUTH | ROUTE_STORE,
 	  .fn = api_responses_input_items },
+	{ .method = "POST", .pattern = "/v1/runs", .name = "runs", .flags = ROUTE_AUTH | ROUTE_STORE,
+	  .max_body = REQ_BODY_MAX, .fn = api_runs_create },  /* reads the body itself */
+	{ .method = "GET", .pattern = "/v1/runs", .name = "runs_list",
+	  .flags = ROUTE_AUTH | ROUTE_STORE, .fn = api_runs_list },
+	{ .method = "GET", .pattern = "/v1/runs/{id}", .name = "run_status",
+	  .flags = ROUTE_AUTH | ROUTE_STORE, .fn = api_runs_get },
+	{ .method = "GET", .pattern = "/v1/runs/{id}/events", .name = "run_events",
+	  .flags = ROUTE_AUTH | ROUTE_STORE, .fn = api_runs_events },
+	{ .method = "POST", .pattern = "/v1/runs/{id}/stop", .name = "run_stop",
+	  .flags = ROUTE_AUTH | ROUTE_STORE, .fn = api_runs_stop },
+	{ .method = "POST", .pattern = "/v1/runs/{id}/steer", .name = "run_steer",
+	  .flags = ROUTE_AUTH | ROUTE_STORE | ROUTE_JSON, .max_body = REQ_BODY_MAX,
+	  .fn = api_runs_steer },
+	{ .method = "POST", .pattern = "/v1/runs/{id}/approval", .name = "run_approval",
+	  .flags = ROUTE_AUTH | ROUTE_STORE | ROUTE_JSON, .max_body = 64 * 1024,
+	  .fn = api_runs_approval },
 	{ .method = "GET", .pattern = "/v1/skills", .name = "skills", .flags = ROUTE_AUTH,
 	  .fn = api_skills },
 	{ .method = "GET", .pattern = "/v1/toolsets", .name = "toolsets", .flags = ROUTE_AUTH,

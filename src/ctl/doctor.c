@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "ctl/ownership.h"
+#include "runner/runner.h"
+#include "store/store.h"
 #include "util/auth.h"
 #include "util/buf.h"
 #include "util/cfg.h"
@@ -210,6 +212,46 @@ out:
 	buf_release(&auth);
 }
 
+/* Runs queued with no runner alive wait forever: say so. */
+static void check_runner(struct tally *t, const struct cfg *cfg)
+{
+	struct store_opts so;
+	struct store *s = NULL;
+	struct json_object *info;
+	struct herror err;
+	int64_t queued;
+	char line[4200];
+	struct stat st;
+
+	herr_clear(&err);
+	/* Never create state.db (nor HERMES_HOME) from the doctor. */
+	snprintf(line, sizeof(line), "%s/state.db", cfg->home);
+	if(stat(line, &st) != 0)
+		return;
+	store_opts_from_cfg(cfg, &so);
+	if(store_open(&so, &s, &err))
+		return; /* the store check of `hermesctl store check` says why */
+	runner_info(cfg->home, s, &info);
+	queued = json_object_get_int64(json_object_object_get(info, "queued"));
+	if(json_object_get_boolean(json_object_object_get(info, "running"))) {
+		snprintf(line, sizeof(line), "hermes-runner is running (pid %s), %lld run%s queued",
+			 json_object_get_string(json_object_object_get(info, "pid")),
+			 (long long)queued, queued == 1 ? "" : "s");
+		ok(t, "runner", line);
+	} else if(queued > 0) {
+		snprintf(line, sizeof(line), "%lld run%s queued and no hermes-runner is running; "
+			 "the oldest has waited %s s.", (long long)queued, queued == 1 ? " is" : "s are",
+			 json_object_get_string(json_object_object_get(info, "oldest_queued_age_s")));
+		warn(t, "runner", line, "run 'hermesctl runner start' (a POST /v1/runs also starts "
+		     "it), or install fcgi/hermes-runner.service or the cron line of "
+		     "docs/operations.md where background processes are killed.");
+	} else {
+		ok(t, "runner", "no run is queued (hermes-runner starts on the next POST /v1/runs)");
+	}
+	json_object_put(info);
+	store_close(s);
+}
+
 int ctl_doctor(FILE *out)
 {
 	struct tally t = { out, 0 };
@@ -251,6 +293,8 @@ int ctl_doctor(FILE *out)
 		     "generate a strong key.");
 	if(!cfg.err.rc)
 		check_upstream(&t, &cfg);
+	if(!cfg.err.rc)
+		check_runner(&t, &cfg);
 	cfg_release(&cfg);
 	fprintf(out, "%s\n", t.fails ? "doctor: problems found" : "doctor: all checks passed");
 	return t.fails ? 1 : 0;

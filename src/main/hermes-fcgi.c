@@ -23,8 +23,10 @@
 #include "agent/agent.h"
 #include "api/app.h"
 #include "api/dispatch.h"
+#include "api/runs.h"
 #include "http/hio.h"
 #include "http/req.h"
+#include "runner/runner.h"
 #include "util/log.h"
 
 extern char **environ;
@@ -111,6 +113,7 @@ int main(int argc, char **argv)
 
 	log_init("hermes-fcgi");
 	signal(SIGPIPE, SIG_IGN);
+	api_runs_set_waker(runner_ensure);
 	/* libcurl (and with it OpenSSL's TLS setup) is initialised on first use
 	 * by curl_easy_init, not here: a responder that only answers cheap
 	 * endpoints never pays its memory. One request at a time, so the lazy

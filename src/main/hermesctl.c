@@ -12,6 +12,7 @@
 #include "ctl/chat.h"
 #include "ctl/doctor.h"
 #include "ctl/init.h"
+#include "ctl/runner.h"
 #include "ctl/storecmd.h"
 #include "util/cfg.h"
 #include "util/log.h"
@@ -33,6 +34,9 @@ static void usage(FILE *to)
 	      "                  consistent copy of state.db while the server runs\n"
 	      "  sessions prune --older-than DAYS\n"
 	      "                  delete sessions idle for more than DAYS days\n"
+	      "  runner start|stop|status\n"
+	      "                  the hermes-runner daemon that works /v1/runs\n"
+	      "  runner run-once work the queued runs in the foreground, then exit (cron)\n"
 	      "  version         print the version\n"
 	      "HERMES_HOME defaults to ~/.hermes of the current user. Run as root,\n"
 	      "hermesctl switches to the owner of HERMES_HOME first.\n",
@@ -133,6 +137,16 @@ int main(int argc, char **argv)
 
 		if(argc == 4 + force && argv[argc - 1][0] != '-')
 			return ctl_store_backup(argv[argc - 1], force, stdout);
+	}
+	if(strcmp(argv[1], "runner") == 0 && argc == 3 &&
+	   (strcmp(argv[2], "start") == 0 || strcmp(argv[2], "stop") == 0 ||
+	    strcmp(argv[2], "status") == 0 || strcmp(argv[2], "run-once") == 0)) {
+		if(strcmp(argv[2], "run-once") == 0)
+			curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = ctl_runner(argv[2], stdout, stderr);
+		if(strcmp(argv[2], "run-once") == 0)
+			curl_global_cleanup();
+		return rc;
 	}
 	if(strcmp(argv[1], "sessions") == 0 && argc == 5 && strcmp(argv[2], "prune") == 0 &&
 	   strcmp(argv[3], "--older-than") == 0)

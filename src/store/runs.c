@@ -315,14 +315,15 @@ static void bind_statuses(sqlite3_stmt *st, unsigned mask)
 
 #define STATUS_IN "status IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 
-enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
-			 struct store_run **out, size_t *n, struct herror *err)
+/* Runs of a SELECT RUN_COLUMNS ... WHERE STATUS_IN ... LIMIT ?9 with the
+ * cursor run id as ?10. */
+static enum herr list_runs(struct store *s, const char *sql, unsigned status_mask, int limit,
+			   const char *after, struct store_run **out, size_t *n, struct herror *err)
 {
 	sqlite3_stmt *st;
 	struct store_run *runs = NULL;
 	size_t len = 0, cap = 0;
-	enum herr rc = store_db_prepare(s, "SELECT " RUN_COLUMNS " FROM runs WHERE " STATUS_IN
-					" ORDER BY created_at, rowid LIMIT ?9", &st, err);
+	enum herr rc = store_db_prepare(s, sql, &st, err);
 	int step;
 
 	*out = NULL;
@@ -331,6 +332,8 @@ enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
 		return rc;
 	bind_statuses(st, status_mask);
 	sqlite3_bind_int(st, 9, limit > 0 ? limit : -1);
+	if(sqlite3_bind_parameter_count(st) >= 10)
+		store_db_bind_text(st, 10, after);
 	while((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if(len == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -347,6 +350,22 @@ enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
+			 struct store_run **out, size_t *n, struct herror *err)
+{
+	return list_runs(s, "SELECT " RUN_COLUMNS " FROM runs WHERE " STATUS_IN
+			 " ORDER BY created_at, rowid LIMIT ?9", status_mask, limit, NULL, out, n, err);
+}
+
+enum herr store_run_page(struct store *s, unsigned status_mask, int limit, const char *after,
+			 struct store_run **out, size_t *n, struct herror *err)
+{
+	return list_runs(s, "SELECT " RUN_COLUMNS " FROM runs WHERE " STATUS_IN " AND (?10 IS NULL"
+			 " OR (created_at, rowid) < (SELECT created_at, rowid FROM runs WHERE id = ?10))"
+			 " ORDER BY created_at DESC, rowid DESC LIMIT ?9", status_mask, limit, after,
+			 out, n, err);
 }
 
 enum herr store_run_sweep(struct store *s, double max_age, int *deleted, struct herror *err)

@@ -360,6 +360,19 @@ enum herr store_run_list(struct store *s, unsigned status_mask, int limit,
 			 struct store_run **out, size_t *n, struct herror *err)
 	__attribute__((warn_unused_result));
 
+/* Runs whose status is in status_mask, newest first, at most limit (<= 0:
+ * all), older than run after (NULL: from the newest; an unknown id: none).
+ * *out as for store_run_list. */
+enum herr store_run_page(struct store *s, unsigned status_mask, int limit, const char *after,
+			 struct store_run **out, size_t *n, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* PRAGMA data_version of this connection: changes whenever another
+ * connection (process) commits to the database - the cheap test before
+ * re-reading a table another process writes. (src/store/watch.c) */
+enum herr store_data_version(struct store *s, int64_t *out, struct herror *err)
+	__attribute__((warn_unused_result));
+
 /* TTL sweep: delete terminal runs (and their events) last written more
  * than max_age seconds ago; *deleted (may be NULL) gets how many. Live runs
  * are never swept. SPEC: runs-discovery-security §2.7 (3600 s). */

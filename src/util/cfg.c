@@ -206,6 +206,7 @@ static const struct setting settings[] = {
 	{ F(workspace), "HERMES_WORKSPACE", "terminal.cwd", NULL },
 	{ F(env_passthrough), "HERMES_ENV_PASSTHROUGH", "terminal.env_passthrough", NULL },
 	{ F(approvals_mode), "HERMES_APPROVALS_MODE", "approvals.mode", "deny" },
+	{ F(runner_path), "HERMES_RUNNER", "runner.path", NULL },
 };
 
 /* Numeric and boolean settings, checked at load time so a bad value is a
@@ -242,6 +243,11 @@ static const struct num_setting numbers[] = {
 	{ F(allow_root), NUM_BOOL, "HERMES_ALLOW_ROOT", "security.allow_root", 0, 0, 1 },
 	{ F(allow_shared_user_exec), NUM_BOOL, "HERMES_ALLOW_SHARED_USER_EXEC",
 	  "security.allow_shared_user_exec", 0, 0, 1 },
+	{ F(runner_max_concurrent), NUM_INT, "HERMES_RUNNER_MAX_CONCURRENT", "runner.max_concurrent",
+	  2, 1, 64 },
+	{ F(runner_ttl), NUM_INT, "HERMES_RUNNER_TTL", "runner.ttl", 3600, 1, 31536000 },
+	{ F(runner_idle_exit), NUM_INT, "HERMES_RUNNER_IDLE_EXIT", "runner.idle_exit", 600, 0,
+	  31536000 },
 	{ F(compression_threshold), NUM_REAL, "HERMES_COMPRESSION_THRESHOLD", "compression.threshold",
 	  0.5, 0.05, 0.95 },
 };
@@ -346,7 +352,7 @@ enum herr cfg_load(struct cfg *cfg, cfg_env_fn extra_env, void *extra_ctx)
 {
 	static const char *const mappings[] = {
 		"model", "platforms", "platforms.api_server", "platforms.api_server.extra", "logging",
-		"security",
+		"security", "runner",
 	};
 	const char *home;
 	char *scratch = NULL;

@@ -41,6 +41,8 @@ struct cfg {
 	char *workspace;      /* HERMES_WORKSPACE | terminal.cwd; NULL = $HERMES_HOME/workspace */
 	char *env_passthrough; /* HERMES_ENV_PASSTHROUGH | terminal.env_passthrough (list) */
 	char *approvals_mode; /* HERMES_APPROVALS_MODE | approvals.mode: deny, off, ask; deny */
+	char *runner_path;    /* HERMES_RUNNER | runner.path: the hermes-runner binary;
+	                         NULL = next to the running program, else PATH */
 
 	/* Numbers and switches (env | config.yaml; default), checked at load. */
 	long max_stored_responses;   /* API_SERVER_MAX_STORED_RESPONSES | …extra.max_stored_responses; 100 */
@@ -67,6 +69,12 @@ struct cfg {
 	bool allow_shared_user_exec; /* HERMES_ALLOW_SHARED_USER_EXEC |
 	                                security.allow_shared_user_exec; false: as www-data,
 	                                apache, nobody, http the exec tools are off */
+	long runner_max_concurrent;  /* HERMES_RUNNER_MAX_CONCURRENT | runner.max_concurrent;
+	                                2 runs worked at once by hermes-runner */
+	long runner_ttl;             /* HERMES_RUNNER_TTL | runner.ttl; 3600 s: finished
+	                                runs and their events are swept after this */
+	long runner_idle_exit;       /* HERMES_RUNNER_IDLE_EXIT | runner.idle_exit; 600 s
+	                                with nothing to do and the runner exits; 0 = never */
 
 	/* Sources, kept for later lookups by other modules. Owned. */
 	struct json_object *dotenv;  /* object of strings, or NULL */

@@ -14,8 +14,8 @@ LAYERS='
 	tools	util store tools
 	agent	util store tools agent
 	http	util http
-	api	util store tools agent http api
-	ctl	util store tools agent ctl
+	api	util store tools agent runner http api
+	ctl	util store tools agent runner ctl
 	runner	util store tools agent runner
 	main	util store tools agent http api ctl runner main
 '

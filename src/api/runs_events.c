@@ -1,0 +1,177 @@
+/* src/api/runs_events.c: GET /v1/runs/{id}/events - the run's event log as
+ * Server-Sent Events, from the start or after Last-Event-ID / ?after=N.
+ *
+ * DESIGN: the log is a table, so any number of readers follow one run and
+ * a reader that reconnects with the last id it saw misses and repeats
+ * nothing; a reader leaving touches nothing the run needs. New rows are
+ * noticed by polling PRAGMA data_version (a counter in shared memory that
+ * moves when another process commits) every RUNS_POLL_S, and the table is
+ * read only when it moved, so an idle tail costs no query. The stream ends
+ * with ": stream closed" after the terminal event (or when the run is
+ * terminal and its log is read to the end).
+ * SPEC: runs-discovery-security §2.4
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "api/runs.h"
+
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent/agent.h"
+#include "api/app.h"
+#include "http/query.h"
+#include "http/req.h"
+#include "http/sse.h"
+#include "store/store.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+#include "util/str.h"
+
+#define RUNS_POLL_S 0.050        /* data_version poll interval */
+#define RUNS_EVENTS_BATCH 200    /* rows read at once */
+#define RUNS_CLOSE_GRACE_S 1.0   /* a terminal run's last event may trail its status */
+
+/* Last-Event-ID (header) or ?after=N (query wins); 400 otherwise. */
+static enum herr start_after(struct req *r, int64_t *after)
+{
+	const struct query *q;
+	const char *v = req_header(r, "Last-Event-ID"), *param = NULL;
+	long n;
+	enum herr rc = req_query(r, &q);
+
+	if(rc)
+		return rc;
+	*after = 0;
+	if(query_get(q, "after") && *query_get(q, "after")) {
+		v = query_get(q, "after");
+		param = "after";
+	}
+	if(!v || !*v)
+		return HERR_OK;
+	if(!str_to_long(v, 0, LONG_MAX, &n))
+		return herr_set(&r->err, HERR_BAD_REQUEST, "invalid_value", param,
+				"Invalid %s: expected a non-negative event sequence number.",
+				param ? "'after'" : "Last-Event-ID");
+	*after = n;
+	return HERR_OK;
+}
+
+static bool terminal_event(const char *name)
+{
+	return name && (!strcmp(name, "run.completed") || !strcmp(name, "run.failed") ||
+			!strcmp(name, "run.cancelled") || !strcmp(name, "run.interrupted"));
+}
+
+/* Send the rows after *after; *done when the terminal event went out. */
+static enum herr send_rows(struct store *st, struct sse *s, const char *run_id, int64_t *after,
+			   bool *done, size_t *sent, struct herror *err)
+{
+	struct json_object *rows = NULL;
+	enum herr rc = store_events(st, run_id, *after, RUNS_EVENTS_BATCH, &rows, err);
+	size_t n;
+
+	if(rc)
+		return rc;
+	n = json_object_array_length(rows);
+	for(size_t i = 0; i < n && !*done; i++) {
+		struct json_object *row = json_object_array_get_idx(rows, i), *ev;
+		const char *text = jsonx_get_str(row, "event");
+		int64_t seq = json_object_get_int64(json_object_object_get(row, "seq"));
+		char id[24];
+
+		if(!text)
+			continue;
+		snprintf(id, sizeof(id), "%lld", (long long)seq);
+		if(sse_event(s, id, NULL, text, strlen(text))) {
+			rc = HERR_IO;
+			break;
+		}
+		*after = seq;
+		(*sent)++;
+		ev = json_tokener_parse(text);
+		*done = terminal_event(jsonx_get_str(ev, "event"));
+		json_object_put(ev);
+	}
+	json_object_put(rows);
+	if(!rc && n == RUNS_EVENTS_BATCH && !*done)
+		return send_rows(st, s, run_id, after, done, sent, err);
+	return rc;
+}
+
+static void nap(double s)
+{
+	struct timespec ts = { 0, (long)(s * 1e9) };
+
+	nanosleep(&ts, NULL);
+}
+
+enum herr api_runs_events(void *vapp, struct req *r)
+{
+	struct app *app = vapp;
+	struct store *st = app->store;
+	struct store_run run;
+	struct sse s;
+	volatile sig_atomic_t gone = 0;
+	int64_t after, version = -1, v;
+	bool done = false;
+	double closing_at = 0;
+	size_t sent = 0;
+	enum herr rc;
+
+	if((rc = api_run_load(st, r, &run)))
+		return rc;
+	if((rc = start_after(r, &after))) {
+		store_run_release(&run);
+		return rc;
+	}
+	sse_init(&s, r, 200, NULL, NULL, &gone);
+	rc = sse_begin(&s);
+	while(!rc && !done && !gone && app->interrupt != AGENT_STOP_SHUTDOWN) {
+		struct herror err;
+
+		herr_clear(&err);
+		if(store_data_version(st, &v, &err)) {
+			LOG_WARN("run %s events: %s", run.id, err.msg);
+			break;
+		}
+		if(v != version) {
+			enum store_run_status now;
+
+			version = v;
+			if((rc = send_rows(st, &s, run.id, &after, &done, &sent, &err)))
+				break;
+			/* a run finished without a terminal event (or swept): end too */
+			store_run_release(&run);
+			if(!done && store_run_get(st, route_param(&r->params, "id"), &run, &err)) {
+				done = true;
+				break;
+			}
+			now = run.status;
+			/* terminal without its event: the writer appends it just
+			 * after the status; wait for it a little */
+			if(!done && (STORE_RUN_BIT(now) & STORE_RUN_TERMINAL) && !closing_at)
+				closing_at = sse_now() + RUNS_CLOSE_GRACE_S;
+			continue;
+		}
+		if(closing_at && sse_now() >= closing_at) {
+			done = true;
+			break;
+		}
+		sse_tick(&s);
+		nap(RUNS_POLL_S);
+	}
+	if(done && !sse_gone(&s))
+		(void)sse_comment(&s, "stream closed");
+	LOG_INFO("run %s events: %zu sent, %s", route_param(&r->params, "id"), sent,
+		 done ? "closed after the end" : "reader left");
+	/* once the head went out there is nothing else to answer with */
+	if(s.started)
+		rc = HERR_OK;
+	sse_release(&s);
+	store_run_release(&run);
+	return rc;
+}
