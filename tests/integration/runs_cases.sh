@@ -472,11 +472,14 @@ if len(st) != 1 or "bananas" not in json.dumps(st[0]):
 	is "$(runner_daemons "$home" | wc -l)" 0 "$where: no runner for the home before the parallel POSTs"
 	up_script '[{"reply":"p"},{"reply":"p"},{"reply":"p"},{"reply":"p"},{"reply":"p"},{"reply":"p"},{"reply":"p"},{"reply":"p"},{"reply":"p"},{"reply":"p"}]'
 	printf '{"input":"parallel"}' > "$T/par.req"
+	ids=
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		curl -sS --max-time 30 -o "$T/par.$i" -w '%{http_code}' -H "Authorization: Bearer $RK" \
 			-H 'Content-Type: application/json' --data-binary "@$T/par.req" "$RB/v1/runs" > "$T/par.$i.code" 2>&1 &
+		ids="$ids $!"
 	done
-	wait
+	# shellcheck disable=SC2086
+	wait $ids
 	is "$(cat "$T"/par.*.code | tr -d '\n')" "202202202202202202202202202202" "$where: ten parallel POSTs are all 202"
 	sleep 1
 	got=$(runner_daemons "$home" | tr '\n' ' ')
