@@ -152,24 +152,19 @@ wait_runner() {
 	echo "$p"
 }
 
-# comm_of PID, ppid_of PID
+# comm_of PID; stat_field PID N: field N of /proc/PID/stat counted after
+# the command (1 state, 2 ppid, 4 session); ppid_of PID, sid_of PID.
 comm_of() { cat "/proc/$1/comm" 2>/dev/null; }
-ppid_of() {
-	local line
+stat_field() {
+	local line n=$2
 	{ read -r line < "/proc/$1/stat"; } 2>/dev/null || return 0
 	line=${line##*) }
 	# shellcheck disable=SC2086
 	set -- $line
-	echo "$2"
+	eval "echo \"\${$n:-}\""
 }
-sid_of() {
-	local line
-	{ read -r line < "/proc/$1/stat"; } 2>/dev/null || return 0
-	line=${line##*) }
-	# shellcheck disable=SC2086
-	set -- $line
-	echo "$4"
-}
+ppid_of() { stat_field "$1" 2; }
+sid_of() { stat_field "$1" 4; }
 
 # runner_daemons HOME: pids of hermes-runner processes (not workers: their
 # parent is not a hermes-runner) that hold a file of HOME open (the
