@@ -436,6 +436,21 @@ out:
 	return more;
 }
 
+/* Text the caller steers with joins as a user message (saved with the
+ * session) before the next model call. */
+static void steer(const struct agent_opts *o, struct agent_result *res, struct json_object *ctx)
+{
+	char *text = o->steer ? o->steer(o->steer_ctx) : NULL;
+	struct json_object *m;
+
+	if(!text)
+		return;
+	m = message("user", text);
+	free(text);
+	agent_persist(o, res, res->session_id, m);
+	json_object_array_add(ctx, m);
+}
+
 static void turn_init(struct agent_turn *t, const struct agent_opts *o,
 		      const struct agent_sink *sink)
 {
@@ -477,6 +492,7 @@ enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
 				 "answer.", max_turns);
 			break;
 		}
+		steer(o, res, ctx);
 		if(o->compression)
 			agent_compress(o, &t.llm, &ctx, res, sink);
 		if(!model_call(&t, ctx, tools, &deltas, res, &passthrough, turn))

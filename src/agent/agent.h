@@ -41,6 +41,11 @@ struct agent_opts {
 	struct store *store;           /* NULL: nothing persisted */
 	const char *source;            /* session source: api_server, cli, run */
 	const char *session_key;       /* memory scope (X-Hermes-Session-Key) */
+	/* Steering (runs): called before each model call; a text it returns
+	 * (malloc()ed, the turn frees it) joins the conversation as a user
+	 * message before that call. NULL: no steering. */
+	char *(*steer)(void *ctx);
+	void *steer_ctx;
 };
 
 struct agent_input {

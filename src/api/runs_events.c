@@ -130,6 +130,8 @@ enum herr api_runs_events(void *vapp, struct req *r)
 	}
 	sse_init(&s, r, 200, NULL, NULL, &gone);
 	rc = sse_begin(&s);
+	if(!strcmp(r->method, "HEAD"))   /* the head is the whole answer */
+		gone = 1;
 	while(!rc && !done && !gone && app->interrupt != AGENT_STOP_SHUTDOWN) {
 		struct herror err;
 

@@ -7,12 +7,9 @@
 #include <json-c/json.h>
 #include <sys/time.h>
 
+#include "runner/run_sink.h"
 #include "store/store.h"
 #include "util/jsonx.h"
-
-#define LIVE_STARTED                                                                  \
-	(STORE_RUN_BIT(STORE_RUN_RUNNING) | STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL) | \
-	 STORE_RUN_BIT(STORE_RUN_STOPPING))
 
 void runner_info(const char *home, struct store *s, struct json_object **out)
 {
@@ -44,7 +41,7 @@ void runner_info(const char *home, struct store *s, struct json_object **out)
 	runs = NULL;
 	n = 0;
 	herr_clear(&err);
-	if(s && !store_run_list(s, LIVE_STARTED, 0, &runs, &n, &err)) {
+	if(s && !store_run_list(s, RUNNER_LIVE_STARTED, 0, &runs, &n, &err)) {
 		jsonx_add_int(o, "working", (int64_t)n);
 		store_run_list_free(runs, n);
 	} else {

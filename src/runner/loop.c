@@ -82,10 +82,6 @@ static const char *signal_name(int sig)
 	return "an unnamed signal";
 }
 
-#define LIVE_STARTED                                                                  \
-	(STORE_RUN_BIT(STORE_RUN_RUNNING) | STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL) | \
-	 STORE_RUN_BIT(STORE_RUN_STOPPING))
-
 /* End a run whose worker is gone; a run its worker ended is left alone. */
 static void settle(struct runner *r, const char *run_id, enum store_run_status to,
 		   const char *event, const char *msg)
@@ -97,7 +93,7 @@ static void settle(struct runner *r, const char *run_id, enum store_run_status t
 
 	herr_clear(&err);
 	jsonx_add_str(fields, "error", msg);
-	rc = runner_run_end(r->store, run_id, LIVE_STARTED, to, &f, event, fields, &err);
+	rc = runner_run_end(r->store, run_id, RUNNER_LIVE_STARTED, to, &f, event, fields, &err);
 	if(!rc)
 		LOG_WARN("run %s: %s", run_id, msg);
 	else if(rc != HERR_CONFLICT)
@@ -114,7 +110,7 @@ static void recover(struct runner *r)
 	char msg[256];
 
 	herr_clear(&err);
-	if(store_run_list(r->store, LIVE_STARTED, 0, &runs, &n, &err)) {
+	if(store_run_list(r->store, RUNNER_LIVE_STARTED, 0, &runs, &n, &err)) {
 		LOG_ERR("cannot list unfinished runs: %s", err.msg);
 		return;
 	}
@@ -160,7 +156,8 @@ static void become_worker(struct runner *r, pid_t parent, const char *run_id)
 {
 	struct sigaction sa;
 
-	close(r->lock_fd);
+	if(r->lock_fd >= 0)
+		close(r->lock_fd);
 	if(r->fifo_fd >= 0)
 		close(r->fifo_fd);
 	if(r->fifo_keep >= 0)
@@ -284,6 +281,35 @@ static void shutdown_workers(struct runner *r)
 		reap(r);
 }
 
+/* Leaving when idle races a responder queueing a run: one that still saw
+ * this runner alive only wakes it. So the lock goes first, then the queue
+ * is looked at once more: a run queued before the lock went is seen here
+ * (its row was committed before the responder looked), one queued after
+ * finds no runner and starts one. True when the runner stays: a run came,
+ * and the lock was taken back. */
+static bool idle_exit(struct runner *r)
+{
+	struct store_run *runs = NULL;
+	struct herror err;
+	size_t n = 0;
+
+	close(r->lock_fd);
+	r->lock_fd = -1;
+	herr_clear(&err);
+	if(store_run_list(r->store, STORE_RUN_BIT(STORE_RUN_QUEUED), 1, &runs, &n, &err) || !n) {
+		store_run_list_free(runs, n);
+		LOG_INFO("idle for %ld s: exiting", r->cfg->runner_idle_exit);
+		return false;
+	}
+	store_run_list_free(runs, n);
+	if(runner_pidfile_lock(r->cfg->home, &r->lock_fd, NULL, &err)) {
+		LOG_INFO("idle: exiting, another runner took over");
+		return false;
+	}
+	r->idle_since = runner_now();
+	return true;
+}
+
 static void serve(struct runner *r)
 {
 	double now;
@@ -302,8 +328,9 @@ static void serve(struct runner *r)
 			break;
 		if(!r->nw && r->cfg->runner_idle_exit > 0 &&
 		   now - r->idle_since >= (double)r->cfg->runner_idle_exit) {
-			LOG_INFO("idle for %ld s: exiting", r->cfg->runner_idle_exit);
-			break;
+			if(!idle_exit(r))
+				break;
+			continue;
 		}
 		wait_wake(r);
 	}
@@ -359,6 +386,7 @@ int runner_serve(const struct cfg *c, const struct runner_opts *o, FILE *msg)
 		close(r.fifo_fd);
 	if(r.fifo_keep >= 0)
 		close(r.fifo_keep);
-	close(r.lock_fd);
+	if(r.lock_fd >= 0)
+		close(r.lock_fd);
 	return 0;
 }

@@ -5,12 +5,16 @@
 #include "runner/run_sink.h"
 
 #include <json-c/json.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
 
 #include "agent/agent.h"
 #include "util/jsonx.h"
+#include "util/log.h"
+#include "util/rand.h"
 
 double runner_now(void)
 {
@@ -165,6 +169,137 @@ static void sink_tick(void *ctx)
 	}
 }
 
+char *runner_sink_steer(void *ctx)
+{
+	struct run_sink *r = ctx;
+	struct json_object *f;
+	struct herror err;
+	char *text = NULL;
+
+	herr_clear(&err);
+	if(store_run_steer_take(r->store, r->run_id, &text, &err)) {
+		LOG_WARN("run %s: cannot take steer text: %s", r->run_id, err.msg);
+		return NULL;
+	}
+	if(!text)
+		return NULL;
+	runner_sink_flush(r);
+	f = json_object_new_object();
+	jsonx_add_str(f, "text", text);
+	put(r, "run.steered", f);
+	return text;
+}
+
+static enum store_run_status status_now(struct run_sink *r)
+{
+	struct store_run run;
+	struct herror err;
+	enum store_run_status st = STORE_RUN_RUNNING;
+
+	herr_clear(&err);
+	if(!store_run_get(r->store, r->run_id, &run, &err)) {
+		st = run.status;
+		store_run_release(&run);
+	}
+	return st;
+}
+
+/* Wait for the answer to approval id: its choice (owned), or NULL when
+ * the run is being stopped. Past the timeout the request is denied here. */
+static char *await_answer(struct run_sink *r, const char *id)
+{
+	double until = runner_now() + r->approval_timeout;
+	struct store_approval a;
+	struct json_object *f;
+	struct herror err;
+	char *choice = NULL;
+
+	for(;;) {
+		herr_clear(&err);
+		if(!store_run_approval_get(r->store, r->run_id, id, &a, &err)) {
+			choice = a.choice;
+			a.choice = NULL;
+			store_approval_release(&a);
+			if(choice)
+				return choice;
+		}
+		if((r->stop && *r->stop) || status_now(r) == STORE_RUN_STOPPING) {
+			if(r->stop && !*r->stop)
+				*r->stop = AGENT_STOP;
+			return NULL;
+		}
+		if(runner_now() >= until)
+			break;
+		poll(NULL, 0, RUN_APPROVAL_POLL_MS);
+	}
+	herr_clear(&err);
+	if(store_run_approval_answer(r->store, r->run_id, id, "deny", 0, NULL, NULL, &err)) {
+		/* answered in the meantime: take that answer */
+		if(!store_run_approval_get(r->store, r->run_id, id, &a, &err) && a.choice) {
+			choice = a.choice;
+			a.choice = NULL;
+		}
+		store_approval_release(&a);
+		if(choice)
+			return choice;
+	}
+	f = json_object_new_object();
+	jsonx_add_str(f, "approval_id", id);
+	jsonx_add_str(f, "choice", "deny");
+	jsonx_add_str(f, "reason", "timeout");
+	put(r, "approval.responded", f);
+	return strdup("deny");
+}
+
+/* The sink's approve: an approval request the run waits on (spec §2.5).
+ * once approves this command; session and always approve the rule for
+ * the rest of the run; deny, a timeout or a stop refuse. */
+static bool sink_approve(void *ctx, const struct agent_event *req)
+{
+	static const char *const choices[] = { "once", "session", "always", "deny" };
+	struct run_sink *r = ctx;
+	struct json_object *f, *list;
+	struct herror err;
+	char id[32] = "apr_";
+	char *choice;
+	bool approved;
+
+	if(req->rule && r->granted && json_object_object_get_ex(r->granted, req->rule, NULL))
+		return true;
+	runner_sink_flush(r);
+	herr_clear(&err);
+	if(rand_hex(id + 4, sizeof(id) - 4, 12) ||
+	   store_run_approval_open(r->store, r->run_id, id, req->text, req->preview, &err) ||
+	   store_run_transition(r->store, r->run_id, STORE_RUN_BIT(STORE_RUN_RUNNING),
+				STORE_RUN_WAITING_FOR_APPROVAL, NULL, NULL, &err)) {
+		LOG_WARN("run %s: cannot ask for approval (%s): denied", r->run_id, err.msg);
+		return false;
+	}
+	f = json_object_new_object();
+	list = json_object_new_array();
+	jsonx_add_str(f, "approval_id", id);
+	jsonx_add_str(f, "command", req->text);
+	jsonx_add_str(f, "reason", req->preview);
+	for(size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++)
+		json_object_array_add(list, json_object_new_string(choices[i]));
+	jsonx_add_owned(f, "choices", list);
+	put(r, "approval.request", f);
+	choice = await_answer(r, id);
+	herr_clear(&err);
+	/* Back to running; a run found stopping stays so (the stop wins). */
+	if(store_run_transition(r->store, r->run_id, STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL),
+				STORE_RUN_RUNNING, NULL, NULL, &err) && err.rc != HERR_CONFLICT)
+		LOG_WARN("run %s: %s", r->run_id, err.msg);
+	approved = choice && strcmp(choice, "deny") != 0;
+	if(approved && req->rule && (!strcmp(choice, "session") || !strcmp(choice, "always"))) {
+		if(!r->granted)
+			r->granted = json_object_new_object();
+		jsonx_add_bool(r->granted, req->rule, 1);
+	}
+	free(choice);
+	return approved;
+}
+
 void runner_sink_init(struct run_sink *r, struct store *s, const char *run_id,
 		   volatile sig_atomic_t *stop)
 {
@@ -178,7 +313,8 @@ void runner_sink_init(struct run_sink *r, struct store *s, const char *run_id,
 	r->last_flush = r->last_poll = runner_now();
 	r->sink.emit = sink_emit;
 	r->sink.tick = sink_tick;
-	r->sink.approve = NULL;
+	r->sink.approve = sink_approve;
+	r->approval_timeout = 300;
 	r->sink.ctx = r;
 }
 
@@ -186,4 +322,6 @@ void runner_sink_release(struct run_sink *r)
 {
 	buf_release(&r->delta);
 	buf_release(&r->reasoning);
+	json_object_put(r->granted);
+	r->granted = NULL;
 }

@@ -23,6 +23,12 @@ struct json_object;
 #define RUN_DELTA_SECONDS 0.05
 #define RUN_STATUS_POLL_SECONDS 0.25
 #define RUN_TEXT_MAX (8u * 1024 * 1024)
+#define RUN_APPROVAL_POLL_MS 100
+
+/* The live statuses of a run a worker has started. */
+#define RUNNER_LIVE_STARTED                                                           \
+	(STORE_RUN_BIT(STORE_RUN_RUNNING) | STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL) | \
+	 STORE_RUN_BIT(STORE_RUN_STOPPING))
 
 /* Append event name to run_id with fields (an object or NULL; consumed),
  * writing last_event in the same transaction. */
@@ -50,11 +56,18 @@ struct run_sink {
 	struct buf reasoning;             /* reasoning of the current message */
 	double last_flush, last_poll;     /* monotonic seconds */
 	struct herror write_err;          /* the first event that could not be written */
+	double approval_timeout;          /* seconds an approval request waits: then deny */
+	struct json_object *granted;      /* rule ids approved for the rest of the run
+	                                     (session, always); owned */
 	struct agent_sink sink;           /* points at this */
 };
 
 void runner_sink_init(struct run_sink *r, struct store *s, const char *run_id,
 		   volatile sig_atomic_t *stop);
+/* agent_opts.steer: the run's undelivered steer texts (marked delivered,
+ * a run.steered event written), or NULL. */
+char *runner_sink_steer(void *ctx);
+
 /* Write the text still batched. */
 void runner_sink_flush(struct run_sink *r);
 void runner_sink_release(struct run_sink *r);

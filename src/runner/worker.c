@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agent/agent.h"
@@ -93,22 +94,27 @@ static struct json_object *usage_of(const struct agent_result *res)
 	return u;
 }
 
-#define LIVE_WORKED                                                                   \
-	(STORE_RUN_BIT(STORE_RUN_RUNNING) | STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL) | \
-	 STORE_RUN_BIT(STORE_RUN_STOPPING))
-
 /* End the run after the turn. */
 static enum herr finish(struct store *s, const char *id, const struct agent_result *res,
 			bool stopped, struct herror *err)
 {
 	struct store_run_fields f = { .worker_pid = -1 };
 	struct json_object *fields = json_object_new_object(), *usage = usage_of(res);
+	struct herror perr;
+	char *pending = NULL;
 	enum herr rc;
+
+	/* Steer text that never reached the agent (it ended first). */
+	herr_clear(&perr);
+	if(!store_run_steer_pending(s, id, &pending, &perr) && pending)
+		jsonx_add_str(fields, "pending_steer", pending);
+	free(pending);
 
 	if(stopped || res->status == AGENT_INTERRUPTED) {
 		f.output = buf_str(&res->final_text);
 		f.usage = jsonx_text(usage, NULL);
-		rc = runner_run_end(s, id, LIVE_WORKED, STORE_RUN_CANCELLED, &f, "run.cancelled", fields, err);
+		rc = runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_CANCELLED, &f, "run.cancelled",
+				    fields, err);
 	} else if(res->status == AGENT_COMPLETED || res->status == AGENT_PARTIAL) {
 		f.output = buf_str(&res->final_text);
 		f.usage = jsonx_text(usage, NULL);
@@ -117,12 +123,13 @@ static enum herr finish(struct store *s, const char *id, const struct agent_resu
 		jsonx_add_str(fields, "output", f.output);
 		jsonx_add_owned(fields, "usage", json_object_get(usage));
 		jsonx_add_owned(fields, "messages", client_messages(res->messages));
-		rc = runner_run_end(s, id, LIVE_WORKED, STORE_RUN_COMPLETED, &f, "run.completed", fields, err);
+		rc = runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_COMPLETED, &f, "run.completed",
+				    fields, err);
 	} else {
 		f.error = res->error.rc ? res->error.msg : "the agent turn failed";
 		f.usage = jsonx_text(usage, NULL);
 		jsonx_add_str(fields, "error", f.error);
-		rc = runner_run_end(s, id, LIVE_WORKED, STORE_RUN_FAILED, &f, "run.failed", fields, err);
+		rc = runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_FAILED, &f, "run.failed", fields, err);
 	}
 	json_object_put(usage);
 	return rc;
@@ -134,7 +141,7 @@ static enum herr fail(struct store *s, const char *id, const char *msg, struct h
 	struct json_object *fields = json_object_new_object();
 
 	jsonx_add_str(fields, "error", msg);
-	return runner_run_end(s, id, LIVE_WORKED, STORE_RUN_FAILED, &f, "run.failed", fields, err);
+	return runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_FAILED, &f, "run.failed", fields, err);
 }
 
 /* Run the turn of a claimed run; env and run are loaded. */
@@ -174,6 +181,9 @@ static enum herr work(struct agent_env *env, const struct store_run *run, struct
 	if((v = jsonx_get_str(req, "model")) && *v)
 		o.llm.model = v;
 	runner_sink_init(&sink, env->store, run->id, &stop_flag);
+	sink.approval_timeout = (double)env->cfg.approvals_timeout;
+	o.steer = runner_sink_steer;
+	o.steer_ctx = &sink;
 	agent_result_init(&res);
 	agent_run(&o, &in, &sink.sink, &res);
 	runner_sink_flush(&sink);

@@ -5,17 +5,9 @@
  */
 #include "config.h"
 #include "store/db.h"
-#include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? xstrdup((const char *)t) : NULL;
-}
 
 void store_approval_release(struct store_approval *a)
 {
@@ -77,11 +69,11 @@ static enum herr read_one(struct store *s, const char *run_id, const char *reque
 	sqlite3_bind_int(st, 3, open_only);
 	step = sqlite3_step(st);
 	if(step == SQLITE_ROW) {
-		out->run_id = col_dup(st, 0);
-		out->request_id = col_dup(st, 1);
-		out->command = col_dup(st, 2);
-		out->reason = col_dup(st, 3);
-		out->choice = col_dup(st, 4);
+		out->run_id = store_db_col_dup(st, 0);
+		out->request_id = store_db_col_dup(st, 1);
+		out->command = store_db_col_dup(st, 2);
+		out->reason = store_db_col_dup(st, 3);
+		out->choice = store_db_col_dup(st, 4);
 		out->created_at = sqlite3_column_double(st, 5);
 		out->answered_at = sqlite3_column_double(st, 6);
 	} else if(step == SQLITE_DONE) {
@@ -125,20 +117,14 @@ enum herr store_run_approval_answer(struct store *s, const char *run_id, const c
 				    enum store_run_status *prev, struct herror *err)
 {
 	struct store_approval a = { 0 };
-	enum store_run_status cur = STORE_RUN_QUEUED;
 	enum herr rc;
 
 	if(answered)
 		*answered = NULL;
 	if((rc = store_db_begin(s, err)))
 		return rc;
-	rc = store_db_run_status(s, run_id, &cur, err);
-	if(!rc && prev)
-		*prev = cur;
-	if(!rc && status_mask && !(status_mask & STORE_RUN_BIT(cur)))
-		rc = herr_set(err, HERR_CONFLICT, "run_not_waiting", NULL,
-			      "Run %s is %s, not waiting for approval.", run_id,
-			      store_run_status_name(cur));
+	rc = store_db_run_expect(s, run_id, status_mask, "run_not_waiting",
+				 "not waiting for approval", prev, err);
 	if(!rc) /* no id: the newest open one */
 		rc = read_one(s, run_id, request_id, request_id == NULL, &a, err);
 	if(!rc && a.choice)

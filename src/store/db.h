@@ -86,6 +86,17 @@ enum herr store_db_run_insert(struct store *s, const struct store_run_new *r, st
 enum herr store_db_run_status(struct store *s, const char *id, enum store_run_status *out,
 			      struct herror *err) __attribute__((warn_unused_result));
 
+/* Inside the caller's transaction: run id's status into *prev (may be
+ * NULL), and HERR_CONFLICT with code and "Run <id> is <status>; <why>."
+ * unless it is in mask (0: any). HERR_NOT_FOUND (run_not_found). */
+enum herr store_db_run_expect(struct store *s, const char *id, unsigned mask, const char *code,
+			      const char *why, enum store_run_status *prev, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* Column i of the current row as a new string (free it), NULL for NULL.
+ * (runs.c) */
+char *store_db_col_dup(sqlite3_stmt *st, int i);
+
 /* Wall-clock seconds as a double. */
 double store_db_now(void);
 

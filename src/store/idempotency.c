@@ -10,16 +10,8 @@
  */
 #include "config.h"
 #include "store/db.h"
-#include "util/xalloc.h"
 
 #include <stdlib.h>
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? xstrdup((const char *)t) : NULL;
-}
 
 /* Look key up (records within the retention only). */
 static enum herr lookup(struct store *s, const char *key, char **fp, char **run_id,
@@ -37,9 +29,9 @@ static enum herr lookup(struct store *s, const char *key, char **fp, char **run_
 	step = sqlite3_step(st);
 	if(step == SQLITE_ROW) {
 		if(fp)
-			*fp = col_dup(st, 0);
+			*fp = store_db_col_dup(st, 0);
 		if(run_id)
-			*run_id = col_dup(st, 1);
+			*run_id = store_db_col_dup(st, 1);
 	} else if(step == SQLITE_DONE) {
 		rc = herr_set(err, HERR_NOT_FOUND, "idempotency_not_found", NULL,
 			      "No record for this Idempotency-Key.");

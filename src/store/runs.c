@@ -95,7 +95,7 @@ void store_run_list_free(struct store_run *runs, size_t n)
 	free(runs);
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
+char *store_db_col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
@@ -106,16 +106,16 @@ static char *col_dup(sqlite3_stmt *st, int i)
 static void read_run(sqlite3_stmt *st, struct store_run *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->id = col_dup(st, 0);
+	r->id = store_db_col_dup(st, 0);
 	if(!store_run_status_parse((const char *)sqlite3_column_text(st, 1), &r->status))
 		r->status = STORE_RUN_FAILED; /* written by no version of this code */
-	r->session_id = col_dup(st, 2);
-	r->model = col_dup(st, 3);
-	r->request = col_dup(st, 4);
-	r->last_event = col_dup(st, 5);
-	r->output = col_dup(st, 6);
-	r->usage = col_dup(st, 7);
-	r->error = col_dup(st, 8);
+	r->session_id = store_db_col_dup(st, 2);
+	r->model = store_db_col_dup(st, 3);
+	r->request = store_db_col_dup(st, 4);
+	r->last_event = store_db_col_dup(st, 5);
+	r->output = store_db_col_dup(st, 6);
+	r->usage = store_db_col_dup(st, 7);
+	r->error = store_db_col_dup(st, 8);
 	r->worker_pid = (long)sqlite3_column_int64(st, 9);
 	r->created_at = sqlite3_column_double(st, 10);
 	r->updated_at = sqlite3_column_double(st, 11);
@@ -222,6 +222,20 @@ enum herr store_db_run_status(struct store *s, const char *id, enum store_run_st
 		rc = store_db_fail(s, "read run status", err);
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+enum herr store_db_run_expect(struct store *s, const char *id, unsigned mask, const char *code,
+			      const char *why, enum store_run_status *prev, struct herror *err)
+{
+	enum store_run_status cur = STORE_RUN_QUEUED;
+	enum herr rc = store_db_run_status(s, id, &cur, err);
+
+	if(!rc && prev)
+		*prev = cur;
+	if(!rc && mask && !(mask & STORE_RUN_BIT(cur)))
+		rc = herr_set(err, HERR_CONFLICT, code, NULL, "Run %s is %s; %s.", id,
+			      store_run_status_name(cur), why);
 	return rc;
 }
 

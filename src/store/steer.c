@@ -38,18 +38,12 @@ enum herr store_run_steer_add(struct store *s, const char *run_id, const char *t
 			      unsigned status_mask, int64_t *seq, enum store_run_status *prev,
 			      struct herror *err)
 {
-	enum store_run_status cur = STORE_RUN_QUEUED;
 	enum herr rc = store_db_begin(s, err);
 
 	if(rc)
 		return rc;
-	rc = store_db_run_status(s, run_id, &cur, err);
-	if(!rc && prev)
-		*prev = cur;
-	if(!rc && status_mask && !(status_mask & STORE_RUN_BIT(cur)))
-		rc = herr_set(err, HERR_CONFLICT, "run_not_accepting_steer", NULL,
-			      "Run %s is %s; only a running run accepts steer.", run_id,
-			      store_run_status_name(cur));
+	rc = store_db_run_expect(s, run_id, status_mask, "run_not_accepting_steer",
+				 "only a running run accepts steer", prev, err);
 	if(!rc)
 		rc = insert(s, run_id, text, seq, err);
 	return store_db_finish(s, rc, err);

@@ -243,6 +243,8 @@ static const struct num_setting numbers[] = {
 	{ F(allow_root), NUM_BOOL, "HERMES_ALLOW_ROOT", "security.allow_root", 0, 0, 1 },
 	{ F(allow_shared_user_exec), NUM_BOOL, "HERMES_ALLOW_SHARED_USER_EXEC",
 	  "security.allow_shared_user_exec", 0, 0, 1 },
+	{ F(approvals_timeout), NUM_INT, "HERMES_APPROVALS_TIMEOUT", "approvals.timeout", 300, 1,
+	  86400 },
 	{ F(runner_max_concurrent), NUM_INT, "HERMES_RUNNER_MAX_CONCURRENT", "runner.max_concurrent",
 	  2, 1, 64 },
 	{ F(runner_ttl), NUM_INT, "HERMES_RUNNER_TTL", "runner.ttl", 3600, 1, 31536000 },

@@ -69,6 +69,8 @@ struct cfg {
 	bool allow_shared_user_exec; /* HERMES_ALLOW_SHARED_USER_EXEC |
 	                                security.allow_shared_user_exec; false: as www-data,
 	                                apache, nobody, http the exec tools are off */
+	long approvals_timeout;      /* HERMES_APPROVALS_TIMEOUT | approvals.timeout; 300 s a
+	                                run waits for an approval answer, then denies */
 	long runner_max_concurrent;  /* HERMES_RUNNER_MAX_CONCURRENT | runner.max_concurrent;
 	                                2 runs worked at once by hermes-runner */
 	long runner_ttl;             /* HERMES_RUNNER_TTL | runner.ttl; 3600 s: finished

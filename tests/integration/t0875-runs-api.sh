@@ -13,6 +13,8 @@ need "$HERMES_FCGI" "$PYTHON" curl sqlite3 lighttpd
 
 home=$T/home
 mk_home "$home"
+# No real runner here: this test plays it with SQL (runner.path: a no-op).
+printf 'HERMES_RUNNER=/bin/true\n' >> "$home/.env"
 CGI_HOME=$home
 AUTH="HTTP_AUTHORIZATION=Bearer $TEST_KEY"
 DB=$home/state.db
@@ -84,6 +86,19 @@ post /v1/runs '{"input":"next","session_id":"proj-a"}' "$AUTH"
 sql "SELECT request FROM runs WHERE id = '$(jget 'j["run_id"]')'" > "$T/req.json"
 is "$(jget 'len(j["history"])' "$T/req.json")" 2 "body session_id loads the history too"
 
+sql "INSERT INTO responses VALUES('resp_prev', '{\"id\":\"resp_prev\",\"object\":\"response\",\"output\":[],\"hermes_store\":{\"transcript\":[{\"role\":\"user\",\"content\":\"p1\"},{\"role\":\"assistant\",\"content\":\"r1\"}],\"instructions\":\"stored inst\"}}', 'sess-prev', 1, 1)"
+post /v1/runs '{"input":"chained","previous_response_id":"resp_prev"}' "$AUTH"
+is "$RESP_STATUS $(jget 'j["session_id"]')" "202 sess-prev" "previous_response_id: the response's session"
+sql "SELECT request FROM runs WHERE id = '$(jget 'j["run_id"]')'" > "$T/req.json"
+is "$(jget '[[m["content"] for m in j["history"]], j["instructions"]]' "$T/req.json")" '[["p1", "r1"], "stored inst"]' \
+	"  its transcript is the history, its instructions kept"
+
+# the cap: live runs (queued included) against API_SERVER_MAX_CONCURRENT_RUNS
+live=$(sql "SELECT count(*) FROM runs WHERE status IN ('queued', 'running', 'waiting_for_approval', 'stopping')")
+post /v1/runs '{"input":"one too many"}' "$AUTH" API_SERVER_MAX_CONCURRENT_RUNS="$live"
+is "$RESP_STATUS $(jget 'j["error"]["code"]') $(hdr Retry-After)" "429 rate_limit_exceeded 1" "at the cap: 429 with Retry-After"
+is "$(sql "SELECT count(*) FROM runs WHERE request LIKE '%one too many%'")" 0 "  and no row"
+
 # ---- idempotency --------------------------------------------------------------------
 post /v1/runs '{"input":"idem","model":"m"}' "$AUTH" HTTP_IDEMPOTENCY_KEY=key-1
 is "$RESP_STATUS $(jget 'j["replayed"]')" "202 false" "first request with a key: a new run"
@@ -146,6 +161,10 @@ get PATH_INFO="/v1/runs/$erun/events" HTTP_LAST_EVENT_ID=1
 is "$(grep '^id:' "$RESP_BODY" | tr '\n' ' ')" "id: 2 id: 3 " "Last-Event-ID: 1 resumes after it"
 get PATH_INFO="/v1/runs/$erun/events" QUERY_STRING=after=2
 is "$(grep '^id:' "$RESP_BODY" | tr '\n' ' ')" "id: 3 " "?after=2 resumes after it"
+sql "UPDATE runs SET status = 'running' WHERE id = '$erun'"
+get REQUEST_METHOD=HEAD PATH_INFO="/v1/runs/$erun/events"
+is "$RESP_STATUS $(wc -c < "$RESP_BODY" | tr -d ' ')" "200 0" "HEAD of a live run's events: the head at once, no body"
+sql "UPDATE runs SET status = 'completed' WHERE id = '$erun'"
 get PATH_INFO="/v1/runs/$erun/events" QUERY_STRING=after=x
 is "$RESP_STATUS" 400 "?after=x: 400"
 get PATH_INFO=/v1/runs/run_00000000000000000000000000000000/events
@@ -219,6 +238,7 @@ unlike "$(cat "$T/stderr.all")" 'runtime error|AddressSanitizer|LeakSanitizer' "
 # ---- through lighttpd, two responders ---------------------------------------------------------------
 lhome=$T/lhome
 mk_home "$lhome"
+printf 'HERMES_RUNNER=/bin/true\n' >> "$lhome/.env"
 start_lighttpd runs /hermes "$lhome" 2
 base=http://127.0.0.1:$LIGHTTPD_PORT/hermes
 H="Authorization: Bearer $TEST_KEY"

@@ -10,24 +10,12 @@
 . "$top_srcdir/tests/integration/tap.sh"
 tap_tmpdir
 . "$top_srcdir/tests/integration/upstream.sh"
-: "${RUNQ:=$top_builddir/tests/runner/runq}"
+. "$top_srcdir/tests/integration/runner_lib.sh"
 start_upstream
 agent_env
 track_pidfile "$HERMES_HOME/runner.pid"
 track_log "$HERMES_HOME/logs/runner.log"
 
-field() { "$RUNQ" get "$1" | jq_py "d['$2']"; }
-events() { "$RUNQ" events "$1" | jq_py "' '.join(json.loads(e['event'])['event'] for e in d)"; }
-# wait_field RUN FIELD ERE [TENTHS]: until the field matches (default 10 s).
-wait_field() {
-	local i
-	for i in $(seq 1 "${4:-100}"); do
-		field "$1" "$2" | grep -Eq "$3" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-runner_pid() { "$HERMESCTL" runner status | sed -n 's/^pid  *//p'; }
 # runners_here: hermes-runner processes whose cwd is this HERMES_HOME.
 runners_here() {
 	local p n=0
@@ -135,7 +123,7 @@ tap_like "$(field run_o error)" "runner stopped before the run ended" "with a cl
 tap_like "$(events run_o)" 'run.interrupted$' "run.interrupted event"
 script_upstream '[{"reply":"after restart"}]'
 "$RUNQ" add run_n '{"input":"new"}'
-printf w > "$HERMES_HOME/runner.wake"
+wake
 wait_field run_n status completed
 tap_is "$(field run_n output)" "after restart" "a run queued afterwards completes"
 "$HERMESCTL" runner stop >/dev/null

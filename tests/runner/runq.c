@@ -4,6 +4,8 @@
  *   runq get ID                {status, last_event, output, usage, error, worker_pid}
  *   runq events ID             [{seq, event}] with event parsed
  *   runq stop ID               the run -> stopping (as POST .../stop does)
+ *   runq steer ID TEXT         queue steer text for a running run
+ *   runq approve ID CHOICE     answer its newest open approval request
  * HERMES_HOME is the store's directory.
  * SPDX-License-Identifier: MIT
  */
@@ -62,6 +64,15 @@ int main(int argc, char **argv)
 			goto fail;
 	} else if(strcmp(argv[1], "stop") == 0) {
 		if(store_run_transition(s, argv[2], STORE_RUN_LIVE, STORE_RUN_STOPPING, NULL, NULL, &err))
+			goto fail;
+	} else if(strcmp(argv[1], "steer") == 0 && argc == 4) {
+		if(store_run_steer_add(s, argv[2], argv[3], STORE_RUN_BIT(STORE_RUN_RUNNING), NULL,
+				       NULL, &err))
+			goto fail;
+	} else if(strcmp(argv[1], "approve") == 0 && argc == 4) {
+		if(store_run_approval_answer(s, argv[2], NULL, argv[3],
+					     STORE_RUN_BIT(STORE_RUN_WAITING_FOR_APPROVAL), NULL, NULL,
+					     &err))
 			goto fail;
 	} else {
 		fputs("runq: unknown command\n", stderr);
