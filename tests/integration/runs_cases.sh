@@ -6,7 +6,8 @@
 #
 # Sourced after lib.sh and chat_cases.sh (chat_env, up_script, up_requests,
 # up_wait_requests, pycheck, check). Gives:
-#   runs_env HOME [YAML]        chat_env HOME, plus config.yaml holding YAML;
+#   runs_env HOME [YAML]        chat_env HOME (plus the NAME=VALUE words of
+#                               RUNS_ENV_EXTRA), and config.yaml holding YAML;
 #                               the runner of HOME (its pidfile) is stopped
 #                               when the test ends, its log shown on failure
 #   run_runs_cases HOME LABEL RESTART
@@ -35,7 +36,8 @@ RK=$TEST_KEY
 # runs_env HOME [YAML]
 runs_env() {
 	local home=$1
-	chat_env "$home"
+	# shellcheck disable=SC2086
+	chat_env "$home" ${RUNS_ENV_EXTRA:-}
 	if [ -n "${2:-}" ]; then
 		printf '%s\n' "$2" > "$home/config.yaml"
 		chmod 0600 "$home/config.yaml"

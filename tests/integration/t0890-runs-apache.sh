@@ -14,6 +14,11 @@ need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sqlite3
 
 start_upstream up
 
+# Apache runs the responders (and so the runner) as the shared web user,
+# where terminal is off unless allowed (docs/security.md); the cases run
+# terminal commands.
+RUNS_ENV_EXTRA=HERMES_ALLOW_SHARED_USER_EXEC=1
+
 # runs_restart: the web server restarted mid-run (a new port; RB follows).
 runs_restart() {
 	stop_pid "$APACHE_PID"
