@@ -547,7 +547,8 @@ run_runs_approval_cases() {
 	local home=$1 where=$2 rid s choice nx mark
 	nx="/hermes-t0880-nonexistent-$$"
 	for choice in once session deny; do
-		mark=$T/approved-$choice
+		# In HOME: the web user Apache runs the runner as may write there.
+		mark=$home/approved-$choice
 		up_script '[{"tool_calls":['"$(tcall call_d "touch $mark; rm -rf $nx/*")"']},{"reply":"after the approval"}]'
 		rpost '{"input":"do something dangerous"}'
 		rid=$RUN_ID
@@ -583,7 +584,7 @@ if not any(x.get("event") == "approval.responded" and x.get("choice") == argv[0]
 	rctl "$rid" approval '{"choice":"once"}'
 	like "$RESP_STATUS" '^409$' "$where: an approval for a finished run → 409"
 
-	mark=$T/approved-timeout
+	mark=$home/approved-timeout
 	up_script '[{"tool_calls":['"$(tcall call_t "touch $mark; rm -rf $nx/*")"']},{"reply":"after the timeout"}]'
 	rpost '{"input":"nobody answers"}'
 	rid=$RUN_ID
