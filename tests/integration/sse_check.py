@@ -17,6 +17,15 @@ Command line (prints one problem a line; nothing, and exit 0, when fine):
   sse_check.py rtext REPORT           prints the concatenated output_text deltas
   sse_check.py rfinal REPORT          prints the terminal event's response (JSON)
   sse_check.py response BODY [STATUS] BODY (a file) is a Response object
+  sse_check.py runs BODY [TERMINAL] [FIRST]
+                                      BODY (raw SSE text of GET
+                                      /v1/runs/{id}/events): every event has
+                                      id: N (FIRST, FIRST+1, ...; default
+                                      any start) and a data: object with
+                                      event/run_id/timestamp, exactly one
+                                      terminal event (TERMINAL: its name), it
+                                      is the last, `: stream closed` after it
+  sse_check.py rev BODY               prints "id event" of each complete event
   sse_check.py report BODY STATUS CTYPE
                                       prints a chat_client.py-style report of
                                       the SSE text in BODY (a CGI answer's body)
@@ -25,6 +34,7 @@ As a module (tests put this directory on sys.path):
   stream_problems(report, usage), stream_text(report), envelope_problems(j, code)
   responses_problems(report, status), responses_final(report),
   responses_text(report), response_problems(obj, status)
+  run_events(text), run_events_problems(text, terminal, first)
 SPDX-License-Identifier: MIT
 """
 import json
@@ -537,6 +547,81 @@ def responses_text(j):
 
 # ---- command line -------------------------------------------------------------------
 
+# ---- /v1/runs/{id}/events ----------------------------------------------------
+
+RUN_TERMINAL = ("run.completed", "run.failed", "run.cancelled", "run.interrupted")
+
+
+def run_events(text):
+    """The complete events of raw SSE text (an event ends at a blank line; a
+    cut-off last event is dropped): dicts {id, data (raw), json, comments
+    (the comment lines before it)}; plus the comment lines after the last
+    one as the element {"trailer": [...]}."""
+    out, cur, comments = [], {"id": None, "data": []}, []
+    for line in text.replace("\r\n", "\n").split("\n")[:-1]:
+        if line == "":
+            if cur["data"] or cur["id"] is not None:
+                d = "\n".join(cur["data"])
+                out.append({"id": cur["id"], "data": d, "json": _json_or_none(d), "comments": comments})
+                comments = []
+            cur = {"id": None, "data": []}
+        elif line.startswith(":"):
+            comments.append(line)
+        elif line.startswith("id:"):
+            cur["id"] = line[3:].strip()
+        elif line.startswith("data:"):
+            cur["data"].append(line[6:] if line.startswith("data: ") else line[5:])
+    out.append({"trailer": comments})
+    return out
+
+
+def run_events_problems(text, terminal=None, first=None):
+    evs = run_events(text)
+    trailer = evs.pop()["trailer"]
+    ps = []
+    if not evs:
+        return ["no event in the stream"]
+    want = None if first is None else int(first)
+    run_id = None
+    terms = []
+    for i, e in enumerate(evs):
+        try:
+            n = int(e["id"])
+        except (TypeError, ValueError):
+            ps.append("event %d: id %r is not a number" % (i, e["id"]))
+            continue
+        if want is not None and n != want:
+            ps.append("event %d: id %d, want %d (ids must rise by exactly 1)" % (i, n, want))
+        want = n + 1
+        j = e["json"]
+        if not isinstance(j, dict):
+            ps.append("event %d (id %s): data is not a JSON object: %r" % (i, e["id"], e["data"][:200]))
+            continue
+        if not isinstance(j.get("event"), str) or not j["event"]:
+            ps.append("event id %s: no event name" % e["id"])
+        if not isinstance(j.get("timestamp"), (int, float)) or isinstance(j.get("timestamp"), bool):
+            ps.append("event id %s: timestamp %r is not a number" % (e["id"], j.get("timestamp")))
+        if run_id is None:
+            run_id = j.get("run_id")
+        if not isinstance(j.get("run_id"), str) or j.get("run_id") != run_id:
+            ps.append("event id %s: run_id %r (first was %r)" % (e["id"], j.get("run_id"), run_id))
+        if j.get("event") in RUN_TERMINAL:
+            terms.append(i)
+        if j.get("event") == "message.delta" and not isinstance(j.get("delta"), str):
+            ps.append("event id %s: message.delta without a delta string" % e["id"])
+    if len(terms) != 1:
+        ps.append("%d terminal events, want exactly 1" % len(terms))
+    elif terms[0] != len(evs) - 1:
+        ps.append("the terminal event (id %s) is not the last" % evs[terms[0]]["id"])
+    else:
+        name = evs[-1]["json"].get("event")
+        if terminal is not None and name != terminal:
+            ps.append("terminal event %s, want %s" % (name, terminal))
+        if ": stream closed" not in trailer:
+            ps.append("no ': stream closed' after the terminal event (trailer %r)" % trailer)
+    return ps
+
+
 def _load(path):
     with open(path, encoding="utf-8") as f:
         return json.load(f)
@@ -546,6 +631,17 @@ def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
     cmd, path, rest = argv[0], argv[1], argv[2:]
+    if cmd in ("runs", "rev"):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        if cmd == "rev":
+            for e in run_events(text)[:-1]:
+                print("%s %s" % (e["id"], (e["json"] or {}).get("event") if isinstance(e["json"], dict) else None))
+            return 0
+        for p in run_events_problems(text, rest[0] if rest and rest[0] != "-" else None,
+                                     rest[1] if len(rest) > 1 else None):
+            print(p)
+        return 0
     if cmd == "report":
         with open(path, encoding="utf-8", errors="replace") as f:
             json.dump(sse_report(f.read(), int(rest[0]), rest[1]), sys.stdout)

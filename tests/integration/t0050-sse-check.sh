@@ -203,4 +203,42 @@ like "$(rproblems 'j["status"] = 400')" 'status 400' "responses: a non-200 statu
 like "$(rproblems 'del evs[12]; evs.pop()')" 'no terminal event' "responses: a stream that stops mid-item is reported"
 printf '{"id":"resp_1","object":"response","created_at":1,"status":"completed","model":"m","output":[],"error":null,"incomplete_details":null,"instructions":null,"metadata":{},"tools":[],"parallel_tool_calls":true}' > "$T/r.json"
 like "$("$PYTHON" "$SSE_CHECK" response "$T/r.json")" 'without usage' "response: a Response object body is checked (no usage)"
+# ---- run events (GET /v1/runs/{id}/events) ----------------------------------
+# runs_problems MUTATION [TERMINAL] [FIRST]: sse_check.py runs of a good run
+# stream (ids 1..4, one terminal event, ': stream closed') changed by the
+# Python statement MUTATION (over evs, a list of [id, data-object], and tail).
+runs_problems() {
+	"$PYTHON" - "$T/run.sse" "$1" <<'PY'
+import json, sys
+def ev(n, **kw):
+    return dict(event=n, run_id="run_" + "a" * 32, timestamp=1700000000.5, **kw)
+evs = [[1, ev("message.delta", delta="Hi ")], [2, ev("tool.started", tool="terminal", preview="ls", call_id="c1")],
+       [3, ev("tool.completed", tool="terminal", call_id="c1", duration=0.1, error=False)],
+       [4, ev("run.completed", output="Hi", usage={"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}, messages=[])]]
+tail = ": stream closed\n\n"
+exec(sys.argv[2])
+with open(sys.argv[1], "w") as f:
+    f.write(": keepalive\n\n")
+    for n, d in evs:
+        f.write("id: %s\ndata: %s\n\n" % (n, d if isinstance(d, str) else json.dumps(d)))
+    f.write(tail)
+PY
+	shift
+	"$PYTHON" "$SSE_CHECK" runs "$T/run.sse" "$@"
+}
+is "$(runs_problems 'pass' run.completed 1)" "" "runs: a well-formed run stream: no problem"
+is "$("$PYTHON" "$SSE_CHECK" rev "$T/run.sse" | tr '\n' ' ')" "1 message.delta 2 tool.started 3 tool.completed 4 run.completed " \
+	"rev: the ids and names of the events"
+like "$(runs_problems 'evs[2][0] = 4; evs[3][0] = 5')" 'id 4, want 3' "runs: a gap in the ids is reported"
+like "$(runs_problems 'evs[1][0] = 1')" 'id 1, want 2' "runs: a repeated id is reported"
+like "$(runs_problems 'pass' - 2)" 'id 1, want 2' "runs: a stream that does not start where asked is reported"
+like "$(runs_problems 'evs.insert(3, [4, evs[3][1]]); evs[4][0] = 5')" '2 terminal events' "runs: two terminal events are reported"
+like "$(runs_problems 'evs.pop()')" '0 terminal events' "runs: a stream without a terminal event is reported"
+like "$(runs_problems 'evs[2], evs[3] = [3, evs[3][1]], [4, evs[2][1]]')" 'is not the last' "runs: an event after the terminal one is reported"
+like "$(runs_problems 'tail = ""')" 'stream closed' "runs: a missing ': stream closed' is reported"
+like "$(runs_problems 'pass' run.failed)" 'terminal event run.completed, want run.failed' "runs: the wrong terminal event is reported"
+like "$(runs_problems 'evs[0][1] = "{not json"')" 'not a JSON object' "runs: data that is not JSON is reported"
+like "$(runs_problems 'del evs[1][1]["timestamp"]')" 'timestamp' "runs: an event without timestamp is reported"
+like "$(runs_problems 'evs[1][1]["run_id"] = "run_b"')" "run_id 'run_b'" "runs: an event of another run is reported"
+like "$(runs_problems 'evs[0][1].pop("delta")')" 'without a delta' "runs: message.delta without delta is reported"
 done_testing
