@@ -77,7 +77,9 @@ rstatus() {
 rwait() {
 	local i s= n=$(($3 * 10)) gone=0 seen=
 	for i in $(seq 1 "$n"); do
-		s=$(rstatus "$1")
+		# rget in this shell (not in $(...)), so RESP_STATUS is this answer's.
+		rget "$1"
+		s=$(jget 'j.get("status") or ""' 2>/dev/null)
 		# A run that GET does not know for 2 s will not appear.
 		if [ "$RESP_STATUS" != 200 ]; then
 			gone=$((gone + 1))
