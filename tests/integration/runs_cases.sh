@@ -548,7 +548,7 @@ if len(st) != 1 or "bananas" not in json.dumps(st[0]):
 run_runs_approval_cases() {
 	local home=$1 where=$2 rid s choice nx mark
 	nx="/hermes-t0880-nonexistent-$$"
-	for choice in once session deny; do
+	for choice in once session always deny; do
 		# In HOME: the web user Apache runs the runner as may write there.
 		mark=$home/approved-$choice
 		up_script '[{"tool_calls":['"$(tcall call_d "touch $mark; rm -rf $nx/*")"']},{"reply":"after the approval"}]'
