@@ -333,6 +333,13 @@ if not isinstance(d, list) or not d or d[0].get("run_id") != argv[0]:
 	local pa=$!
 	revents "$rid" "$T/rb.sse" &
 	local pb=$!
+	# The leaving reader comes once the run has written its first event, so
+	# its 2 s hold something however slowly the runner starts on a busy box.
+	for _ in $(seq 1 200); do
+		rget "$rid"
+		[ -n "$(jget 'j.get("last_event") or ""' 2>/dev/null)" ] && break
+		sleep 0.1
+	done
 	RUNS_EV_MAX=2 revents "$rid" "$T/rc1.sse"
 	got=$("$PYTHON" "$SSE_CHECK" rev "$T/rc1.sse" | tail -n 1)
 	got=${got%% *}
