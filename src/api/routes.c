@@ -13,6 +13,7 @@
 #include "api/responses.h"
 #include "api/responses_get.h"
 #include "api/runs.h"
+#include "api/sessions.h"
 #include "http/req.h"
 
 /* One entry per method and path. .flags say what the dispatcher checks and
@@ -57,6 +58,26 @@ static const struct route table[] = {
 	{ .method = "POST", .pattern = "/v1/runs/{id}/approval", .name = "run_approval",
 	  .flags = ROUTE_AUTH | ROUTE_STORE | ROUTE_JSON, .max_body = 64 * 1024,
 	  .fn = api_runs_approval },
+	/* The sessions API; POST bodies are optional, read by the handlers. */
+	{ .method = "GET", .pattern = "/api/sessions", .name = "sessions", .flags = ROUTE_AUTH,
+	  .fn = api_sessions_list },
+	{ .method = "POST", .pattern = "/api/sessions", .name = "session_create",
+	  .flags = ROUTE_AUTH, .max_body = REQ_BODY_MAX, .fn = api_sessions_create },
+	{ .method = "GET", .pattern = "/api/sessions/{id}", .name = "session", .flags = ROUTE_AUTH,
+	  .fn = api_session_get },
+	{ .method = "PATCH", .pattern = "/api/sessions/{id}", .name = "session_update",
+	  .flags = ROUTE_AUTH | ROUTE_JSON, .max_body = 64 * 1024, .fn = api_session_update },
+	{ .method = "DELETE", .pattern = "/api/sessions/{id}", .name = "session_delete",
+	  .flags = ROUTE_AUTH, .fn = api_session_delete },
+	{ .method = "GET", .pattern = "/api/sessions/{id}/messages", .name = "session_messages",
+	  .flags = ROUTE_AUTH, .fn = api_session_messages },
+	{ .method = "POST", .pattern = "/api/sessions/{id}/fork", .name = "session_fork",
+	  .flags = ROUTE_AUTH, .max_body = 64 * 1024, .fn = api_session_fork },
+	{ .method = "POST", .pattern = "/api/sessions/{id}/chat", .name = "session_chat",
+	  .flags = ROUTE_AUTH, .max_body = REQ_BODY_MAX, .fn = api_session_chat },
+	{ .method = "POST", .pattern = "/api/sessions/{id}/chat/stream",
+	  .name = "session_chat_stream", .flags = ROUTE_AUTH, .max_body = REQ_BODY_MAX,
+	  .fn = api_session_chat_stream },
 	{ .method = "GET", .pattern = "/v1/skills", .name = "skills", .flags = ROUTE_AUTH,
 	  .fn = api_skills },
 	{ .method = "GET", .pattern = "/v1/toolsets", .name = "toolsets", .flags = ROUTE_AUTH,

@@ -54,7 +54,7 @@ enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 	t->named = t->session_id[0] != '\0';
 	if(in->session_id && *in->session_id) {
 		snprintf(t->session_id, sizeof(t->session_id), "%s", in->session_id);
-		t->named = false; /* the chain's history is complete: used as sent */
+		t->named = in->stored; /* a chain's history is complete: used as sent */
 	} else if(!t->named && in->fresh) {
 		agent_new_session_id(t->session_id, sizeof(t->session_id));
 	} else if(!t->named) {

@@ -43,6 +43,9 @@ struct api_turn_in {
 	                                     history is then used as sent */
 	bool fresh;                       /* no header, no session_id: a new session id,
 	                                     not the derived one (a new Responses chain) */
+	bool stored;                      /* session_id names a stored session whose
+	                                     history (from its rotation tip) the turn
+	                                     continues (session chat) */
 };
 
 struct api_turn {

@@ -236,6 +236,37 @@ enum herr store_session_fork(struct store *s, const char *src_id,
 			     int64_t *copied, struct herror *err)
 	__attribute__((warn_unused_result));
 
+/* ---- the sessions API's views (src/store/session_page.c) ---------------- *
+ * A summary is {id, title, source, model, parent_session_id, started_at,
+ * updated_at, ended_at, end_reason, message_count, tool_call_count,
+ * input_tokens, output_tokens, has_system_prompt, last_message_preview (the
+ * first 200 characters of the newest non-empty user or assistant message,
+ * or null)}; the system prompt itself is never in it. */
+
+/* One session's summary. HERR_NOT_FOUND (session_not_found). */
+enum herr store_session_summary(struct store *s, const char *id, struct json_object **out,
+				struct herror *err) __attribute__((warn_unused_result));
+
+/* Summaries, newest first (started_at, then id, descending): source may be
+ * NULL (all); at most limit (<= 0: all) after skipping offset, counted
+ * from the session after (exclusive; NULL: from the newest; an id that
+ * does not exist: an empty page). Array of objects. */
+enum herr store_session_page(struct store *s, const char *source, int limit, int offset,
+			     const char *after, struct json_object **out, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* The stored system prompt of session id into *out (caller frees; NULL
+ * when it has none). HERR_NOT_FOUND (session_not_found). */
+enum herr store_session_system_prompt(struct store *s, const char *id, char **out,
+				      struct herror *err) __attribute__((warn_unused_result));
+
+/* Delete session id with its messages and todo list, in one transaction,
+ * unless a live run (queued, running, waiting for approval, stopping) uses
+ * it: HERR_CONFLICT (session_in_use, naming the run). *messages (may be
+ * NULL) gets how many messages went. HERR_NOT_FOUND (session_not_found). */
+enum herr store_session_remove(struct store *s, const char *id, int64_t *messages,
+			       struct herror *err) __attribute__((warn_unused_result));
+
 /* ---- runs and their events (src/store/runs.c, src/store/events.c) ------- *
  *
  * A run moves through this state machine (SPEC: runs-discovery-security
