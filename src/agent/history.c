@@ -15,7 +15,7 @@
 
 bool agent_history_has_assistant(struct json_object *messages)
 {
-	for(size_t i = 0; i < json_object_array_length(messages); i++) {
+	for(size_t i = 0; messages && i < json_object_array_length(messages); i++) {
 		const char *role = jsonx_get_str(json_object_array_get_idx(messages, i), "role");
 
 		if(role && strcmp(role, "assistant") == 0)
@@ -100,7 +100,7 @@ enum herr agent_history_continue(struct store *s, bool named, char *session_id, 
 		*out = sent ? json_object_get(sent) : json_object_new_array();
 		return rc;
 	}
-	for(size_t i = 0; i < json_object_array_length(sent); i++)
+	for(size_t i = 0; sent && i < json_object_array_length(sent); i++)
 		json_object_array_add(h, json_object_get(json_object_array_get_idx(sent, i)));
 	*out = h;
 	return HERR_OK;

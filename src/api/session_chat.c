@@ -100,7 +100,7 @@ static enum herr parse(struct req *r, struct session_chat_in *in)
 static enum herr admit(struct app *app, struct req *r, struct session_chat_in *in)
 {
 	struct store *s = api_sessions_store(app, r);
-	const char *id = route_param(&r->params, "id");
+	const char *id = route_param(&r->params, "session_id");
 	enum herr rc;
 
 	if(!s)
@@ -174,7 +174,7 @@ static enum herr begin(struct app *app, struct req *r, struct session_chat_in *i
 	ti.first_user = buf_str(&in->text);
 	ti.user = buf_str(&in->text);
 	ti.user_content = json_object_is_type(in->content, json_type_array) ? in->content : NULL;
-	ti.session_id = route_param(&r->params, "id");
+	ti.session_id = route_param(&r->params, "session_id");
 	ti.stored = true;
 	return api_turn_begin(t, app, r, &ti);
 }

@@ -57,7 +57,7 @@ struct json_object *api_session_message_public(struct json_object *row, const ch
 enum herr api_session_messages(void *vapp, struct req *r)
 {
 	struct store *s = api_sessions_store(vapp, r);
-	const char *id = route_param(&r->params, "id");
+	const char *id = route_param(&r->params, "session_id");
 	struct json_object *row = NULL, *rows = NULL, *data, *o;
 	char tip[AGENT_SESSION_ID_MAX];
 	long limit = API_MESSAGES_LIMIT_DEFAULT, after = 0;
@@ -106,7 +106,7 @@ enum herr api_session_messages(void *vapp, struct req *r)
 enum herr api_session_fork(void *vapp, struct req *r)
 {
 	struct store *s = api_sessions_store(vapp, r);
-	const char *id = route_param(&r->params, "id");
+	const char *id = route_param(&r->params, "session_id");
 	struct store_session child = { 0 };
 	struct json_object *row = NULL;
 	struct api_fields f;

@@ -29,6 +29,7 @@ static void send_event(struct session_stream *ss, const char *name, struct json_
 	size_t len;
 	const char *text;
 
+	sse_flush(&ss->sse); /* pending deltas go first, with the lower seq */
 	if(!json_object_object_get_ex(o, "session_id", NULL))
 		jsonx_add_str(o, "session_id", ss->session_id);
 	jsonx_add_str(o, "run_id", ss->run_id);

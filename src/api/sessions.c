@@ -180,7 +180,7 @@ enum herr api_session_get(void *vapp, struct req *r)
 
 	if(!s)
 		return r->err.rc;
-	if((rc = store_session_summary(s, route_param(&r->params, "id"), &row, &r->err)))
+	if((rc = store_session_summary(s, route_param(&r->params, "session_id"), &row, &r->err)))
 		return rc;
 	return send_row(r, 200, row);
 }
@@ -189,7 +189,7 @@ enum herr api_session_get(void *vapp, struct req *r)
 enum herr api_session_update(void *vapp, struct req *r)
 {
 	struct store *s = api_sessions_store(vapp, r);
-	const char *id = route_param(&r->params, "id"), *title = NULL;
+	const char *id = route_param(&r->params, "session_id"), *title = NULL;
 	struct json_object *row = NULL;
 	enum herr rc;
 
@@ -209,7 +209,7 @@ enum herr api_session_update(void *vapp, struct req *r)
 enum herr api_session_delete(void *vapp, struct req *r)
 {
 	struct store *s = api_sessions_store(vapp, r);
-	const char *id = route_param(&r->params, "id");
+	const char *id = route_param(&r->params, "session_id");
 	struct json_object *o;
 	int64_t n = 0;
 	enum herr rc;

@@ -143,7 +143,7 @@ int ctl_chat(const char *session_id, const char *session_key, const char *text, 
 	return rc;
 }
 
-static struct store *store_or_say(struct cfg *c, FILE *out)
+struct store *ctl_store_or_say(struct cfg *c, FILE *out)
 {
 	struct store *s;
 
@@ -155,40 +155,10 @@ static struct store *store_or_say(struct cfg *c, FILE *out)
 	return s;
 }
 
-int ctl_sessions_list(FILE *out)
-{
-	struct cfg c;
-	struct store *s = store_or_say(&c, out);
-	struct json_object *list = NULL;
-	struct herror err;
-	int rc = 1;
-
-	herr_clear(&err);
-	if(s && !store_session_list(s, NULL, 50, 0, &list, &err)) {
-		for(size_t i = 0; i < json_object_array_length(list); i++) {
-			struct json_object *r = json_object_array_get_idx(list, i);
-			const char *title = jsonx_get_str(r, "title");
-			const char *parent = jsonx_get_str(r, "parent_session_id");
-
-			fprintf(out, "%s  %-10s %3d msgs  %s%s%s\n", jsonx_get_str(r, "id"),
-				jsonx_get_str(r, "source"),
-				json_object_get_int(json_object_object_get(r, "message_count")),
-				title ? title : "(untitled)", parent ? "  <- " : "", parent ? parent : "");
-		}
-		rc = 0;
-	} else if(s) {
-		fprintf(out, "%s\n", err.msg);
-	}
-	json_object_put(list);
-	store_close(s);
-	cfg_release(&c);
-	return rc;
-}
-
 int ctl_sessions_show(const char *id, FILE *out)
 {
 	struct cfg c;
-	struct store *s = store_or_say(&c, out);
+	struct store *s = ctl_store_or_say(&c, out);
 	struct json_object *row = NULL, *msgs = NULL;
 	struct herror err;
 	int rc = 1;

@@ -13,8 +13,14 @@
 int ctl_chat(const char *session_id, const char *session_key, const char *text, FILE *out,
 	     FILE *msg);
 
-/* `sessions list` and `sessions show ID`. */
-int ctl_sessions_list(FILE *out);
+/* `sessions show ID`. */
 int ctl_sessions_show(const char *id, FILE *out);
+
+struct cfg;
+struct store;
+
+/* Load the configuration into c and open the store; NULL (said on out)
+ * when either fails. The caller closes the store and releases c. */
+struct store *ctl_store_or_say(struct cfg *c, FILE *out);
 
 #endif

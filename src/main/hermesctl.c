@@ -13,6 +13,7 @@
 #include "ctl/doctor.h"
 #include "ctl/init.h"
 #include "ctl/runner.h"
+#include "ctl/sessions.h"
 #include "ctl/storecmd.h"
 #include "util/cfg.h"
 #include "util/log.h"
@@ -26,8 +27,13 @@ static void usage(FILE *to)
 	      "  chat [-s SESSION] [-k KEY] MESSAGE\n"
 	      "                  one agent turn, streamed to the terminal; -s continues a\n"
 	      "                  session, -k scopes memory (like X-Hermes-Session-Key)\n"
-	      "  sessions list   recent sessions\n"
+	      "  sessions list [--limit N] [--offset N] [--cursor ID] [--source S]\n"
+	      "                  sessions, newest first (a page; \"more:\" gives the next)\n"
 	      "  sessions show ID  a session and its messages\n"
+	      "  sessions rename ID TITLE | delete ID | fork ID [--at MSG_ID] [--title T]\n"
+	      "  sessions export ID  its messages as JSON lines\n"
+	      "  sessions import FILE|- [--title T]\n"
+	      "                  a new session holding an export's messages\n"
 	      "  store check     open state.db, show version, sizes, integrity_check\n"
 	      "  store vacuum    compact state.db\n"
 	      "  store backup [--force] DEST\n"
@@ -124,8 +130,6 @@ int main(int argc, char **argv)
 		curl_global_cleanup();
 		return rc;
 	}
-	if(strcmp(argv[1], "sessions") == 0 && argc == 3 && strcmp(argv[2], "list") == 0)
-		return ctl_sessions_list(stdout);
 	if(strcmp(argv[1], "sessions") == 0 && argc == 4 && strcmp(argv[2], "show") == 0)
 		return ctl_sessions_show(argv[3], stdout);
 	if(strcmp(argv[1], "store") == 0 && argc == 3 && strcmp(argv[2], "check") == 0)
@@ -151,6 +155,12 @@ int main(int argc, char **argv)
 	if(strcmp(argv[1], "sessions") == 0 && argc == 5 && strcmp(argv[2], "prune") == 0 &&
 	   strcmp(argv[3], "--older-than") == 0)
 		return ctl_sessions_prune(argv[4], stdout);
+	if(strcmp(argv[1], "sessions") == 0 && argc >= 3 && strcmp(argv[2], "show") != 0 &&
+	   strcmp(argv[2], "prune") != 0) {
+		rc = ctl_sessions(argc - 2, argv + 2, stdout, stderr);
+		if(rc != 2)
+			return rc;
+	}
 	usage(stderr);
 	return 2;
 }
