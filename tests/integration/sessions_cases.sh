@@ -373,8 +373,8 @@ PY
 	is "$(jget '[(s["id"], s["title"], s["message_count"]) for s in j["data"]]')" "[[\"$imp\", \"Imported\", $((n + 2))]]" \
 		"$where: the import is a session of source import (GET ?source=import)"
 	printf '{"role":"user","content":"ok"}\nnot json\n' > "$T/bad.jsonl"
-	hermesctl_home "$home" sessions import "$T/bad.jsonl" > "$T/ctl.out" 2>&1
-	is "$? $(grep -c . "$T/ctl.out")" "1 1" "$where: a broken import fails with a message"
+	hermesctl_home "$home" sessions import - < "$T/bad.jsonl" > "$T/ctl.out" 2>"$T/ctl.err"
+	is "$? $(grep -c . "$T/ctl.out")" "1 0" "$where: a broken import fails (exit 1, no id printed)"
 	sreq GET "/api/sessions?source=import"
 	is "$(jget 'len(j["data"])')" 1 "$where: ... and leaves no session behind"
 	out=$(hermesctl_home "$home" sessions fork "$sid" --at "$mid" --title "ctl fork" 2>&1)
