@@ -252,12 +252,15 @@ int main(void)
 		ok(json_object_object_get_ex(a.json, "endpoints", &eps) &&
 		   json_object_object_get_ex(eps, "models", NULL) &&
 		   json_object_object_get_ex(eps, "runs", NULL) &&
-		   !json_object_object_get_ex(eps, "sessions", NULL), "advertises only implemented");
+		   json_object_object_get_ex(eps, "session_chat_stream", NULL) &&
+		   !json_object_object_get_ex(eps, "jobs", NULL), "advertises only implemented");
 		ok(json_object_object_get_ex(a.json, "features", &feat) &&
 		   json_object_object_get_ex(feat, "run_submission", &v) &&
 		   json_object_get_boolean(v) &&
 		   json_object_object_get_ex(feat, "session_resources", &v) &&
-		   !json_object_get_boolean(v), "run_submission true, session_resources false until implemented");
+		   json_object_get_boolean(v) &&
+		   json_object_object_get_ex(feat, "jobs_admin", &v) &&
+		   !json_object_get_boolean(v), "run_submission and session_resources true, jobs_admin false");
 		ok(json_object_object_get_ex(feat, "responses_api", &v) &&
 		   json_object_get_boolean(v) &&
 		   json_object_object_get_ex(feat, "responses_input_items", &v) &&

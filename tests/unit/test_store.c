@@ -13,8 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "tap.h"
+#include "util/jsonx.h"
 
 static char home[200], db[400];
 
@@ -565,6 +567,80 @@ static void messages_paged_and_fork(void)
 	store_close(s);
 }
 
+/* The sessions API's views: pages by offset and after a cursor (ties in
+ * started_at broken by id), the preview, the stored prompt, and the delete
+ * that a live run refuses. */
+static void session_page_and_remove(void)
+{
+	struct herror err;
+	struct store *s = open_home(home, 0, 0, &err);
+	struct store_session ss = { .source = "pagetest", .system_prompt = "SP" };
+	struct store_message m = { .role = "assistant", .content = "the newest text" };
+	struct store_run_new nr = { .id = "run_holds", .session_id = "pg00" };
+	struct json_object *o = NULL;
+	char id[8], *prompt = NULL, seen[40] = { 0 }, last[8] = "", cur[8] = "";
+	const char *after = NULL;
+	int pages = 0, total = 0;
+	int64_t gone = -1;
+
+	for(int i = 0; i < 30; i++) {
+		snprintf(id, sizeof(id), "pg%02d", i);
+		ss.id = id;
+		is_int(store_session_create(s, &ss, &err), HERR_OK, "a session");
+	}
+	/* Many sessions in one clock tick would tie; force ties explicitly. */
+	ok(!store_db_exec(s, "UPDATE sessions SET started_at = 100 + (CAST(substr(id, 3) AS INT) / 3)"
+			  " WHERE source = 'pagetest'", &err), "three sessions per started_at");
+	do {
+		last[0] = '\0';
+		is_int(store_session_page(s, "pagetest", 7, 0, after, &o, &err), HERR_OK, "a page");
+		for(size_t i = 0; i < json_object_array_length(o); i++) {
+			const char *sid = jsonx_get_str(json_object_array_get_idx(o, i), "id");
+			long k = strtol(sid + 2, NULL, 10);
+
+			ok(!seen[k], "each seen once");
+			seen[k] = 1;
+			total++;
+			snprintf(last, sizeof(last), "%s", sid);
+		}
+		json_object_put(o);
+		pages++;
+		memcpy(cur, last, sizeof(cur));
+		after = cur[0] ? cur : NULL;
+	} while(after && pages < 20);
+	is_int(total, 30, "30 sessions over the cursor pages");
+	is_int(pages, 6, "pages of 7: 5 full ones and an empty one");
+	is_int(store_session_page(s, "pagetest", 1, 0, NULL, &o, &err), HERR_OK, "the newest");
+	is_str(jsonx_get_str(json_object_array_get_idx(o, 0), "id"), "pg29", "pg29 (ties: higher id first)");
+	json_object_put(o);
+	is_int(store_session_page(s, "pagetest", 2, 28, NULL, &o, &err), HERR_OK, "offset 28");
+	is_str(jsonx_get_str(json_object_array_get_idx(o, 1), "id"), "pg00", "ends at the oldest");
+	json_object_put(o);
+	is_int(store_session_page(s, "pagetest", 5, 0, "nope", &o, &err), HERR_OK, "unknown cursor");
+	is_int((int)json_object_array_length(o), 0, "an empty page");
+	json_object_put(o);
+
+	m.session_id = "pg00";
+	ok(!store_message_add(s, &m, NULL, &err), "a message");
+	is_int(store_session_summary(s, "pg00", &o, &err), HERR_OK, "summary");
+	is_str(jsonx_get_str(o, "last_message_preview"), "the newest text", "preview");
+	ok(!json_object_object_get_ex(o, "system_prompt", NULL), "no prompt text in the summary");
+	json_object_put(o);
+	is_int(store_session_system_prompt(s, "pg00", &prompt, &err), HERR_OK, "stored prompt");
+	is_str(prompt, "SP", "is SP");
+	free(prompt);
+
+	is_int(store_run_create(s, &nr, &err), HERR_OK, "a queued run on pg00");
+	is_int(store_session_remove(s, "pg00", &gone, &err), HERR_CONFLICT, "delete refused");
+	is_str(err.code, "session_in_use", "code session_in_use");
+	is_int(store_run_transition(s, "run_holds", STORE_RUN_BIT(STORE_RUN_QUEUED), STORE_RUN_CANCELLED,
+				    NULL, NULL, &err), HERR_OK, "the run is cancelled");
+	is_int(store_session_remove(s, "pg00", &gone, &err), HERR_OK, "then deleted");
+	is_int((int)gone, 1, "with its one message");
+	is_int(store_session_remove(s, "pg00", NULL, &err), HERR_NOT_FOUND, "gone");
+	store_close(s);
+}
+
 static const char resp_a[] =
 	"{\"id\":\"resp_a\",\"output\":[{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[]},"
 	"{\"type\":\"message\",\"id\":\"msg_1\",\"role\":\"assistant\","
@@ -931,6 +1007,7 @@ int main(void)
 	run_queue();
 	claim_two_processes();
 	messages_paged_and_fork();
+	session_page_and_remove();
 	response_items();
 	migration_v5();
 	store_additions_v6();
