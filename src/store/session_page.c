@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/jsonx.h"
 #include "util/xalloc.h"
 
 /* A session's summary: its columns (never the system prompt itself) and a
@@ -78,36 +79,45 @@ enum herr store_session_system_prompt(struct store *s, const char *id, char **ou
 	return HERR_OK;
 }
 
-/* Inside the transaction: the id of a live run using session id, if any
- * (HERR_CONFLICT session_in_use naming it). */
+/* Inside the transaction: HERR_CONFLICT session_in_use naming a live run
+ * that uses session id, if there is one. */
 static enum herr check_idle(struct store *s, const char *id, struct herror *err)
 {
-	sqlite3_stmt *st;
-	enum herr rc = store_db_prepare(s, "SELECT id, status FROM runs WHERE session_id = ?1 AND"
+	struct json_object *run = NULL;
+	enum herr rc = store_db_get_one(s, "SELECT id, status FROM runs WHERE session_id = ?1 AND"
 					" status IN ('queued', 'running', 'waiting_for_approval',"
-					" 'stopping') LIMIT 1", &st, err);
-	int step;
+					" 'stopping') LIMIT 1", id, "no_live_run", "Live run of session",
+					&run, err);
 
-	if(rc)
-		return rc;
-	store_db_bind_text(st, 1, id);
-	step = sqlite3_step(st);
-	if(step == SQLITE_ROW)
+	if(rc == HERR_NOT_FOUND) {
+		herr_clear(err);
+		return HERR_OK;
+	}
+	if(!rc)
 		rc = herr_set(err, HERR_CONFLICT, "session_in_use", NULL,
 			      "Session %s is in use by run %s (%s); stop the run or wait for it to "
-			      "end, then delete the session.", id,
-			      (const char *)sqlite3_column_text(st, 0),
-			      (const char *)sqlite3_column_text(st, 1));
-	else if(step != SQLITE_DONE)
-		rc = store_db_fail(s, "find the runs of a session", err);
-	sqlite3_finalize(st);
+			      "end, then delete the session.", id, jsonx_get_str(run, "id"),
+			      jsonx_get_str(run, "status"));
+	json_object_put(run);
+	return rc;
+}
+
+/* Inside the transaction: how many messages session id has. */
+static enum herr count_messages(struct store *s, const char *id, int64_t *n, struct herror *err)
+{
+	struct json_object *row = NULL;
+	enum herr rc = store_db_get_one(s, "SELECT count(*) AS n FROM messages WHERE session_id = ?1",
+					id, "session_not_found", "Messages of session", &row, err);
+
+	if(!rc && n)
+		*n = json_object_get_int64(json_object_object_get(row, "n"));
+	json_object_put(row);
 	return rc;
 }
 
 enum herr store_session_remove(struct store *s, const char *id, int64_t *messages,
 			       struct herror *err)
 {
-	sqlite3_stmt *st = NULL;
 	int changed = 0;
 	enum herr rc = store_db_begin(s, err);
 
@@ -117,19 +127,13 @@ enum herr store_session_remove(struct store *s, const char *id, int64_t *message
 		return rc;
 	rc = check_idle(s, id, err);
 	if(!rc)
-		rc = store_db_prepare(s, "SELECT count(*) FROM messages WHERE session_id = ?1", &st,
-				      err);
-	if(!rc) {
-		store_db_bind_text(st, 1, id);
-		if(sqlite3_step(st) == SQLITE_ROW && messages)
-			*messages = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		rc = count_messages(s, id, messages, err);
+	if(!rc)
 		rc = store_db_exec_id(s, "DELETE FROM todos WHERE session_id = ?1", id,
 				      "delete a session's todos", NULL, err);
-		if(!rc)
-			rc = store_db_exec_id(s, "DELETE FROM sessions WHERE id = ?1", id,
-					      "delete session", &changed, err);
-	}
+	if(!rc)
+		rc = store_db_exec_id(s, "DELETE FROM sessions WHERE id = ?1", id, "delete session",
+				      &changed, err);
 	if(!rc && !changed)
 		rc = herr_set(err, HERR_NOT_FOUND, "session_not_found", NULL,
 			      "Session %s not found.", id);
