@@ -86,6 +86,7 @@ enum herr api_sessions_list(void *vapp, struct req *r)
 	const struct query *q;
 	const char *source, *cursor;
 	long limit = API_SESSIONS_LIMIT_DEFAULT, offset = 0;
+	bool more;
 	size_t n;
 	enum herr rc;
 
@@ -106,16 +107,17 @@ enum herr api_sessions_list(void *vapp, struct req *r)
 				    cursor, &rows, &r->err)))
 		return rc;
 	n = json_object_array_length(rows);
-	o = json_object_new_object();
-	jsonx_add_str(o, "object", "list");
-	jsonx_add_bool(o, "has_more", n > (size_t)limit);
-	if(n > (size_t)limit)
+	more = n > (size_t)limit;
+	if(more)
 		json_object_array_del_idx(rows, (size_t)limit, n - (size_t)limit);
 	n = json_object_array_length(rows);
 	for(size_t i = 0; i < n; i++)
 		api_session_public(json_object_array_get_idx(rows, i));
-	jsonx_add_str(o, "next_cursor", n && json_object_get_boolean(json_object_object_get(o, "has_more"))
-		      ? jsonx_get_str(json_object_array_get_idx(rows, n - 1), "id") : NULL);
+	o = json_object_new_object();
+	jsonx_add_str(o, "object", "list");
+	jsonx_add_bool(o, "has_more", more);
+	jsonx_add_str(o, "next_cursor",
+		      more ? jsonx_get_str(json_object_array_get_idx(rows, n - 1), "id") : NULL);
 	jsonx_add_int(o, "limit", limit);
 	jsonx_add_int(o, "offset", offset);
 	jsonx_add_owned(o, "data", rows);
