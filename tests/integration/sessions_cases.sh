@@ -172,6 +172,24 @@ if "SYSTEM-OF-THE-SESSION" in json.dumps(j) or "system_prompt" in j: print("the 
 	smsgs "$sid" "$T/m1b.json"
 	is "$(jget 'len(j["data"])' "$T/m1b.json")" 2 "$where: the refused requests added no message"
 
+	# ---- content parts and the session key (a session of their own) ------------------------
+	screate '{"title":"parts"}'
+	up_script '[{"reply":"parts answered"}]'
+	sreq POST "/api/sessions/$SID/chat" '{"input":[{"type":"input_text","text":"PARTS-TURN"},{"type":"input_image","image_url":"data:image/png;base64,iVBORw0KGgo="}]}' \
+		-H 'X-Hermes-Session-Key: sessions-key-1'
+	is "$RESP_STATUS $(jget 'j["message"]["content"]') $(hdr X-Hermes-Session-Key)" "200 parts answered sessions-key-1" \
+		"$where: chat with input parts (text + image) → 200; X-Hermes-Session-Key echoed"
+	up_requests "$T/up.json"
+	check "$where: ... the upstream got the text and the image as parts" "$(pycheck "$T/up.json" '
+u = j[0]["body"]["messages"][-1]
+c = u.get("content")
+if not isinstance(c, list) or "PARTS-TURN" not in json.dumps(c) or "image_url" not in json.dumps(c):
+    print("last message %s" % json.dumps(u)[:300])
+')"
+	sreq POST "/api/sessions/$SID/chat/stream" '{"input":[{"type":"input_audio","input_audio":{"data":"eA==","format":"wav"}}]}'
+	check_envelope 400 "$(jget 'j["error"]["code"]')" "$where: a stream with an audio part → a 400 envelope, no stream"
+	like "$(jget 'j["error"]["message"]')" 'not supported' "$where: ... saying the part is not supported"
+
 	# ---- the stream, two tool rounds -------------------------------------------------
 	up_script '[{"reply":"Let me look. ","tool_calls":[{"id":"call_s1","name":"memory","arguments":"{\"action\":\"read\"}"}]},
 		{"tool_calls":[{"id":"call_s2","name":"todo","arguments":"{}"}]},
