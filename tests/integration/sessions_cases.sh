@@ -128,6 +128,13 @@ if "SYSTEM-OF-THE-SESSION" in json.dumps(j) or "system_prompt" in j: print("the 
 	sreq PATCH "/api/sessions/$sid" '{"title":"two\nlines"}'
 	check_envelope 400 invalid_value "$where: PATCH with a control character in the title → 400"
 
+	sreq PUT "/api/sessions/$sid" '{"title":"x"}'
+	is "$RESP_STATUS $(hdr Allow)" "405 GET, HEAD, PATCH, DELETE" "$where: PUT /api/sessions/{id} → 405 with Allow"
+	sreq GET "/api/sessions/$sid/chat"
+	is "$RESP_STATUS $(hdr Allow)" "405 POST" "$where: GET …/chat → 405, Allow: POST"
+	http GET "$SB/api/sessions"
+	check_envelope 401 "$(jget 'j["error"]["code"]')" "$where: GET /api/sessions without the key → 401"
+
 	# ---- 404 on every endpoint --------------------------------------------------
 	for i in "GET /api/sessions/nope-$$" "PATCH /api/sessions/nope-$$ {\"title\":\"x\"}" \
 		"DELETE /api/sessions/nope-$$" "GET /api/sessions/nope-$$/messages" \
