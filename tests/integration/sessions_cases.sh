@@ -197,6 +197,25 @@ if not isinstance(c, list) or "PARTS-TURN" not in json.dumps(c) or "image_url" n
 	check_envelope 400 "$(jget 'j["error"]["code"]')" "$where: a stream with an audio part → a 400 envelope, no stream"
 	like "$(jget 'j["error"]["message"]')" 'not supported' "$where: ... saying the part is not supported"
 
+	# ---- a failing upstream ------------------------------------------------------------------
+	up_script '[{"status":500},{"status":500},{"status":500},{"status":500}]'
+	sreq POST "/api/sessions/$SID/chat" '{"message":"this turn fails"}'
+	check_envelope 502 "$(jget 'j["error"]["code"]')" "$where: chat whose upstream fails → 502 envelope"
+	up_script '[{"status":500},{"status":500},{"status":500},{"status":500}]'
+	sstream "$SID" '{"message":"this stream fails"}' "$T/stf.json"
+	check "$where: a stream whose upstream fails: run.started … error, done (seq without gaps)" "$(pycheck "$T/stf.json" '
+evs = j.get("events", [])
+names = [e["event"] for e in evs]
+if j.get("status") != 200 or not names or names[0] != "run.started" or names[-2:] != ["error", "done"]:
+    print("status %s, events %s" % (j.get("status"), names))
+elif "assistant.completed" in names or "run.completed" in names:
+    print("completion events after a failure: %s" % names)
+else:
+    d = [json.loads(e["data"]) for e in evs]
+    if [x.get("seq") for x in d] != list(range(1, len(d) + 1)): print("seq %s" % [x.get("seq") for x in d])
+    if not d[-2].get("message"): print("error without a message")
+')"
+
 	# ---- the stream, two tool rounds -------------------------------------------------
 	up_script '[{"reply":"Let me look. ","tool_calls":[{"id":"call_s1","name":"memory","arguments":"{\"action\":\"read\"}"}]},
 		{"tool_calls":[{"id":"call_s2","name":"todo","arguments":"{}"}]},
