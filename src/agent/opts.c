@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/cfg.h"
+#include "util/cfg_models.h"
 
 void agent_opts_from_cfg(const struct cfg *c, struct agent_opts *o)
 {
@@ -25,4 +26,20 @@ void agent_opts_from_cfg(const struct cfg *c, struct agent_opts *o)
 	o->context_length = c->context_length;
 	o->compression = c->compression;
 	o->compression_threshold = c->compression_threshold;
+	if(c->models.n)
+		agent_opts_model(o, &c->models.v[c->models.def], c->models.listed);
+}
+
+void agent_opts_model(struct agent_opts *o, const struct cfg_model *m, bool listed)
+{
+	o->llm.base_url = m->base_url;
+	o->llm.api_key = m->api_key;
+	o->llm.model = m->model;
+	o->llm.reasoning_effort = m->reasoning_effort;
+	o->llm.temperature_set = m->temperature_set;
+	o->llm.temperature = m->temperature;
+	o->llm.max_tokens = m->max_tokens;
+	if(m->context_length > 0)
+		o->context_length = m->context_length;
+	o->model_name = listed ? m->name : NULL;
 }

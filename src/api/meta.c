@@ -153,27 +153,6 @@ enum herr api_health_detailed(void *vapp, struct req *r)
 	return send_owned(r, o);
 }
 
-enum herr api_models(void *vapp, struct req *r)
-{
-	struct app *app = vapp;
-	struct json_object *o = json_object_new_object();
-	struct json_object *data = json_object_new_array();
-	struct json_object *m = json_object_new_object();
-	const char *name = api_model_name(app);
-
-	jsonx_add_str(m, "id", name);
-	jsonx_add_str(m, "object", "model");
-	jsonx_add_int(m, "created", (int64_t)time(NULL));
-	jsonx_add_str(m, "owned_by", "hermes");
-	jsonx_add_owned(m, "permission", json_object_new_array());
-	jsonx_add_str(m, "root", name);
-	jsonx_add_owned(m, "parent", NULL);
-	json_object_array_add(data, m);
-	jsonx_add_str(o, "object", "list");
-	jsonx_add_owned(o, "data", data);
-	return send_owned(r, o);
-}
-
 /* A feature is advertised only when the route that serves it exists; later
  * issues add routes and the flags follow. SPEC: runs-discovery-security §3.1 */
 static const struct {
@@ -205,6 +184,8 @@ static const struct {
 	{ "session_chat_streaming", "session_chat_stream" },
 	{ "session_fork", "session_fork" },
 	{ "skills_api", "skills" },
+	{ "model_routing", "models" },
+	{ "model_options", "model_options" },
 };
 
 static const char *const never[] = {
