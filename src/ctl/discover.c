@@ -243,6 +243,10 @@ int ctl_discover(FILE *msg)
 	struct tm tm;
 	int rc = 0;
 
+	if(getenv("HERMES_DISCOVER_PORTS") && strcmp(getenv("HERMES_DISCOVER_PORTS"), "off") == 0) {
+		fprintf(msg, "discovery: off (HERMES_DISCOVER_PORTS=off)\n");
+		return 0;
+	}
 	cfg_load(&cfg, NULL, NULL);
 	buf_init(&y, YAML_MAX / 2);
 	if(lazy_curl_load(&lib_err)) {

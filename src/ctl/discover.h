@@ -5,7 +5,8 @@
  * Only 127.0.0.1 is ever probed: GET http://127.0.0.1:PORT/v1/models with a
  * short timeout, no proxy, no redirects. HERMES_DISCOVER_PORTS
  * ("name:port,name:port" or "port,port") replaces the list of ports (tests
- * point it at scripted servers); it holds ports only, never hosts.
+ * point it at scripted servers); it holds ports only, never hosts; "off"
+ * turns discovery off.
  * SPDX-License-Identifier: MIT
  */
 #ifndef HERMES_CTL_DISCOVER_H

@@ -44,6 +44,9 @@ export PATH
 : "${HERMES_FCGI:=$top_builddir/hermes-fcgi}"
 : "${HERMESCTL:=$top_builddir/hermesctl}"
 export top_srcdir top_builddir HERMES_FCGI HERMESCTL
+# hermesctl init probes no local model server unless a test asks for it
+# (t0970): a parallel test's scripted upstream must not end up in config.yaml.
+export HERMES_DISCOVER_PORTS=off
 SSE_CHECK=$top_srcdir/tests/integration/sse_check.py
 
 # python3 for JSON checks and the fake upstream: the system one when there is

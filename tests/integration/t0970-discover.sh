@@ -94,6 +94,13 @@ like "$CTL_OUT" "ok upstream phi-3:" "… and then checks it"
 ctl doctor --bogus
 is "$CTL_RC" 2 "doctor with another option is a usage error"
 
+export HERMES_HOME=$T/h5 HERMES_DISCOVER_PORTS=off
+curl -sf -X POST "http://127.0.0.1:$PA/__reset" > /dev/null
+curl -sf -X POST "http://127.0.0.1:$PB/__reset" > /dev/null
+ctl init
+like "$CTL_ERR" "discovery: off" "HERMES_DISCOVER_PORTS=off: init probes nothing"
+is "$(probes "$PA") $(probes "$PB")" "0 0" "… no server got a GET /v1/models"
+
 # ---- the real default ports, when one is free ----------------------------------------
 unset HERMES_DISCOVER_PORTS
 real=
