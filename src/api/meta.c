@@ -146,7 +146,8 @@ enum herr api_health_detailed(void *vapp, struct req *r)
 		jsonx_add_owned(o, "runner", info);
 	}
 	jsonx_add_bool(cfg, "api_key_ok", auth_key_state(app->cfg.api_key) == AUTH_KEY_OK);
-	jsonx_add_bool(cfg, "upstream_configured", app->cfg.base_url != NULL);
+	jsonx_add_bool(cfg, "upstream_configured", app->cfg.models.n &&
+		       app->cfg.models.v[app->cfg.models.def].base_url != NULL);
 	jsonx_add_bool(cfg, "cors", app->cfg.cors_origins != NULL);
 	jsonx_add_owned(o, "config", cfg);
 	jsonx_add_owned(o, "tools", tools_info(app));

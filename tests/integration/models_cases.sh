@@ -133,6 +133,9 @@ if d.get("remote", {}).get("default") is not True or d["local"].get("default") i
 if "key-" in json.dumps(j) or "127.0.0.1" in json.dumps(j):
     print("a key or upstream URL is shown")
 ')"
+	http GET "$base/health/detailed" -H "Authorization: Bearer $TEST_KEY"
+	is "$(jget 'j["config"]["upstream_configured"]')" true \
+		"$label: /health/detailed: an upstream is configured (the models list)"
 	http GET "$base/v1/capabilities" -H "Authorization: Bearer $TEST_KEY"
 	is "$(jget '[j["features"].get("model_routing"), j["features"].get("model_options"), j["endpoints"].get("model_options", {}).get("path")]')" \
 		'[true, true, "/api/model/options"]' "$label: capabilities advertise model routing and options"
