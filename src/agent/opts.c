@@ -12,9 +12,6 @@
 void agent_opts_from_cfg(const struct cfg *c, struct agent_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->llm.base_url = c->base_url;
-	o->llm.api_key = c->upstream_key;
-	o->llm.model = c->model;
 	o->llm.stream = c->stream;
 	o->llm.connect_timeout_s = c->connect_timeout;
 	o->llm.idle_timeout_s = c->idle_timeout;
@@ -26,6 +23,8 @@ void agent_opts_from_cfg(const struct cfg *c, struct agent_opts *o)
 	o->context_length = c->context_length;
 	o->compression = c->compression;
 	o->compression_threshold = c->compression_threshold;
+	/* the upstream: the default model (the single-model settings without a
+	 * models: list) */
 	if(c->models.n)
 		agent_opts_model(o, &c->models.v[c->models.def], c->models.listed);
 }

@@ -154,6 +154,40 @@ enum herr api_health_detailed(void *vapp, struct req *r)
 	return send_owned(r, o);
 }
 
+/* One model of the list. */
+static struct json_object *model_obj(const char *id, time_t created)
+{
+	struct json_object *m = json_object_new_object();
+
+	jsonx_add_str(m, "id", id);
+	jsonx_add_str(m, "object", "model");
+	jsonx_add_int(m, "created", (int64_t)created);
+	jsonx_add_str(m, "owned_by", "hermes");
+	jsonx_add_owned(m, "permission", json_object_new_array());
+	jsonx_add_str(m, "root", id);
+	jsonx_add_owned(m, "parent", NULL);
+	return m;
+}
+
+/* The agent's alias, then every configured model (docs/models.md). */
+enum herr api_models(void *vapp, struct req *r)
+{
+	struct app *app = vapp;
+	const struct cfg_models *ms = &app->cfg.models;
+	struct json_object *o = json_object_new_object();
+	struct json_object *data = json_object_new_array();
+	const char *name = api_model_name(app);
+	time_t now = time(NULL);
+
+	json_object_array_add(data, model_obj(name, now));
+	for(size_t i = 0; ms->listed && i < ms->n; i++)
+		if(strcmp(ms->v[i].name, name) != 0)
+			json_object_array_add(data, model_obj(ms->v[i].name, now));
+	jsonx_add_str(o, "object", "list");
+	jsonx_add_owned(o, "data", data);
+	return send_owned(r, o);
+}
+
 /* A feature is advertised only when the route that serves it exists; later
  * issues add routes and the flags follow. SPEC: runs-discovery-security §3.1 */
 static const struct {

@@ -10,6 +10,7 @@ struct req;
 
 enum herr api_health(void *app, struct req *r);
 enum herr api_health_detailed(void *app, struct req *r);
+enum herr api_models(void *app, struct req *r);
 enum herr api_capabilities(void *app, struct req *r);
 
 #endif

@@ -6,7 +6,6 @@
 
 #include <json-c/json.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/app.h"
 #include "http/req.h"
@@ -25,46 +24,6 @@ const struct cfg_model *api_model_pick(struct app *app, const char *name, struct
 		herr_set_status(err, 404, "invalid_request_error");
 	}
 	return m;
-}
-
-static struct json_object *model_obj(const char *id, const char *owner, time_t created)
-{
-	struct json_object *m = json_object_new_object();
-
-	jsonx_add_str(m, "id", id);
-	jsonx_add_str(m, "object", "model");
-	jsonx_add_int(m, "created", (int64_t)created);
-	jsonx_add_str(m, "owned_by", owner);
-	jsonx_add_owned(m, "permission", json_object_new_array());
-	jsonx_add_str(m, "root", id);
-	jsonx_add_owned(m, "parent", NULL);
-	return m;
-}
-
-static enum herr send_owned(struct req *r, struct json_object *o)
-{
-	enum herr rc = resp_json(r, 200, o);
-
-	json_object_put(o);
-	return rc;
-}
-
-enum herr api_models(void *vapp, struct req *r)
-{
-	struct app *app = vapp;
-	const struct cfg_models *ms = &app->cfg.models;
-	struct json_object *o = json_object_new_object();
-	struct json_object *data = json_object_new_array();
-	const char *alias = api_model_name(app);
-	time_t now = time(NULL);
-
-	json_object_array_add(data, model_obj(alias, "hermes", now));
-	for(size_t i = 0; ms->listed && i < ms->n; i++)
-		if(strcmp(ms->v[i].name, alias) != 0)
-			json_object_array_add(data, model_obj(ms->v[i].name, "hermes", now));
-	jsonx_add_str(o, "object", "list");
-	jsonx_add_owned(o, "data", data);
-	return send_owned(r, o);
 }
 
 /* One entry's details for a picker. */
@@ -92,6 +51,7 @@ enum herr api_model_options(void *vapp, struct req *r)
 	struct json_object *prov = json_object_new_object();
 	struct json_object *provs = json_object_new_array();
 	const char *def = ms->n ? ms->v[ms->def].name : api_model_name(app);
+	enum herr rc;
 
 	for(size_t i = 0; i < ms->n; i++) {
 		json_object_array_add(names, json_object_new_string(ms->v[i].name));
@@ -110,5 +70,7 @@ enum herr api_model_options(void *vapp, struct req *r)
 	json_object_array_add(provs, prov);
 	jsonx_add_owned(o, "providers", provs);
 	jsonx_add_owned(o, "models", details);
-	return send_owned(r, o);
+	rc = resp_json(r, 200, o);
+	json_object_put(o);
+	return rc;
 }

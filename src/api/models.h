@@ -1,5 +1,6 @@
 /* src/api/models.h: the models a client can pick (GET /v1/models,
- * GET /api/model/options) and the pick of one request's "model".
+ * GET /api/model/options; GET /v1/models is api/meta.c's) and the pick of
+ * one request's "model".
  * SPDX-License-Identifier: MIT
  */
 #ifndef HERMES_API_MODELS_H
@@ -15,9 +16,6 @@ struct cfg_model;
  * from the configuration. NULL when it names no model and model.strict is
  * on: err is then 404 model_not_found, param "model", in OpenAI's shape. */
 const struct cfg_model *api_model_pick(struct app *app, const char *name, struct herror *err);
-
-/* GET /v1/models: the agent's alias, then every configured model. */
-enum herr api_models(void *app, struct req *r);
 
 /* GET /api/model/options: the same list in the shape model pickers read
  * ({model, provider, providers: [{slug, name, models}]}, plus "models" with

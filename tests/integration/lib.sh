@@ -937,6 +937,14 @@ agent_env() {
 	export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=k HERMES_MODEL=test-model
 }
 
+# ctl ARGS...: run hermesctl; CTL_OUT, CTL_ERR (text), CTL_RC.
+ctl() {
+	"$HERMESCTL" "$@" > "$T/ctl.out" 2> "$T/ctl.err"
+	CTL_RC=$?
+	CTL_OUT=$(cat "$T/ctl.out")
+	CTL_ERR=$(cat "$T/ctl.err")
+}
+
 # chat [hermesctl chat args]: stdout to $T/out, stderr to $T/err.
 chat() { "$HERMESCTL" chat "$@" >"$T/out" 2>"$T/err"; }
 

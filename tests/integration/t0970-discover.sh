@@ -9,14 +9,6 @@
 
 need "$HERMESCTL" "$HERMES_FCGI" "$PYTHON" curl strace
 
-# ctl ARGS...: run hermesctl; CTL_OUT, CTL_ERR, CTL_RC.
-ctl() {
-	"$HERMESCTL" "$@" > "$T/ctl.out" 2> "$T/ctl.err"
-	CTL_RC=$?
-	CTL_OUT=$(cat "$T/ctl.out")
-	CTL_ERR=$(cat "$T/ctl.err")
-}
-
 # probes PORT: how many GET /v1/models that scripted upstream recorded.
 probes() {
 	curl -sf "http://127.0.0.1:$1/__requests" |
