@@ -108,7 +108,10 @@ install -d -m 0700 -o "$USER_NAME" -g "$USER_NAME" "$HHOME"
 install -d -m 0750 -o "$USER_NAME" -g "$USER_NAME" "$STATEDIR"
 
 # hermesctl init prints a new key once, or says the existing one is kept.
-init_out=$(as_hermes "$CTL" init) || die "hermesctl init failed:
+# It also probes 127.0.0.1 for local model servers (Ollama, llama.cpp,
+# LM Studio, vLLM, LocalAI) and writes those that answer into config.yaml
+# when no upstream is configured (docs/models.md).
+init_out=$(as_hermes "$CTL" init 2>&1) || die "hermesctl init failed:
 $init_out"
 [ -z "$init_out" ] || printf '%s\n' "$init_out"
 new_key=$(printf '%s\n' "$init_out" | sed -n 's/^API_SERVER_KEY=//p' | head -n 1)
@@ -134,7 +137,7 @@ printf '%s\n' "$doctor_out"
 upstream=unknown
 case "$doctor_out" in
 *"warn upstream: no upstream"*) upstream=no ;;
-*"ok upstream:"* | *"FAIL upstream:"* | *"warn upstream:"*) upstream=yes ;;
+*"ok upstream"* | *"FAIL upstream"* | *"warn upstream"*) upstream=yes ;;
 esac
 if [ "$upstream" = unknown ]; then
 	upstream=no
@@ -153,6 +156,13 @@ fi
 
 URL="http://$BIND:$PORT${MOUNT%/}"
 echo
+discovered=$(printf '%s\n' "$init_out" | sed -n 's/^discovery: found /  /p')
+if [ -n "$discovered" ]; then
+	echo "Local model servers discovered on 127.0.0.1:"
+	printf '%s\n' "$discovered"
+	printf '%s\n' "$init_out" | grep '^discovery: \(wrote\|not written\)' || true
+	echo
+fi
 if [ "$upstream" = no ]; then
 	echo "No upstream LLM configured: set OPENAI_BASE_URL and OPENAI_API_KEY in $HHOME/.env (or model.base_url in config.yaml) and restart"
 	echo

@@ -160,7 +160,7 @@ static void open_session(const struct agent_opts *o, const struct agent_input *i
 	ss.id = res->session_id;
 	ss.source = o->source ? o->source : "api_server";
 	ss.title = title[0] ? title : NULL;
-	ss.model = o->llm.model;
+	ss.model = o->model_name ? o->model_name : o->llm.model;
 	ss.system_prompt = in->system;
 	ss.session_key = o->session_key;
 	herr_clear(&err);

@@ -40,6 +40,8 @@ struct agent_opts {
 	                                    NULL = built-in defaults */
 	struct store *store;           /* NULL: nothing persisted */
 	const char *source;            /* session source: api_server, cli, run */
+	const char *model_name;        /* public model name the session records;
+	                                  NULL = the upstream model id */
 	const char *session_key;       /* memory scope (X-Hermes-Session-Key) */
 	/* Steering (runs): called before each model call; a text it returns
 	 * (malloc()ed, the turn frees it) joins the conversation as a user

@@ -83,7 +83,7 @@ static int rotate_store(const struct agent_opts *o, const char *old_id, const ch
 	ss.id = new_id;
 	ss.source = o->source ? o->source : "api_server";
 	ss.parent_session_id = old_id;
-	ss.model = o->llm.model;
+	ss.model = o->model_name ? o->model_name : o->llm.model;
 	ss.session_key = o->session_key;
 	if(store_session_create(o->store, &ss, &err)) {
 		LOG_WARN("compression: child session not created (%s); staying in %s", err.msg, old_id);

@@ -133,6 +133,8 @@ static char *request_body(const struct llm_opts *o, struct json_object *messages
 		jsonx_add_owned(b, "top_p", json_object_new_double(o->top_p));
 	if(o->max_tokens > 0)
 		jsonx_add_int(b, "max_tokens", o->max_tokens);
+	if(o->reasoning_effort && *o->reasoning_effort)
+		jsonx_add_str(b, "reasoning_effort", o->reasoning_effort);
 	if(o->stream) {
 		struct json_object *so = json_object_new_object();
 

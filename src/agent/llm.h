@@ -51,6 +51,7 @@ struct llm_opts {
 	double temperature, top_p;
 	bool temperature_set, top_p_set;
 	long max_tokens;             /* > 0: sent as max_tokens */
+	const char *reasoning_effort; /* sent when set (a model's default) */
 };
 
 struct llm_call_info {

@@ -93,9 +93,10 @@ static void report_configuration(struct app *app)
 	if(app->tools.exec_disabled)
 		LOG_WARN("%s", app->tools.exec_disabled);
 	log_write(app->mode == API_MODE_CGI ? LOG_LVL_DEBUG : LOG_LVL_INFO, __FILE__, __LINE__,
-		  "configured: HERMES_HOME=%s model_name=%s upstream=%s", app->cfg.home,
+		  "configured: HERMES_HOME=%s model_name=%s upstream=%s models=%zu", app->cfg.home,
 		  app->cfg.model_name ? app->cfg.model_name : "-",
-		  app->cfg.base_url ? app->cfg.base_url : "(none)");
+		  app->cfg.models.n && app->cfg.models.v[app->cfg.models.def].base_url ?
+		  app->cfg.models.v[app->cfg.models.def].base_url : "(none)", app->cfg.models.n);
 }
 
 void api_app_configure(struct app *app, struct req *r)

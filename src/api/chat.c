@@ -41,6 +41,7 @@ struct chat_in {
 	struct json_object *user;       /* owned: the last user message's content */
 	struct buf user_text;           /* owned: its text */
 	struct buf first_user;          /* owned: the first user message's text */
+	const char *model;              /* borrowed from the request body */
 	bool stream, include_usage;
 };
 
@@ -88,7 +89,7 @@ static enum herr parse_top(struct req *r, struct chat_in *in, struct json_object
 	enum herr rc;
 
 	api_field_init(&f, r->json, NULL, &r->err);
-	if((rc = api_field_str(&f, "model", 0, &s, NULL)) ||
+	if((rc = api_field_str(&f, "model", 0, &in->model, NULL)) ||
 	   (rc = api_field_bool(&f, "stream", 0, &in->stream)) ||
 	   (rc = api_field_object(&f, "stream_options", 0, &opts)) ||
 	   (rc = api_field_number(&f, "temperature", 0, 0, 2, &d)) ||
@@ -201,7 +202,7 @@ static void completion_id(char *out, size_t cap)
 }
 
 /* The non-streaming answer. SPEC: hermes-chat-responses.md, the table. */
-static enum herr answer(struct app *app, struct api_turn *t, const char *id)
+static enum herr answer(struct api_turn *t, const char *id)
 {
 	struct req *r = t->r;
 	const struct agent_result *res = &t->res;
@@ -216,7 +217,7 @@ static enum herr answer(struct app *app, struct api_turn *t, const char *id)
 	jsonx_add_str(o, "id", id);
 	jsonx_add_str(o, "object", "chat.completion");
 	jsonx_add_int(o, "created", (int64_t)time(NULL));
-	jsonx_add_str(o, "model", api_model_name(app));
+	jsonx_add_str(o, "model", t->model->name);
 	choices = json_object_new_array();
 	ch = json_object_new_object();
 	msg = json_object_new_object();
@@ -243,7 +244,7 @@ static void stream(struct app *app, struct api_turn *t, const char *id, bool inc
 {
 	struct chat_stream cs;
 
-	api_chat_stream_init(&cs, t->r, id, api_model_name(app), t->session_id, t->session_key,
+	api_chat_stream_init(&cs, t->r, id, t->model->name, t->session_id, t->session_key,
 			     include_usage, &app->interrupt);
 	cs.named_events = api_wants_tool_events(t->r);
 	api_turn_run(t, &cs.sink);
@@ -269,6 +270,7 @@ enum herr api_chat(void *vapp, struct req *r)
 	ti.history = in.history;
 	ti.user = buf_str(&in.user_text);
 	ti.user_content = json_object_is_type(in.user, json_type_array) ? in.user : NULL;
+	ti.model = in.model;
 	if((rc = api_turn_begin(&t, app, r, &ti)))
 		goto out;
 	completion_id(id, sizeof(id));
@@ -280,7 +282,7 @@ enum herr api_chat(void *vapp, struct req *r)
 
 		agent_acc_init(&acc);
 		api_turn_run(&t, &acc.sink);
-		rc = answer(app, &t, id);
+		rc = answer(&t, id);
 		agent_acc_release(&acc);
 	}
 out:

@@ -146,29 +146,43 @@ enum herr api_health_detailed(void *vapp, struct req *r)
 		jsonx_add_owned(o, "runner", info);
 	}
 	jsonx_add_bool(cfg, "api_key_ok", auth_key_state(app->cfg.api_key) == AUTH_KEY_OK);
-	jsonx_add_bool(cfg, "upstream_configured", app->cfg.base_url != NULL);
+	jsonx_add_bool(cfg, "upstream_configured", app->cfg.models.n &&
+		       app->cfg.models.v[app->cfg.models.def].base_url != NULL);
 	jsonx_add_bool(cfg, "cors", app->cfg.cors_origins != NULL);
 	jsonx_add_owned(o, "config", cfg);
 	jsonx_add_owned(o, "tools", tools_info(app));
 	return send_owned(r, o);
 }
 
+/* One model of the list. */
+static struct json_object *model_obj(const char *id, time_t created)
+{
+	struct json_object *m = json_object_new_object();
+
+	jsonx_add_str(m, "id", id);
+	jsonx_add_str(m, "object", "model");
+	jsonx_add_int(m, "created", (int64_t)created);
+	jsonx_add_str(m, "owned_by", "hermes");
+	jsonx_add_owned(m, "permission", json_object_new_array());
+	jsonx_add_str(m, "root", id);
+	jsonx_add_owned(m, "parent", NULL);
+	return m;
+}
+
+/* The agent's alias, then every configured model (docs/models.md). */
 enum herr api_models(void *vapp, struct req *r)
 {
 	struct app *app = vapp;
+	const struct cfg_models *ms = &app->cfg.models;
 	struct json_object *o = json_object_new_object();
 	struct json_object *data = json_object_new_array();
-	struct json_object *m = json_object_new_object();
 	const char *name = api_model_name(app);
+	time_t now = time(NULL);
 
-	jsonx_add_str(m, "id", name);
-	jsonx_add_str(m, "object", "model");
-	jsonx_add_int(m, "created", (int64_t)time(NULL));
-	jsonx_add_str(m, "owned_by", "hermes");
-	jsonx_add_owned(m, "permission", json_object_new_array());
-	jsonx_add_str(m, "root", name);
-	jsonx_add_owned(m, "parent", NULL);
-	json_object_array_add(data, m);
+	json_object_array_add(data, model_obj(name, now));
+	for(size_t i = 0; ms->listed && i < ms->n; i++)
+		if(strcmp(ms->v[i].name, name) != 0)
+			json_object_array_add(data, model_obj(ms->v[i].name, now));
 	jsonx_add_str(o, "object", "list");
 	jsonx_add_owned(o, "data", data);
 	return send_owned(r, o);
@@ -205,6 +219,8 @@ static const struct {
 	{ "session_chat_streaming", "session_chat_stream" },
 	{ "session_fork", "session_fork" },
 	{ "skills_api", "skills" },
+	{ "model_routing", "models" },
+	{ "model_options", "model_options" },
 };
 
 static const char *const never[] = {

@@ -75,7 +75,7 @@ static void created(struct api_resp_call *c)
 {
 	struct api_resp_in *in = &c->in;
 	struct api_resp_meta m = {
-		.id = c->id, .model = in->model && *in->model ? in->model : api_model_name(c->app),
+		.id = c->id, .model = c->t.model->name,
 		.previous_id = in->previous_id,
 		.conversation = in->conversation, .instructions = in->instructions,
 		.truncation = in->truncation, .metadata = in->metadata,
@@ -141,11 +141,14 @@ static void sampling(struct api_resp_call *c)
 {
 	struct llm_opts *l = &c->t.opts.llm;
 
-	l->temperature_set = c->in.temperature_set;
-	l->temperature = c->in.temperature;
+	if(c->in.temperature_set) { /* else the model's default stays */
+		l->temperature_set = true;
+		l->temperature = c->in.temperature;
+	}
 	l->top_p_set = c->in.top_p_set;
 	l->top_p = c->in.top_p;
-	l->max_tokens = (long)c->in.max_output_tokens;
+	if(c->in.max_output_tokens > 0)
+		l->max_tokens = (long)c->in.max_output_tokens;
 }
 
 enum herr api_responses_create(void *vapp, struct req *r)
@@ -167,6 +170,7 @@ enum herr api_responses_create(void *vapp, struct req *r)
 	ti.user_content = json_object_is_type(c.in.user, json_type_array) ? c.in.user : NULL;
 	ti.session_id = c.in.previous_session;
 	ti.fresh = true;
+	ti.model = c.in.model;
 	if((rc = api_turn_begin(&c.t, c.app, r, &ti)))
 		goto out;
 	sampling(&c);

@@ -32,7 +32,7 @@ struct store;
 
 struct api_resp_in {
 	/* Request members, borrowed from the body. */
-	const char *model;                /* echoed; NULL: the advertised name */
+	const char *model;                /* picks the model (api_model_pick); may be NULL */
 	const char *instructions;         /* the request's; absent in a chained turn
 	                                     without system items: the previous
 	                                     response's; else NULL */

@@ -10,6 +10,7 @@
 #include "api/chat.h"
 #include "api/discovery.h"
 #include "api/meta.h"
+#include "api/models.h"
 #include "api/responses.h"
 #include "api/responses_get.h"
 #include "api/runs.h"
@@ -28,6 +29,8 @@ static const struct route table[] = {
 	  .flags = ROUTE_AUTH, .fn = api_health_detailed },
 	{ .method = "GET", .pattern = "/v1/models", .name = "models", .flags = ROUTE_AUTH,
 	  .fn = api_models },
+	{ .method = "GET", .pattern = "/api/model/options", .name = "model_options",
+	  .flags = ROUTE_AUTH, .fn = api_model_options },
 	{ .method = "GET", .pattern = "/v1/capabilities", .flags = ROUTE_AUTH,
 	  .fn = api_capabilities },
 	{ .method = "POST", .pattern = "/v1/chat/completions", .name = "chat_completions",

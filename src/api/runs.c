@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/models.h"
 #include "api/runs_admit.h"
 #include "api/session_hdr.h"
 #include "http/query.h"
@@ -204,6 +205,7 @@ struct admission {
 	const char *idem_key;                     /* borrowed header, NULL if none */
 	char fingerprint[RUNS_FINGERPRINT_LEN + 1];
 	struct runs_admit admit;
+	const struct cfg_model *model;            /* routed entry (borrowed) */
 };
 
 static void session_headers(struct admission *ad, const char *session_id)
@@ -304,7 +306,7 @@ static enum herr allocate(struct admission *ad)
 {
 	struct app *app = ad->app;
 	char run_id[4 + 32 + 1] = "run_", *old_fp = NULL, *old_run = NULL;
-	const char *model = ad->admit.model ? ad->admit.model : api_model_name(app);
+	const char *model = ad->model->name;
 	struct json_object *req;
 	struct store_run_new nr;
 	struct herror werr;
@@ -361,6 +363,9 @@ enum herr api_runs_create(void *vapp, struct req *r)
 				"Idempotency-Key must be 1-255 printable ASCII characters.");
 	/* 5 input, 6 history */
 	rc = api_runs_admit_parse(&ad.admit, r->json, ad.hdr_session, ad.app->store, &r->err);
+	/* the model it routes to (404 model_not_found when unknown and strict) */
+	if(!rc && !(ad.model = api_model_pick(ad.app, ad.admit.model, &r->err)))
+		rc = r->err.rc;
 	/* 7 idempotency lookup, 8 concurrency, then allocation */
 	if(!rc && ad.idem_key) {
 		api_runs_fingerprint(r->json, ad.session_key, ad.fingerprint);

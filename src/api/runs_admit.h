@@ -25,7 +25,7 @@ struct store;
 
 struct runs_admit {
 	/* borrowed from the body */
-	const char *model;                 /* NULL: the advertised name */
+	const char *model;                 /* picks the model (api_model_pick); may be NULL */
 	const char *instructions;          /* request's, else the chained response's */
 	/* owned */
 	struct json_object *input;         /* the user turn: a string or content parts */

@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "agent/history.h"
+#include "agent/opts.h"
 #include "agent/turn_env.h"
 #include "api/app.h"
+#include "api/models.h"
 #include "http/req.h"
 #include "http/resp.h"
 #include "store/store.h"
@@ -49,6 +51,8 @@ enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 	t->app = app;
 	t->r = r;
 	agent_result_init(&t->res);
+	if(!(t->model = api_model_pick(app, in->model, &r->err)))
+		return r->err.rc;
 	if((rc = api_session_headers(app, r, t->session_id, t->session_key)))
 		return rc;
 	t->named = t->session_id[0] != '\0';
@@ -68,6 +72,7 @@ enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 		LOG_WARN("session %s: stored history not loaded: %s", t->session_id, herr.msg);
 	agent_env_opts(&app->cfg, &app->tools, t->store, &app->interrupt, "api_server",
 		       t->session_key, &t->opts);
+	agent_opts_model(&t->opts, t->model, app->cfg.models.listed);
 	t->input.session_id = t->session_id;
 	t->input.system = in->system && *in->system ? in->system : NULL;
 	t->input.history = t->history;

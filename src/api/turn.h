@@ -29,6 +29,7 @@
 struct app;
 struct req;
 struct json_object;
+struct cfg_model;
 
 /* What the endpoint parsed (all borrowed for the turn). */
 struct api_turn_in {
@@ -46,6 +47,7 @@ struct api_turn_in {
 	bool stored;                      /* session_id names a stored session whose
 	                                     history (from its rotation tip) the turn
 	                                     continues (session chat) */
+	const char *model;                /* the request's "model"; may be NULL */
 };
 
 struct api_turn {
@@ -58,13 +60,16 @@ struct api_turn {
 	bool slot_held;
 	int64_t slot;                     /* store_turn_begin's id */
 	struct json_object *history;      /* owned: what the turn continues */
+	const struct cfg_model *model;    /* borrowed from the configuration: the
+	                                     routed entry; its name is the effective model */
 	struct agent_opts opts;
 	struct agent_input input;
 	struct agent_result res;          /* owned; valid after api_turn_run */
 	bool ran;
 };
 
-/* Prepare a turn for r. On failure r->err is set (a 429 also queues
+/* Prepare a turn for r: first the model (an unknown name under
+ * model.strict is 404 model_not_found). On failure r->err is set (a 429 also queues
  * Retry-After); api_turn_end must be called either way. */
 enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 			 const struct api_turn_in *in) __attribute__((warn_unused_result));

@@ -137,7 +137,8 @@ static size_t collect(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
-static void check_upstream(struct tally *t, const struct cfg *cfg)
+static void check_upstream(struct tally *t, const char *check, const char *base_url,
+			   const char *key)
 {
 	CURL *c;
 	CURLcode cc;
@@ -147,8 +148,8 @@ static void check_upstream(struct tally *t, const struct cfg *cfg)
 	long status = 0;
 	struct herror lib_err = { 0 };
 
-	if(!cfg->base_url || !*cfg->base_url) {
-		warn(t, "upstream", "no upstream LLM is configured, so agent endpoints cannot answer.",
+	if(!base_url || !*base_url) {
+		warn(t, check, "no upstream LLM is configured, so agent endpoints cannot answer.",
 		     "set OPENAI_BASE_URL (and OPENAI_API_KEY) in $HERMES_HOME/.env, or model.base_url "
 		     "in config.yaml, then restart the web server.");
 		return;
@@ -156,18 +157,18 @@ static void check_upstream(struct tally *t, const struct cfg *cfg)
 	buf_init(&url, 8192);
 	buf_init(&body, DOCTOR_BODY_MAX);
 	buf_init(&auth, 8192);
-	if(buf_addf(&url, "%s%smodels", cfg->base_url,
-		    cfg->base_url[strlen(cfg->base_url) - 1] == '/' ? "" : "/")) {
-		fail(t, "upstream", "base_url is too long.", "shorten OPENAI_BASE_URL.");
+	if(buf_addf(&url, "%s%smodels", base_url,
+		    base_url[strlen(base_url) - 1] == '/' ? "" : "/")) {
+		fail(t, check, "base_url is too long.", "shorten OPENAI_BASE_URL.");
 		goto out;
 	}
 	c = lazy_curl_load(&lib_err) ? NULL : curl_easy_init();
 	if(!c) {
-		fail(t, "upstream", lib_err.rc ? lib_err.msg : "libcurl could not start.", "check the libcurl installation.");
+		fail(t, check, lib_err.rc ? lib_err.msg : "libcurl could not start.", "check the libcurl installation.");
 		goto out;
 	}
-	if(cfg->upstream_key && *cfg->upstream_key &&
-	   !buf_addf(&auth, "Authorization: Bearer %s", cfg->upstream_key))
+	if(key && *key &&
+	   !buf_addf(&auth, "Authorization: Bearer %s", key))
 		hdr = curl_slist_append(hdr, buf_str(&auth));
 	curl_easy_setopt(c, CURLOPT_URL, buf_str(&url));
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
@@ -181,15 +182,15 @@ static void check_upstream(struct tally *t, const struct cfg *cfg)
 	if(cc != CURLE_OK) {
 		snprintf(problem, sizeof(problem), "GET %s failed: %s.", buf_str(&url),
 			 curl_easy_strerror(cc));
-		fail(t, "upstream", problem, "start the upstream server or correct OPENAI_BASE_URL "
+		fail(t, check, problem, "start the upstream server or correct OPENAI_BASE_URL "
 		     "(it should end in /v1 for OpenAI-compatible servers).");
 	} else if(status == 401 || status == 403) {
 		snprintf(problem, sizeof(problem), "GET %s answered %ld: the upstream rejected the key.",
 			 buf_str(&url), status);
-		fail(t, "upstream", problem, "set OPENAI_API_KEY (or model.api_key) to a valid key.");
+		fail(t, check, problem, "set OPENAI_API_KEY (or model.api_key) to a valid key.");
 	} else if(status != 200) {
 		snprintf(problem, sizeof(problem), "GET %s answered HTTP %ld.", buf_str(&url), status);
-		fail(t, "upstream", problem, "check OPENAI_BASE_URL: it should be the API root "
+		fail(t, check, problem, "check OPENAI_BASE_URL: it should be the API root "
 		     "that serves /models (often ending in /v1).");
 	} else {
 		struct json_object *j = json_tokener_parse(buf_str(&body));
@@ -201,7 +202,7 @@ static void check_upstream(struct tally *t, const struct cfg *cfg)
 			models = json_object_array_length(data);
 		snprintf(problem, sizeof(problem), "GET %s answered 200 (%zu models)", buf_str(&url),
 			 models);
-		ok(t, "upstream", problem);
+		ok(t, check, problem);
 		json_object_put(j);
 	}
 	curl_slist_free_all(hdr);
@@ -291,8 +292,14 @@ int ctl_doctor(FILE *out)
 	else
 		fail(&t, "api-key", auth_key_problem(ks), "run 'hermesctl init --force' to "
 		     "generate a strong key.");
-	if(!cfg.err.rc)
-		check_upstream(&t, &cfg);
+	if(!cfg.err.rc && cfg.models.listed) {
+		for(size_t i = 0; i < cfg.models.n; i++) {
+			snprintf(line, sizeof(line), "upstream %s", cfg.models.v[i].name);
+			check_upstream(&t, line, cfg.models.v[i].base_url, cfg.models.v[i].api_key);
+		}
+	} else if(!cfg.err.rc) {
+		check_upstream(&t, "upstream", cfg.base_url, cfg.upstream_key);
+	}
 	if(!cfg.err.rc)
 		check_runner(&t, &cfg);
 	cfg_release(&cfg);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ctl/chat.h"
+#include "ctl/discover.h"
 #include "ctl/doctor.h"
 #include "ctl/init.h"
 #include "ctl/runner.h"
@@ -23,7 +24,10 @@ static void usage(FILE *to)
 {
 	fputs("usage: hermesctl COMMAND\n"
 	      "  init [--force]  create HERMES_HOME with a new API key (printed once)\n"
-	      "  doctor          check HERMES_HOME, key, config files and the upstream\n"
+	      "                  and look for local model servers on 127.0.0.1\n"
+	      "  doctor [--discover]\n"
+	      "                  check HERMES_HOME, key, config files and the upstream;\n"
+	      "                  --discover first looks for local model servers\n"
 	      "  chat [-s SESSION] [-k KEY] MESSAGE\n"
 	      "                  one agent turn, streamed to the terminal; -s continues a\n"
 	      "                  session, -k scopes memory (like X-Hermes-Session-Key)\n"
@@ -100,10 +104,23 @@ int main(int argc, char **argv)
 		}
 		rc = ctl_init(home, force, stdout, stderr);
 		free(home);
+		if(!rc) {
+			curl_global_init(CURL_GLOBAL_DEFAULT);
+			rc = ctl_discover(stderr);
+			curl_global_cleanup();
+		}
 		return rc;
 	}
 	if(strcmp(argv[1], "doctor") == 0) {
+		if(argc > 2 && strcmp(argv[2], "--discover") != 0) {
+			usage(stderr);
+			return 2;
+		}
 		curl_global_init(CURL_GLOBAL_DEFAULT);
+		if(argc > 2 && ctl_discover(stdout)) {
+			curl_global_cleanup();
+			return 1;
+		}
 		rc = ctl_doctor(stdout);
 		curl_global_cleanup();
 		return rc;

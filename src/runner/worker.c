@@ -19,6 +19,7 @@
 
 #include "agent/agent.h"
 #include "agent/history.h"
+#include "agent/opts.h"
 #include "agent/turn_env.h"
 #include "runner/run_sink.h"
 #include "store/store.h"
@@ -178,8 +179,10 @@ static enum herr work(struct agent_env *env, const struct store_run *run, struct
 	in.history = history;
 	agent_env_opts(&env->cfg, &env->tools, env->store, &stop_flag, "run",
 		       jsonx_get_str(req, "session_key"), &o);
-	if((v = jsonx_get_str(req, "model")) && *v)
-		o.llm.model = v;
+	/* the entry the responder routed the run to, by its public name */
+	if(env->cfg.models.n)
+		agent_opts_model(&o, cfg_models_named(&env->cfg.models, jsonx_get_str(req, "model")),
+				 env->cfg.models.listed);
 	runner_sink_init(&sink, env->store, run->id, &stop_flag);
 	sink.approval_timeout = (double)env->cfg.approvals_timeout;
 	o.steer = runner_sink_steer;

@@ -391,7 +391,8 @@ enum herr cfg_load(struct cfg *cfg, cfg_env_fn extra_env, void *extra_ctx)
 		*field = v ? xstrdup(v) : NULL;
 	}
 	resolve_model_shorthand(cfg);
-	load_numbers(cfg, &scratch);
+	if(!load_numbers(cfg, &scratch))
+		cfg_models_load(cfg, &cfg->models);
 out:
 	free(scratch);
 	cfg->extra_env = NULL;
@@ -412,5 +413,6 @@ void cfg_release(struct cfg *cfg)
 	json_object_put(cfg->dotenv);
 	json_object_put(cfg->yaml);
 	json_object_put(cfg->lines);
+	cfg_models_release(&cfg->models);
 	memset(cfg, 0, sizeof(*cfg));
 }

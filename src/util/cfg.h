@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 
+#include "util/cfg_models.h"
 #include "util/err.h"
 
 struct json_object;
@@ -77,6 +78,9 @@ struct cfg {
 	                                runs and their events are swept after this */
 	long runner_idle_exit;       /* HERMES_RUNNER_IDLE_EXIT | runner.idle_exit; 600 s
 	                                with nothing to do and the runner exits; 0 = never */
+
+	struct cfg_models models;    /* the models clients pick by name (owned); the
+	                                implicit single entry without config.yaml models: */
 
 	/* Sources, kept for later lookups by other modules. Owned. */
 	struct json_object *dotenv;  /* object of strings, or NULL */

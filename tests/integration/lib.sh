@@ -44,6 +44,9 @@ export PATH
 : "${HERMES_FCGI:=$top_builddir/hermes-fcgi}"
 : "${HERMESCTL:=$top_builddir/hermesctl}"
 export top_srcdir top_builddir HERMES_FCGI HERMESCTL
+# hermesctl init probes no local model server unless a test asks for it
+# (t0970): a parallel test's scripted upstream must not end up in config.yaml.
+export HERMES_DISCOVER_PORTS=off
 SSE_CHECK=$top_srcdir/tests/integration/sse_check.py
 
 # python3 for JSON checks and the fake upstream: the system one when there is
@@ -932,6 +935,14 @@ agent_env() {
 	export HERMES_HOME="$T/home"
 	mkdir -p "$HERMES_HOME" && chmod 700 "$HERMES_HOME"
 	export OPENAI_BASE_URL="$UPSTREAM_URL" OPENAI_API_KEY=k HERMES_MODEL=test-model
+}
+
+# ctl ARGS...: run hermesctl; CTL_OUT, CTL_ERR (text), CTL_RC.
+ctl() {
+	"$HERMESCTL" "$@" > "$T/ctl.out" 2> "$T/ctl.err"
+	CTL_RC=$?
+	CTL_OUT=$(cat "$T/ctl.out")
+	CTL_ERR=$(cat "$T/ctl.err")
 }
 
 # chat [hermesctl chat args]: stdout to $T/out, stderr to $T/err.

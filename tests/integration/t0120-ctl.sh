@@ -9,14 +9,6 @@ need "$HERMESCTL" "$HERMES_FCGI" "$PYTHON"
 
 mode_of() { stat -c %a "$1" 2>/dev/null; }
 
-# ctl ARGS...: run hermesctl; CTL_OUT, CTL_ERR (text), CTL_RC.
-ctl() {
-	"$HERMESCTL" "$@" > "$T/ctl.out" 2> "$T/ctl.err"
-	CTL_RC=$?
-	CTL_OUT=$(cat "$T/ctl.out")
-	CTL_ERR=$(cat "$T/ctl.err")
-}
-
 # doctor_line CHECK: the doctor output line(s) about CHECK.
 doctor_line() {
 	printf '%s\n%s\n' "$CTL_OUT" "$CTL_ERR" | grep -Ei "^(ok|warn|FAIL) $1" | head -n 1

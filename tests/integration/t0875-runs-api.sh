@@ -58,8 +58,10 @@ post /v1/runs '{"input":"hello","model":"my-model","instructions":"be brief"}' "
 is "$RESP_STATUS" 202 "POST /v1/runs: 202"
 run1=$(jget 'j["run_id"]')
 like "$run1" '^run_[0-9a-f]{32}$' "run_id is run_ + 32 hex"
+# model: the effective one; without a models: list every name is served by
+# the single configured upstream, whose public name is the alias.
 is "$(jget '[j["object"], j["status"], j["model"], j["replayed"], j["session_id"] == j["run_id"]]')" \
-	'["hermes.run", "queued", "my-model", false, true]' "  object, status queued, model, replayed, session = run id"
+	'["hermes.run", "queued", "hermes-agent", false, true]' "  object, status queued, model (effective), replayed, session = run id"
 is "$(hdr X-Hermes-Session-Key)" user-7 "  the session key is echoed"
 is "$(sql "SELECT status FROM runs WHERE id = '$run1'")" queued "  the row is committed as queued"
 sql "SELECT request FROM runs WHERE id = '$run1'" > "$T/req.json"

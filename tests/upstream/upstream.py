@@ -382,7 +382,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def h_models(self, raw):
         if self._authorized():
-            self._send_json(200, MODELS)
+            self._send_json(200, self.server.models or MODELS)
 
     def h_chat(self, raw):
         if not self._authorized():
@@ -610,6 +610,8 @@ def main(argv=None):
                     help='answer 401 unless "Authorization: Bearer K"')
     ap.add_argument("--verbose", action="store_true",
                     help="log requests and handler errors to stderr")
+    ap.add_argument("--models", metavar="ID,ID",
+                    help="model ids GET /v1/models lists (default test-model)")
     args = ap.parse_args(argv)
 
     state = State(args.log)
@@ -621,6 +623,11 @@ def main(argv=None):
     server.state = state
     server.require_key = args.require_key
     server.verbose = args.verbose
+    server.models = None
+    if args.models:
+        server.models = {"object": "list", "data": [
+            {"id": m, "object": "model", "created": 0, "owned_by": "test"}
+            for m in args.models.split(",") if m]}
 
     def on_signal(signum, frame):
         STOP.set()
