@@ -10,7 +10,7 @@
 
 #include "api/app.h"
 #include "api/chat_result.h"
-#include "api/response_obj.h"
+#include "agent/response_obj.h"
 #include "api/responses_input.h"
 #include "api/responses_stream.h"
 #include "api/turn.h"
@@ -130,7 +130,7 @@ static void stream(struct api_resp_call *c)
 	rs.named_events = api_wants_tool_events(c->t.r);
 	api_turn_run(&c->t, &rs.sink);
 	api_resp_stream_close(&rs);
-	status = api_resp_obj_finish(c->obj, &rs.out, &c->t.res, sse_gone(&rs.sse));
+	status = api_resp_obj_finish(c->obj, rs.out, &c->t.res, sse_gone(&rs.sse));
 	put(c, true);
 	api_resp_stream_finish(&rs, c->obj, status);
 	api_resp_stream_release(&rs);

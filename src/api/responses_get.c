@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "api/app.h"
-#include "api/response_obj.h"
+#include "agent/response_obj.h"
 #include "api/responses_page.h"
 #include "http/req.h"
 #include "http/resp.h"

@@ -11,7 +11,7 @@
 
 #include "agent/content.h"
 #include "api/fields.h"
-#include "api/response_obj.h"
+#include "agent/response_obj.h"
 #include "store/store.h"
 #include "util/jsonx.h"
 #include "util/str.h"

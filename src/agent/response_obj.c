@@ -2,14 +2,14 @@
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
-#include "api/response_obj.h"
+#include "agent/response_obj.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "agent/agent.h"
-#include "api/chat_result.h"
+#include "agent/result_extras.h"
 #include "util/jsonx.h"
 #include "util/rand.h"
 #include "util/utf8.h"
