@@ -365,6 +365,23 @@ struct json_object *api_resp_obj_stored(struct json_object *obj, struct json_obj
 	return row;
 }
 
+struct json_object *api_resp_transcript(struct json_object *history, struct json_object *user,
+				    struct json_object *messages)
+{
+	struct json_object *a = json_object_new_array(), *u = json_object_new_object();
+	size_t n = history ? json_object_array_length(history) : 0;
+
+	for(size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_get(json_object_array_get_idx(history, i)));
+	jsonx_add_str(u, "role", "user");
+	jsonx_add_owned(u, "content", json_object_get(user));
+	json_object_array_add(a, u);
+	n = messages ? json_object_array_length(messages) : 0;
+	for(size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_get(json_object_array_get_idx(messages, i)));
+	return a;
+}
+
 struct json_object *api_response_public(struct json_object *stored)
 {
 	struct json_object *o = json_object_new_object();

@@ -35,6 +35,15 @@ void api_runs_set_waker(api_runs_waker fn)
 	waker = fn;
 }
 
+void api_runs_wake(const struct cfg *c, const char *run_id)
+{
+	struct herror werr;
+
+	herr_clear(&werr);
+	if(waker && waker(c, &werr))
+		LOG_WARN("run %s: runner not started: %s", run_id, werr.msg);
+}
+
 #define RUNS_LIST_DEFAULT 20
 #define RUNS_LIST_MAX 100
 
@@ -307,7 +316,6 @@ static enum herr allocate(struct admission *ad)
 	const char *model = ad->admit.model ? ad->admit.model : api_model_name(app);
 	struct json_object *req;
 	struct store_run_new nr;
-	struct herror werr;
 	bool gone = false;
 	enum herr rc;
 
@@ -336,9 +344,7 @@ static enum herr allocate(struct admission *ad)
 	free(old_run);
 	if(rc)
 		return rc;
-	herr_clear(&werr);
-	if(waker && waker(&app->cfg, &werr))
-		LOG_WARN("run %s: runner not started: %s", run_id, werr.msg);
+	api_runs_wake(&app->cfg, run_id);
 	return accepted(ad, run_id, false);
 }
 
