@@ -165,6 +165,8 @@ enum herr api_responses_create(void *vapp, struct req *r)
 	if((rc = api_turn_begin(&c.t, c.app, r, &ti)))
 		goto out;
 	sampling(&c);
+	if(c.in.background && (rc = api_resp_bg_admit(c.app, r, &c.t)))
+		goto out;
 	created(&c);
 	if(c.in.background) {
 		rc = api_resp_bg_start(c.app, r, &c.t, &c.in, c.obj);

@@ -72,6 +72,15 @@ static struct json_object *run_request(struct api_turn *t, const struct api_resp
 static enum herr stream_events(struct app *app, struct req *r, const char *id,
 			       const char *run_id, int64_t after);
 
+enum herr api_resp_bg_admit(struct app *app, struct req *r, struct api_turn *t)
+{
+	if(!t->store)
+		return herr_set(&r->err, HERR_UNAVAILABLE, "store_unavailable", "background",
+				"Background responses need the response store, which is not "
+				"available.");
+	return api_runs_capacity(app, r);
+}
+
 enum herr api_resp_bg_start(struct app *app, struct req *r, struct api_turn *t,
 			const struct api_resp_in *in, struct json_object *obj)
 {
@@ -81,10 +90,6 @@ enum herr api_resp_bg_start(struct app *app, struct req *r, struct api_turn *t,
 	struct store_run_new nr;
 	enum herr rc;
 
-	if(!t->store)
-		return herr_set(&r->err, HERR_UNAVAILABLE, "store_unavailable", "background",
-				"Background responses need the response store, which is not "
-				"available.");
 	if(!api_resp_run_id(id, run_id, sizeof(run_id)))
 		return herr_set(&r->err, HERR_INTERNAL, "internal_error", NULL, "Bad response id.");
 	req = run_request(t, in, id);

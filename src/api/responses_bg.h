@@ -26,10 +26,15 @@ struct app;
 struct json_object;
 struct req;
 
+/* Before anything is stored: can the begun turn t become a background
+ * response? 503 store_unavailable without a store; 429 as POST /v1/runs
+ * when API_SERVER_MAX_CONCURRENT_RUNS runs are live. */
+enum herr api_resp_bg_admit(struct app *app, struct req *r, struct api_turn *t)
+	__attribute__((warn_unused_result));
+
 /* Queue the background response obj (borrowed: the queued object, already
  * stored) of the begun turn t for request in, wake the runner and answer:
- * the object (200), or with in->stream its event stream from the table.
- * 503 when there is no store. */
+ * the object (200), or with in->stream its event stream from the table. */
 enum herr api_resp_bg_start(struct app *app, struct req *r, struct api_turn *t,
 			const struct api_resp_in *in, struct json_object *obj)
 	__attribute__((warn_unused_result));

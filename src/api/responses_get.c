@@ -89,8 +89,8 @@ static bool wants_stream(struct req *r)
 	const struct query *q;
 	const char *v;
 
-	if(req_query(r, &q))
-		return false; /* a bad query string: answered as a plain GET */
+	if(!strcmp(r->method, "HEAD") || req_query(r, &q))
+		return false; /* HEAD, or a bad query string: answered as a plain GET */
 	v = query_get(q, "stream");
 	return v && (!strcmp(v, "true") || !strcmp(v, "1"));
 }

@@ -12,6 +12,7 @@
 
 #include "util/err.h"
 
+struct app;
 struct json_object;
 struct req;
 struct store;
@@ -24,6 +25,11 @@ struct cfg;
  * and the run waits for a runner to poll the queue. */
 typedef enum herr (*api_runs_waker)(const struct cfg *c, struct herror *err);
 void api_runs_set_waker(api_runs_waker fn);
+
+/* Live runs (queued ones included: the queue is bounded too) against
+ * API_SERVER_MAX_CONCURRENT_RUNS: 429 rate_limit_exceeded with Retry-After
+ * in r when there is no room. (runs.c) */
+enum herr api_runs_capacity(struct app *app, struct req *r) __attribute__((warn_unused_result));
 
 /* Wake (or start) the runner for the queued run run_id; a failure is
  * logged (the run waits for a runner to poll the queue). */
@@ -42,7 +48,6 @@ enum herr api_runs_stop(void *app, struct req *r);
 enum herr api_runs_steer(void *app, struct req *r);
 enum herr api_runs_approval(void *app, struct req *r);
 
-struct app;
 struct sse;
 
 /* How api_run_follow hands a run's event rows to its reader. */
