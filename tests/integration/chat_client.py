@@ -77,28 +77,24 @@ try:
                     d = "\n".join(ev["data"])
                     res["events"].append({"t": round(ev["t"], 4), "event": ev["event"], "data": d})
                     if close_events and len(res["events"]) >= close_events:
+                        stop = True
+                    elif close_after and not res["closed_early"]:
+                        try:
+                            j = json.loads(d)
+                            stop = bool(j["choices"][0]["delta"].get("content"))
+                        except Exception:
+                            stop = False
+                    else:
+                        stop = False
+                    if stop:
                         res["closed_early"] = True
+                        # Close hard (RST avoided: a normal FIN).
                         try:
                             conn.sock.shutdown(socket.SHUT_RDWR)
                         except OSError:
                             pass
                         conn.close()
                         break
-                    if close_after and not res["closed_early"]:
-                        try:
-                            j = json.loads(d)
-                            c = j["choices"][0]["delta"].get("content")
-                        except Exception:
-                            c = None
-                        if c:
-                            res["closed_early"] = True
-                            # Close hard (RST avoided: a normal FIN).
-                            try:
-                                conn.sock.shutdown(socket.SHUT_RDWR)
-                            except OSError:
-                                pass
-                            conn.close()
-                            break
                 ev = {"event": None, "data": []}
                 continue
             if s.startswith(":"):
