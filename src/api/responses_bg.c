@@ -105,6 +105,9 @@ enum herr api_resp_bg_start(struct app *app, struct req *r, struct api_turn *t,
 	resp_header(r, "X-Hermes-Session-Id", t->session_id);
 	if(t->session_key[0])
 		resp_header(r, "X-Hermes-Session-Key", t->session_key);
+	/* The turn is the runner's now: this request holds no concurrency slot
+	 * while it follows the events (api_turn_end may be called again). */
+	api_turn_end(t);
 	if(in->stream)
 		return stream_events(app, r, id, run_id, -1);
 	return resp_json(r, 200, obj);

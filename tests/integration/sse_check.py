@@ -477,7 +477,7 @@ def responses_problems(j, status=None, extra_prefix=None):
                 out.append("the first event is %s, want response.created" % t)
             elif not isinstance(r, dict) or r.get("output") != [] or r.get("status") != \
                     ("queued" if r.get("background") is True else "in_progress"):
-                out.append("response.created does not carry an in_progress (background: queued) response with output []: %s" % raw[:300])
+                out.append("response.created does not carry an in_progress response with output [] (background: queued): %s" % raw[:300])
             else:
                 created = r
                 out.extend("response.created: " + p for p in response_problems(r, r.get("status")))
