@@ -12,11 +12,13 @@
 #       event and resumed with starting_after (the two parts are the
 #       uninterrupted sequence); two resumed readers at once; cancel while
 #       the upstream hangs; the responder that accepted the request killed
-#       right after the 200; chaining off a background response; the 400s
+#       right after the 200; its worker SIGKILLed; chaining off a background response; the 400s
 #       and 404s; the run behind it on /v1/runs; /v1/capabilities
 #   run_resp_bg_expiry_cases HOME LABEL
 #       runner.ttl 2, runner.idle_exit 4: once the run is swept, a resume is
-#       a 404 response_events_expired and the response stays
+#       a 404 response_events_expired and the response stays; with
+#       API_SERVER_MAX_CONCURRENT_RUNS=1 (RUNS_ENV_EXTRA) a second live one
+#       is 429 and stores nothing
 # The cases use RB (base URL), RK (key) and RUNS_WEB_PIDS (the web server's
 # pid, whose hermes-fcgi descendants are the responders).
 
@@ -243,6 +245,22 @@ elif json.loads(a[-1])["type"] != "response.completed":
 	bcancel "$id"
 	is "$RESP_STATUS $(jget 'j.get("status")')" "200 cancelled" "$where: a second cancel returns it unchanged"
 
+	# ---- the worker killed: the response is ended when next read -------------------
+	up_script '[{"reply":"this never ends","never_end":true}]'
+	bpost '{"input":"hang until killed","background":true}'
+	id=$BG_ID
+	up_wait_requests 1 > /dev/null
+	s=$(bwait "$id" in_progress 20)
+	pids=$(runner_workers "$home")
+	check "$where: the worker of the background response ($(echo $pids))" "$([ -n "$pids" ] || echo none)"
+	[ -z "$pids" ] || kill -KILL $pids
+	s=$(bwait "$id" 'completed|failed|incomplete|cancelled' 20)
+	is "$s $(jget '(j.get("error") or {}).get("code")')" "failed run_failed" \
+		"$where: SIGKILL of its worker → GET says failed, error.code run_failed"
+	bresume "$id" "" "$T/killed.json"
+	check "$where: ... and its stream ends with response.failed" \
+		"$(pycheck "$T/killed.json" "$RESP_RULES" failed)" "events: $(head -c 600 "$T/killed.json")"
+
 	# ---- the responder that accepted it killed right after the 200 -----------------
 	up_script '[{"reply":"Survived the responder.","chunk_size":4,"delay":0.2}]'
 	bpost '{"input":"outlive the responder","background":true}'
@@ -256,7 +274,7 @@ elif json.loads(a[-1])["type"] != "response.completed":
 }
 
 run_resp_bg_expiry_cases() {
-	local home=$1 where=$2 id rp i
+	local home=$1 where=$2 id rp i n wake
 	up_script '[{"reply":"short lived"}]'
 	bpost '{"input":"a short background response","background":true}'
 	id=$BG_ID
@@ -271,6 +289,7 @@ run_resp_bg_expiry_cases() {
 	sleep 1
 	up_script '[{"reply":"wake up"}]'
 	bpost '{"input":"wake the runner","background":true}'
+	wake=$BG_ID
 	for i in $(seq 1 100); do
 		rget "run_${id#resp_}"
 		[ "$RESP_STATUS" = 404 ] && break
@@ -288,4 +307,17 @@ elif "expired" not in b["error"].get("message", ""):
 	resp_get "$RB" "$RK" "$id"
 	is "$RESP_STATUS $(jget 'j.get("status")') $(jget 'j.get("output_text")')" "200 completed short lived" \
 		"$where: ... while the response stays"
+
+	# ---- API_SERVER_MAX_CONCURRENT_RUNS (1 here) counts background responses ----
+	is "$(bwait "$wake" 'completed|failed|incomplete|cancelled' 30)" completed \
+		"$where: the response that woke the runner completes"
+	up_script '[{"reply":"this never ends","never_end":true}]'
+	bpost '{"input":"take the only slot","background":true}'
+	id=$BG_ID
+	n=$(sqlite3 "$home/state.db" 'SELECT count(*) FROM responses')
+	bpost '{"input":"one too many","background":true}'
+	check "$where: a background response past the runs cap → 429 rate_limit_exceeded" "$(renv 429 rate_limit_exceeded)"
+	is "$(sqlite3 "$home/state.db" 'SELECT count(*) FROM responses')" "$n" "$where: ... and nothing was stored"
+	bcancel "$id"
+	is "$RESP_STATUS $(jget 'j.get("status")')" "200 cancelled" "$where: the one in the slot cancelled"
 }

@@ -23,7 +23,7 @@ run_resp_bg_cases "$T/home" lighttpd
 stop_pid "$LIGHTTPD_PID"
 stop_runner "$T/home"
 
-runs_env "$T/home-life" 'runner:
+RUNS_ENV_EXTRA="${RUNS_ENV_EXTRA:-} API_SERVER_MAX_CONCURRENT_RUNS=1" runs_env "$T/home-life" 'runner:
   ttl: 2
   idle_exit: 4'
 start_lighttpd life / "$T/home-life" 1
