@@ -152,7 +152,10 @@ enum herr api_run_follow(struct app *app, struct sse *s, const char *run_id, int
 		if(closing_at && sse_now() >= closing_at) {
 			if(!asked) {
 				asked = true;
-				if(ended(f)) { /* rows were appended: data_version moved */
+				if(ended(f)) { /* rows were appended: read again (a
+						 commit of this connection does not
+						 move its data_version) */
+					version = -1;
 					closing_at = sse_now() + RUNS_CLOSE_GRACE_S;
 					continue;
 				}

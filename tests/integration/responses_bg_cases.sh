@@ -251,14 +251,19 @@ elif json.loads(a[-1])["type"] != "response.completed":
 	id=$BG_ID
 	up_wait_requests 1 > /dev/null
 	s=$(bwait "$id" in_progress 20)
+	bresume "$id" "" "$T/killed-live.json" & t0=$!
 	pids=$(runner_workers "$home")
 	check "$where: the worker of the background response ($(echo $pids))" "$([ -n "$pids" ] || echo none)"
 	[ -z "$pids" ] || kill -KILL $pids
+	# no GET until the reader is done: the reader itself ends the response
+	wait $t0
+	check "$where: a reader following it when its worker is SIGKILLed gets response.failed at the end" \
+		"$(pycheck "$T/killed-live.json" "$RESP_RULES" failed)" "events: $(head -c 600 "$T/killed-live.json")"
 	s=$(bwait "$id" 'completed|failed|incomplete|cancelled' 20)
 	is "$s $(jget '(j.get("error") or {}).get("code")')" "failed run_failed" \
-		"$where: SIGKILL of its worker → GET says failed, error.code run_failed"
+		"$where: ... GET says failed, error.code run_failed"
 	bresume "$id" "" "$T/killed.json"
-	check "$where: ... and its stream ends with response.failed" \
+	check "$where: ... and a later replay ends with response.failed too" \
 		"$(pycheck "$T/killed.json" "$RESP_RULES" failed)" "events: $(head -c 600 "$T/killed.json")"
 
 	# ---- the responder that accepted it killed right after the 200 -----------------
