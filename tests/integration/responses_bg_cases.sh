@@ -62,6 +62,18 @@ bresume() {
 		echo '{"error":"chat_client.py failed"}' > "$3"
 }
 
+# bhang INPUT OUT: a background response whose upstream never ends, in
+# progress, followed by a reader (bresume into OUT) in the background:
+# BG_ID and BG_READER (the reader's pid).
+bhang() {
+	up_script '[{"reply":"this never ends","never_end":true}]'
+	bpost '{"input":"'"$1"'","background":true}'
+	up_wait_requests 1 > /dev/null
+	bwait "$BG_ID" in_progress 20 > /dev/null
+	bresume "$BG_ID" "" "$2" &
+	BG_READER=$!
+}
+
 # web_responders: the hermes-fcgi processes under the web server.
 web_responders() {
 	local todo=$RUNS_WEB_PIDS p c
@@ -225,12 +237,8 @@ elif json.loads(a[-1])["type"] != "response.completed":
 ' "$T/r2.json" "$T/r0.json")"
 
 	# ---- cancel while the upstream hangs ----------------------------------------------
-	up_script '[{"reply":"this never ends","never_end":true}]'
-	bpost '{"input":"hang please","background":true}'
-	id=$BG_ID
-	up_wait_requests 1 > /dev/null
-	s=$(bwait "$id" in_progress 20)
-	bresume "$id" "" "$T/cancel.json" & pids=$!
+	bhang 'hang please' "$T/cancel.json"
+	id=$BG_ID pids=$BG_READER
 	t0=$(date +%s.%N)
 	bcancel "$id"
 	t1=$(date +%s.%N)
@@ -246,12 +254,8 @@ elif json.loads(a[-1])["type"] != "response.completed":
 	is "$RESP_STATUS $(jget 'j.get("status")')" "200 cancelled" "$where: a second cancel returns it unchanged"
 
 	# ---- the worker killed: the response is ended when next read -------------------
-	up_script '[{"reply":"this never ends","never_end":true}]'
-	bpost '{"input":"hang until killed","background":true}'
-	id=$BG_ID
-	up_wait_requests 1 > /dev/null
-	s=$(bwait "$id" in_progress 20)
-	bresume "$id" "" "$T/killed-live.json" & t0=$!
+	bhang 'hang until killed' "$T/killed-live.json"
+	id=$BG_ID t0=$BG_READER
 	pids=$(runner_workers "$home")
 	check "$where: the worker of the background response ($(echo $pids))" "$([ -n "$pids" ] || echo none)"
 	[ -z "$pids" ] || kill -KILL $pids
