@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "agent/result_extras.h"
+
 struct agent_event;
 struct agent_result;
 struct json_object;
@@ -35,21 +37,10 @@ bool api_wants_tool_events(const struct req *r);
  * streams. SPEC: hermes-chat-responses.md "Streaming". */
 void api_tool_progress_fields(struct json_object *into, const struct agent_event *ev);
 
-/* Interrupted because the process is stopping (SIGTERM): 503. */
-bool api_chat_shutdown(const struct agent_result *res);
-
 /* "stop", "length" (stopped early with text) or "error" (interrupted). */
 const char *api_chat_finish_reason(const struct agent_result *res);
 
 /* {prompt_tokens, completion_tokens, total_tokens} (new reference). */
 struct json_object *api_chat_usage(const struct agent_result *res);
-
-/* The "hermes" extras {completed, partial, status, error, warnings}
- * (new reference); warnings (only when something was not saved) holds the
- * persistence failure. */
-struct json_object *api_chat_extras(const struct agent_result *res);
-
-/* Does the answer carry the extras (not completed, or a warning)? */
-bool api_chat_needs_extras(const struct agent_result *res);
 
 #endif

@@ -203,6 +203,11 @@ static const struct {
 	{ "responses_retrieve", "response" },
 	{ "responses_delete", "response_delete" },
 	{ "responses_input_items", "response_input_items" },
+	/* background responses on the runner (issue 12): POST with background,
+	 * GET ?stream=true&starting_after=N, POST .../cancel */
+	{ "responses_background", "response_cancel" },
+	{ "responses_resume", "response_cancel" },
+	{ "responses_cancel", "response_cancel" },
 	{ "run_submission", "runs" },
 	{ "run_status", "run_status" },
 	{ "run_events_sse", "run_events" },

@@ -10,7 +10,8 @@
 
 #include "api/app.h"
 #include "api/chat_result.h"
-#include "api/response_obj.h"
+#include "agent/response_obj.h"
+#include "api/responses_bg.h"
 #include "api/responses_input.h"
 #include "api/responses_stream.h"
 #include "api/turn.h"
@@ -33,17 +34,7 @@ struct api_resp_call {
  * user message, and (once it ran) the turn's own messages. */
 static struct json_object *transcript(struct api_resp_call *c, bool ran)
 {
-	struct json_object *a = json_object_new_array(), *u = json_object_new_object();
-
-	for(size_t i = 0; i < json_object_array_length(c->t.history); i++)
-		json_object_array_add(a, json_object_get(json_object_array_get_idx(c->t.history, i)));
-	jsonx_add_str(u, "role", "user");
-	jsonx_add_owned(u, "content", json_object_get(c->in.user));
-	json_object_array_add(a, u);
-	for(size_t i = 0; ran && i < json_object_array_length(c->t.res.messages); i++)
-		json_object_array_add(a, json_object_get(
-			json_object_array_get_idx(c->t.res.messages, i)));
-	return a;
+	return api_resp_transcript(c->t.history, c->in.user, ran ? c->t.res.messages : NULL);
 }
 
 /* Store the object as it is now (store: true only); the final version
@@ -88,6 +79,10 @@ static void created(struct api_resp_call *c)
 
 	api_resp_new_id(c->id, sizeof(c->id), "resp_");
 	c->obj = api_resp_obj_new(&m);
+	if(in->background) { /* SPEC: openai-wire §6.8 */
+		jsonx_add_str(c->obj, "status", "queued");
+		jsonx_add_bool(c->obj, "background", 1);
+	}
 	put(c, false);
 }
 
@@ -130,7 +125,7 @@ static void stream(struct api_resp_call *c)
 	rs.named_events = api_wants_tool_events(c->t.r);
 	api_turn_run(&c->t, &rs.sink);
 	api_resp_stream_close(&rs);
-	status = api_resp_obj_finish(c->obj, &rs.out, &c->t.res, sse_gone(&rs.sse));
+	status = api_resp_obj_finish(c->obj, rs.out, &c->t.res, sse_gone(&rs.sse));
 	put(c, true);
 	api_resp_stream_finish(&rs, c->obj, status);
 	api_resp_stream_release(&rs);
@@ -174,8 +169,12 @@ enum herr api_responses_create(void *vapp, struct req *r)
 	if((rc = api_turn_begin(&c.t, c.app, r, &ti)))
 		goto out;
 	sampling(&c);
+	if(c.in.background && (rc = api_resp_bg_admit(c.app, r, &c.t)))
+		goto out;
 	created(&c);
-	if(c.in.stream) {
+	if(c.in.background) {
+		rc = api_resp_bg_start(c.app, r, &c.t, &c.in, c.obj);
+	} else if(c.in.stream) {
 		stream(&c);
 		rc = HERR_OK;
 	} else {

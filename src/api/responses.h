@@ -2,11 +2,13 @@
  *
  * The request (api/responses_input.h) runs as one agent turn through the
  * turn orchestrator (api/turn.h, slot kind "response"); the answer is a
- * Response object (api/response_obj.h) as a JSON body or as the typed
+ * Response object (agent/response_obj.h) as a JSON body or as the typed
  * event stream (api/responses_stream.h). With store (the default) the
  * in_progress snapshot is stored before the turn runs and rewritten when
  * it ends: completed, incomplete (the client left, the server is stopping,
- * an output limit) or failed; a conversation name then moves to it.
+ * an output limit) or failed; a conversation name then moves to it. With
+ * background: true the stored snapshot is queued and the turn is a run of
+ * hermes-runner instead (api/responses_bg.h).
  * SPEC: openai-wire.md §6; hermes-chat-responses.md "Responses"
  * SPDX-License-Identifier: MIT
  */

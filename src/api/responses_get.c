@@ -6,12 +6,15 @@
 #include "api/responses_get.h"
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/app.h"
-#include "api/response_obj.h"
+#include "agent/response_obj.h"
+#include "api/responses_bg.h"
 #include "api/responses_page.h"
+#include "http/query.h"
 #include "http/req.h"
 #include "http/resp.h"
 #include "store/store.h"
@@ -80,6 +83,18 @@ static enum herr send_owned(struct req *r, struct json_object *obj)
 	return rc;
 }
 
+/* ?stream=true: the resumable event stream of a background response. */
+static bool wants_stream(struct req *r)
+{
+	const struct query *q;
+	const char *v;
+
+	if(!strcmp(r->method, "HEAD") || req_query(r, &q))
+		return false; /* HEAD, or a bad query string: answered as a plain GET */
+	v = query_get(q, "stream");
+	return v && (!strcmp(v, "true") || !strcmp(v, "1"));
+}
+
 enum herr api_responses_get(void *vapp, struct req *r)
 {
 	const char *id = path_id(r);
@@ -91,6 +106,12 @@ enum herr api_responses_get(void *vapp, struct req *r)
 	rc = load(vapp, r, id, &obj);
 	if(rc)
 		return rc;
+	if(wants_stream(r)) {
+		rc = api_resp_bg_resume(vapp, r, obj);
+		json_object_put(obj);
+		return rc;
+	}
+	api_resp_bg_settle(vapp, &obj); /* a background run that ended without it */
 	pub = api_response_public(obj);
 	json_object_put(obj);
 	return send_owned(r, pub);

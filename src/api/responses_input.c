@@ -11,7 +11,7 @@
 
 #include "agent/content.h"
 #include "api/fields.h"
-#include "api/response_obj.h"
+#include "agent/response_obj.h"
 #include "store/store.h"
 #include "util/jsonx.h"
 #include "util/str.h"
@@ -358,6 +358,7 @@ static enum herr parse_members(struct api_resp_in *in, struct json_object *body,
 	   (rc = conversation_name(body, &in->conversation, err)) ||
 	   (rc = api_field_bool(&f, "store", 0, &in->store)) ||
 	   (rc = api_field_bool(&f, "stream", 0, &in->stream)) ||
+	   (rc = api_field_bool(&f, "background", 0, &in->background)) ||
 	   (rc = api_field_object(&f, "metadata", 0, &in->metadata)) ||
 	   (rc = check_metadata(in->metadata, err)) ||
 	   (rc = api_field_enum(&f, "truncation", 0, truncations, &in->truncation)) ||
@@ -376,6 +377,11 @@ static enum herr parse_members(struct api_resp_in *in, struct json_object *body,
 	if(!json_object_object_get_ex(body, "input", &unused) || !unused)
 		return herr_set(err, HERR_BAD_REQUEST, "missing_required_parameter", "input",
 				"Missing required parameter: 'input'.");
+	/* SPEC: openai-wire §6.8: a background response is polled, so stored */
+	if(in->background && !in->store)
+		return bad(err, "invalid_value", "background",
+			   "Background responses must be stored: 'background': true cannot be used "
+			   "with 'store': false.");
 	if(jsonx_get_str(body, "previous_response_id") && in->conversation)
 		return bad(err, "conversation_conflict", "conversation",
 			   "'previous_response_id' and 'conversation' cannot be used together.");

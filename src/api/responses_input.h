@@ -40,6 +40,7 @@ struct api_resp_in {
 	const char *truncation;           /* "disabled" (default) or "auto" */
 	struct json_object *metadata;     /* NULL if absent */
 	bool stream, store, parallel_tool_calls;
+	bool background;                  /* queued as a run (api/responses_bg.h) */
 	bool temperature_set, top_p_set;
 	double temperature, top_p;
 	int64_t max_output_tokens;        /* 0: not set */
@@ -62,7 +63,8 @@ struct api_resp_in {
  * missing_required_parameter / invalid_value / unsupported_content_type
  * (param at the part) / previous_response_not_found (param
  * previous_response_id) / item_not_found (param input[N].id) /
- * conversation_conflict / missing_user_message / empty_message, or the
+ * conversation_conflict / missing_user_message / empty_message /
+ * invalid_value (param background: background with store false), or the
  * store's error. Strings in in point into body, which must outlive it. */
 enum herr api_resp_in_parse(struct api_resp_in *in, struct json_object *body, struct store *s,
 			struct herror *err) __attribute__((warn_unused_result));

@@ -1,6 +1,8 @@
 /* src/api/responses_stream.h: the agent sink that streams a Response.
  *
- * It only formats the typed events of the Responses API; the stream object
+ * The typed events are built by agent/response_events.h (the same builder
+ * writes a background response's events to the run event table); this
+ * sink sends them on the SSE stream. The stream object
  * (http/sse.h) owns the deferred head, the 50 ms delta batching,
  * keepalives and client-gone detection (which sets the turn's interrupt).
  * Order: response.created and response.in_progress (the snapshot, output
@@ -23,7 +25,8 @@
 #include <stdint.h>
 
 #include "agent/agent.h"
-#include "api/response_obj.h"
+#include "agent/response_events.h"
+#include "agent/response_obj.h"
 #include "http/sse.h"
 
 struct req;
@@ -31,9 +34,9 @@ struct json_object;
 
 struct api_resp_stream {
 	struct sse sse;
-	struct api_resp_out out;                  /* the output items */
+	struct api_resp_events ev;            /* the events; ev.out: the output items */
+	struct api_resp_out *out;             /* &ev.out */
 	struct json_object *snapshot;         /* borrowed: the in_progress object */
-	int64_t seq;                          /* the next sequence_number */
 	const char *session_key;              /* borrowed; "" if none */
 	char session_id[AGENT_SESSION_ID_MAX]; /* the id the headers carry */
 	bool named_events;                    /* send hermes.tool.progress */

@@ -12,6 +12,7 @@
 #include "api/meta.h"
 #include "api/models.h"
 #include "api/responses.h"
+#include "api/responses_bg.h"
 #include "api/responses_get.h"
 #include "api/runs.h"
 #include "api/sessions.h"
@@ -45,6 +46,8 @@ static const struct route table[] = {
 	{ .method = "GET", .pattern = "/v1/responses/{id}/input_items",
 	  .name = "response_input_items", .flags = ROUTE_AUTH | ROUTE_STORE,
 	  .fn = api_responses_input_items },
+	{ .method = "POST", .pattern = "/v1/responses/{id}/cancel", .name = "response_cancel",
+	  .flags = ROUTE_AUTH | ROUTE_STORE, .fn = api_responses_cancel },
 	{ .method = "POST", .pattern = "/v1/runs", .name = "runs", .flags = ROUTE_AUTH | ROUTE_STORE,
 	  .max_body = REQ_BODY_MAX, .fn = api_runs_create },  /* reads the body itself */
 	{ .method = "GET", .pattern = "/v1/runs", .name = "runs_list",

@@ -36,6 +36,15 @@ void api_runs_set_waker(api_runs_waker fn)
 	waker = fn;
 }
 
+void api_runs_wake(const struct cfg *c, const char *run_id)
+{
+	struct herror werr;
+
+	herr_clear(&werr);
+	if(waker && waker(c, &werr))
+		LOG_WARN("run %s: runner not started: %s", run_id, werr.msg);
+}
+
 #define RUNS_LIST_DEFAULT 20
 #define RUNS_LIST_MAX 100
 
@@ -279,24 +288,22 @@ static enum herr idem_lookup(struct admission *ad, bool *answered)
 	return rc;
 }
 
-/* Live runs (queued ones included: the queue is bounded too) against
- * API_SERVER_MAX_CONCURRENT_RUNS. */
-static enum herr capacity(struct admission *ad)
+enum herr api_runs_capacity(struct app *app, struct req *r)
 {
-	int max = (int)ad->app->cfg.max_concurrent_runs;
+	int max = (int)app->cfg.max_concurrent_runs;
 	struct store_run *runs = NULL;
 	size_t n = 0;
 	enum herr rc;
 
 	if(max <= 0)
 		return HERR_OK;
-	rc = store_run_list(ad->app->store, STORE_RUN_LIVE, max, &runs, &n, &ad->r->err);
+	rc = store_run_list(app->store, STORE_RUN_LIVE, max, &runs, &n, &r->err);
 	store_run_list_free(runs, n);
 	if(rc)
 		return rc;
 	if(n >= (size_t)max) {
-		resp_header(ad->r, "Retry-After", "1");
-		return herr_set(&ad->r->err, HERR_RATE_LIMIT, "rate_limit_exceeded", NULL,
+		resp_header(r, "Retry-After", "1");
+		return herr_set(&r->err, HERR_RATE_LIMIT, "rate_limit_exceeded", NULL,
 				"Too many concurrent runs (max %d)", max);
 	}
 	return HERR_OK;
@@ -309,7 +316,6 @@ static enum herr allocate(struct admission *ad)
 	const char *model = ad->model->name;
 	struct json_object *req;
 	struct store_run_new nr;
-	struct herror werr;
 	bool gone = false;
 	enum herr rc;
 
@@ -338,9 +344,7 @@ static enum herr allocate(struct admission *ad)
 	free(old_run);
 	if(rc)
 		return rc;
-	herr_clear(&werr);
-	if(waker && waker(&app->cfg, &werr))
-		LOG_WARN("run %s: runner not started: %s", run_id, werr.msg);
+	api_runs_wake(&app->cfg, run_id);
 	return accepted(ad, run_id, false);
 }
 
@@ -371,7 +375,7 @@ enum herr api_runs_create(void *vapp, struct req *r)
 		api_runs_fingerprint(r->json, ad.session_key, ad.fingerprint);
 		rc = idem_lookup(&ad, &answered);
 	}
-	if(!rc && !answered && !(rc = capacity(&ad)))
+	if(!rc && !answered && !(rc = api_runs_capacity(ad.app, r)))
 		rc = allocate(&ad);
 	api_runs_admit_release(&ad.admit);
 	return rc;

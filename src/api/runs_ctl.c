@@ -126,13 +126,41 @@ static void stop_live(struct store *s, const struct store_run *run)
 			 strerror(errno));
 }
 
+enum herr api_run_stop(struct store *s, struct store_run *run, struct herror *err)
+{
+	char id[80];
+	double until;
+	enum herr rc;
+
+	if(STORE_RUN_BIT(run->status) & STORE_RUN_TERMINAL)
+		return HERR_OK;
+	snprintf(id, sizeof(id), "%s", run->id);
+	if(run->status == STORE_RUN_QUEUED && cancel_queued(s, id, err) == HERR_CONFLICT) {
+		/* claimed meanwhile: stop it like a running one */
+		herr_clear(err);
+		store_run_release(run);
+		if((rc = store_run_get(s, id, run, err)))
+			return rc;
+	}
+	herr_clear(err);
+	if(STORE_RUN_BIT(run->status) & STORE_RUN_LIVE && run->status != STORE_RUN_QUEUED)
+		stop_live(s, run);
+	until = now_s() + STOP_WAIT_S;
+	for(;;) {
+		store_run_release(run);
+		if((rc = store_run_get(s, id, run, err)))
+			return rc;
+		if((STORE_RUN_BIT(run->status) & STORE_RUN_TERMINAL) || now_s() >= until)
+			return HERR_OK;
+		nanosleep(&(struct timespec){ 0, (long)(STOP_POLL_S * 1e9) }, NULL);
+	}
+}
+
 enum herr api_runs_stop(void *vapp, struct req *r)
 {
 	struct app *app = vapp;
 	struct store *s = app->store;
 	struct store_run run;
-	struct herror err;
-	double until;
 	enum herr rc = api_run_load(s, r, &run);
 
 	if(rc)
@@ -142,22 +170,10 @@ enum herr api_runs_stop(void *vapp, struct req *r)
 		store_run_release(&run);
 		return rc;
 	}
-	herr_clear(&err);
-	if(run.status == STORE_RUN_QUEUED && cancel_queued(s, run.id, &err) == HERR_CONFLICT) {
-		store_run_release(&run); /* claimed meanwhile: stop it like a running one */
-		if((rc = api_run_load(s, r, &run)))
-			return rc;
-	}
-	if(STORE_RUN_BIT(run.status) & STORE_RUN_LIVE && run.status != STORE_RUN_QUEUED)
-		stop_live(s, &run);
-	until = now_s() + STOP_WAIT_S;
-	for(;;) {
-		store_run_release(&run);
-		if((rc = api_run_load(s, r, &run)))
-			return rc;
-		if((STORE_RUN_BIT(run.status) & STORE_RUN_TERMINAL) || now_s() >= until)
-			break;
-		nanosleep(&(struct timespec){ 0, (long)(STOP_POLL_S * 1e9) }, NULL);
+	if((rc = api_run_stop(s, &run, &r->err))) {
+		if(rc == HERR_NOT_FOUND)
+			rc = api_run_load(s, r, &run); /* swept meanwhile: its 404 */
+		return rc;
 	}
 	rc = send_owned(r, 200, api_run_object(s, &run));
 	store_run_release(&run);

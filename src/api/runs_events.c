@@ -66,9 +66,11 @@ static bool terminal_event(const char *name)
 			!strcmp(name, "run.cancelled") || !strcmp(name, "run.interrupted"));
 }
 
-/* Send the rows after *after; *done when the terminal event went out. */
+/* Send the rows after *after through f; *done when f says the last went
+ * out. */
 static enum herr send_rows(struct store *st, struct sse *s, const char *run_id, int64_t *after,
-			   bool *done, size_t *sent, struct herror *err)
+			   const struct api_run_follow *f, bool *done, size_t *sent,
+			   struct herror *err)
 {
 	struct json_object *rows = NULL;
 	enum herr rc = store_events(st, run_id, *after, RUNS_EVENTS_BATCH, &rows, err);
@@ -78,27 +80,22 @@ static enum herr send_rows(struct store *st, struct sse *s, const char *run_id, 
 		return rc;
 	n = json_object_array_length(rows);
 	for(size_t i = 0; i < n && !*done; i++) {
-		struct json_object *row = json_object_array_get_idx(rows, i), *ev;
+		struct json_object *row = json_object_array_get_idx(rows, i);
 		const char *text = jsonx_get_str(row, "event");
 		int64_t seq = json_object_get_int64(json_object_object_get(row, "seq"));
-		char id[24];
 
 		if(!text)
 			continue;
-		snprintf(id, sizeof(id), "%lld", (long long)seq);
-		if(sse_event(s, id, NULL, text, strlen(text))) {
+		if(f->row(f->ctx, s, seq, text, done)) {
 			rc = HERR_IO;
 			break;
 		}
 		*after = seq;
 		(*sent)++;
-		ev = json_tokener_parse(text);
-		*done = terminal_event(jsonx_get_str(ev, "event"));
-		json_object_put(ev);
 	}
 	json_object_put(rows);
 	if(!rc && n == RUNS_EVENTS_BATCH && !*done)
-		return send_rows(st, s, run_id, after, done, sent, err);
+		return send_rows(st, s, run_id, after, f, done, sent, err);
 	return rc;
 }
 
@@ -109,70 +106,114 @@ static void nap(double s)
 	nanosleep(&ts, NULL);
 }
 
+/* The run is terminal and its log read to the end without a last row:
+ * f->ended may append one (then read again), else the stream ends. */
+static bool ended(const struct api_run_follow *f)
+{
+	return f->ended && f->ended(f->ctx);
+}
+
+enum herr api_run_follow(struct app *app, struct sse *s, const char *run_id, int64_t after,
+		     const struct api_run_follow *f)
+{
+	struct store *st = app->store;
+	struct store_run run;
+	int64_t version = -1, v;
+	bool done = false, asked = false;
+	double closing_at = 0;
+	size_t sent = 0;
+	enum herr rc = sse_begin(s);
+
+	memset(&run, 0, sizeof(run));
+	while(!rc && !done && !sse_gone(s) && app->interrupt != AGENT_STOP_SHUTDOWN) {
+		struct herror err;
+
+		herr_clear(&err);
+		if(store_data_version(st, &v, &err)) {
+			LOG_WARN("run %s events: %s", run_id, err.msg);
+			break;
+		}
+		if(v != version) {
+			version = v;
+			if((rc = send_rows(st, s, run_id, &after, f, &done, &sent, &err)))
+				break;
+			/* a run finished without a terminal event (or swept): end too */
+			store_run_release(&run);
+			if(!done && store_run_get(st, run_id, &run, &err)) {
+				done = true;
+				break;
+			}
+			/* terminal without its event: the writer appends it just
+			 * after the status; wait for it a little */
+			if(!done && (STORE_RUN_BIT(run.status) & STORE_RUN_TERMINAL) && !closing_at)
+				closing_at = sse_now() + RUNS_CLOSE_GRACE_S;
+			continue;
+		}
+		if(closing_at && sse_now() >= closing_at) {
+			if(!asked) {
+				asked = true;
+				if(ended(f)) { /* rows were appended: read again (a
+						 commit of this connection does not
+						 move its data_version) */
+					version = -1;
+					closing_at = sse_now() + RUNS_CLOSE_GRACE_S;
+					continue;
+				}
+			}
+			done = true;
+			break;
+		}
+		sse_tick(s);
+		nap(RUNS_POLL_S);
+	}
+	if(done && !sse_gone(s))
+		(void)sse_comment(s, "stream closed");
+	LOG_INFO("run %s events: %zu sent, %s", run_id, sent,
+		 done ? "closed after the end" : "reader left");
+	store_run_release(&run);
+	/* once the head went out there is nothing else to answer with */
+	return s->started ? HERR_OK : rc;
+}
+
+/* api_run_follow.row of /v1/runs/{id}/events: "id: seq" and the row. */
+static enum herr run_row(void *ctx, struct sse *s, int64_t seq, const char *text, bool *done)
+{
+	struct json_object *ev;
+	char id[24];
+
+	(void)ctx;
+	snprintf(id, sizeof(id), "%lld", (long long)seq);
+	if(sse_event(s, id, NULL, text, strlen(text)))
+		return HERR_IO;
+	ev = json_tokener_parse(text);
+	*done = terminal_event(jsonx_get_str(ev, "event"));
+	json_object_put(ev);
+	return HERR_OK;
+}
+
 enum herr api_runs_events(void *vapp, struct req *r)
 {
 	struct app *app = vapp;
-	struct store *st = app->store;
 	struct store_run run;
+	struct api_run_follow f = { .row = run_row };
 	struct sse s;
 	volatile sig_atomic_t gone = 0;
-	int64_t after, version = -1, v;
-	bool done = false;
-	double closing_at = 0;
-	size_t sent = 0;
+	int64_t after;
 	enum herr rc;
 
-	if((rc = api_run_load(st, r, &run)))
+	if((rc = api_run_load(app->store, r, &run)))
 		return rc;
 	if((rc = start_after(r, &after))) {
 		store_run_release(&run);
 		return rc;
 	}
 	sse_init(&s, r, 200, NULL, NULL, &gone);
-	rc = sse_begin(&s);
-	if(!strcmp(r->method, "HEAD"))   /* the head is the whole answer */
-		gone = 1;
-	while(!rc && !done && !gone && app->interrupt != AGENT_STOP_SHUTDOWN) {
-		struct herror err;
-
-		herr_clear(&err);
-		if(store_data_version(st, &v, &err)) {
-			LOG_WARN("run %s events: %s", run.id, err.msg);
-			break;
-		}
-		if(v != version) {
-			enum store_run_status now;
-
-			version = v;
-			if((rc = send_rows(st, &s, run.id, &after, &done, &sent, &err)))
-				break;
-			/* a run finished without a terminal event (or swept): end too */
-			store_run_release(&run);
-			if(!done && store_run_get(st, route_param(&r->params, "id"), &run, &err)) {
-				done = true;
-				break;
-			}
-			now = run.status;
-			/* terminal without its event: the writer appends it just
-			 * after the status; wait for it a little */
-			if(!done && (STORE_RUN_BIT(now) & STORE_RUN_TERMINAL) && !closing_at)
-				closing_at = sse_now() + RUNS_CLOSE_GRACE_S;
-			continue;
-		}
-		if(closing_at && sse_now() >= closing_at) {
-			done = true;
-			break;
-		}
-		sse_tick(&s);
-		nap(RUNS_POLL_S);
+	if(!strcmp(r->method, "HEAD")) {  /* the head is the whole answer */
+		rc = sse_begin(&s);
+		rc = s.started ? HERR_OK : rc;
+	} else {
+		rc = api_run_follow(app, &s, run.id, after, &f);
 	}
-	if(done && !sse_gone(&s))
-		(void)sse_comment(&s, "stream closed");
-	LOG_INFO("run %s events: %zu sent, %s", route_param(&r->params, "id"), sent,
-		 done ? "closed after the end" : "reader left");
-	/* once the head went out there is nothing else to answer with */
-	if(s.started)
-		rc = HERR_OK;
 	sse_release(&s);
 	store_run_release(&run);
 	return rc;

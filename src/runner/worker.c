@@ -5,7 +5,8 @@
  * run row, runs one agent turn with the run sink and ends the run:
  * completed (run.completed with output, usage and the turn's messages),
  * failed (run.failed) or, after SIGTERM or a stop seen in the store,
- * cancelled (run.cancelled).
+ * cancelled (run.cancelled). A background response
+ * (runner/resp_work.h) is such a run with a Responses face.
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -21,6 +22,7 @@
 #include "agent/history.h"
 #include "agent/opts.h"
 #include "agent/turn_env.h"
+#include "runner/resp_work.h"
 #include "runner/run_sink.h"
 #include "store/store.h"
 #include "util/jsonx.h"
@@ -148,7 +150,9 @@ static enum herr fail(struct store *s, const char *id, const char *msg, struct h
 /* Run the turn of a claimed run; env and run are loaded. */
 static enum herr work(struct agent_env *env, const struct store_run *run, struct herror *err)
 {
-	struct json_object *req = NULL, *sent = json_object_new_array(), *history = NULL;
+	struct json_object *req = NULL, *sent = json_object_new_array(), *history = NULL, *resp = NULL;
+	struct resp_work rw;
+	const struct agent_sink *use;
 	struct agent_input in = { 0 };
 	struct agent_opts o;
 	struct agent_result res;
@@ -172,7 +176,11 @@ static enum herr work(struct agent_env *env, const struct store_run *run, struct
 	named = v && *v;
 	if(named)
 		snprintf(sid, sizeof(sid), "%s", v);
-	if(agent_history_continue(env->store, named, sid, sizeof(sid), sent, &history, &herr))
+	/* A background response's history was resolved when it was queued:
+	 * used as sent. */
+	json_object_object_get_ex(req, "response", &resp);
+	if(agent_history_continue(env->store, named && !resp, sid, sizeof(sid), sent, &history,
+				  &herr))
 		LOG_WARN("run %s: session history: %s", run->id, herr.msg);
 	in.session_id = named ? sid : NULL;
 	in.system = jsonx_get_str(req, "instructions");
@@ -187,9 +195,25 @@ static enum herr work(struct agent_env *env, const struct store_run *run, struct
 	sink.approval_timeout = (double)env->cfg.approvals_timeout;
 	o.steer = runner_sink_steer;
 	o.steer_ctx = &sink;
+	use = &sink.sink;
+	memset(&rw, 0, sizeof(rw));
+	if(resp && runner_resp_begin(&rw, env->store, run->id, resp, &sink, &o, &herr)) {
+		LOG_ERR("run %s: background response: %s", run->id, herr.msg);
+		runner_resp_release(&rw);
+		runner_sink_release(&sink);
+		json_object_put(history);
+		json_object_put(sent);
+		json_object_put(req);
+		return fail(env->store, run->id, "the background response could not be started", err);
+	}
+	if(resp)
+		use = &rw.sink;
 	agent_result_init(&res);
-	agent_run(&o, &in, &sink.sink, &res);
+	agent_run(&o, &in, use, &res);
 	runner_sink_flush(&sink);
+	if(resp)
+		runner_resp_end(&rw, &res, stop_flag != 0);
+	runner_resp_release(&rw);
 	if(sink.write_err.rc)
 		LOG_WARN("run %s: an event could not be written: %s", run->id, sink.write_err.msg);
 	rc = finish(env->store, run->id, &res, stop_flag != 0, err);

@@ -1,8 +1,10 @@
 // tests/compat/responses.mjs: the official `openai` npm package drives the
 // Responses API: responses.create, responses.stream(...).finalResponse(),
 // previous_response_id, responses.retrieve, responses.inputItems.list,
-// responses.delete, a turn with a server-side tool call, and the 400 of an
-// unknown previous_response_id.
+// responses.delete, a turn with a server-side tool call, the 400 of an
+// unknown previous_response_id, and background mode: create({background:
+// true}), retrieve(id) polling, retrieve(id, {stream: true,
+// starting_after}) and cancel(id).
 // SPDX-License-Identifier: MIT
 //
 // Runs once with each pinned `openai` release of the package.json next to
@@ -24,6 +26,58 @@ async function lastTurns() {
 	const msgs = reqs.length ? reqs[reqs.length - 1].body?.messages || [] : [];
 	return msgs.filter((m) => m.role !== 'system').map((m) => [m.role,
 		typeof m.content === 'string' ? m.content : (m.content || []).map((p) => p.text || '').join('')]);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const TERMINAL = ['completed', 'failed', 'incomplete', 'cancelled'];
+
+// Every event of a stream (retrieve(id, {stream: true, ...})).
+async function collect(stream) {
+	const evs = [];
+	for await (const ev of stream)
+		evs.push(ev);
+	return evs;
+}
+
+// Background mode: create, poll, resume, cancel (docs/api.md "Background
+// responses").
+async function backgroundCases(client, sdk) {
+	await run('background', async () => {
+		const text = `Background answer for ${sdk}, in pieces.`;
+		await script([{ reply: text, chunk_size: 4, delay: 0.05 }]);
+		const created = await client.responses.create({ model: MODEL, input: `compat ${sdk}: background`,
+			background: true });
+		is(created.status, 'queued', 'background: create({background: true}) answers queued');
+		is(created.background, true, 'background: ... with background true');
+		let r = created;
+		for (let i = 0; i < 400 && !TERMINAL.includes(r.status); i++) {
+			await sleep(100);
+			r = await client.responses.retrieve(created.id);
+		}
+		is(r.status, 'completed', 'background: retrieve(id) polls it to completed');
+		is(r.output_text, text, 'background: ... with the answer');
+		const all = await collect(await client.responses.retrieve(created.id, { stream: true }));
+		is(all[0]?.type, 'response.created', 'background: retrieve(id, {stream: true}) replays from response.created');
+		is(all[all.length - 1]?.type, 'response.completed', 'background: ... to response.completed');
+		ok(all.every((ev, i) => ev.sequence_number === i), 'background: sequence numbers 0, 1, 2, ...',
+			all.map((ev) => ev.sequence_number));
+		const tail = await collect(await client.responses.retrieve(created.id, { stream: true, starting_after: 2 }));
+		is(JSON.stringify(tail), JSON.stringify(all.slice(3)),
+			'background: retrieve(id, {stream: true, starting_after: 2}) gives exactly the events after 2');
+	});
+
+	await run('background cancel', async () => {
+		await script([{ reply: 'this never ends', never_end: true }]);
+		const created = await client.responses.create({ model: MODEL, input: `compat ${sdk}: hang`,
+			background: true });
+		for (let i = 0; i < 200 && !(await requests()).length; i++)
+			await sleep(100);
+		const c = await client.responses.cancel(created.id);
+		if (c && typeof c === 'object' && 'status' in c)
+			is(c.status, 'cancelled', 'background cancel: cancel(id) returns it cancelled');
+		const r = await client.responses.retrieve(created.id);
+		is(r.status, 'cancelled', 'background cancel: retrieve(id) says cancelled');
+	});
 }
 
 async function cases(OpenAI, sdk) {
@@ -127,6 +181,8 @@ async function cases(OpenAI, sdk) {
 		is(err?.code, 'previous_response_not_found', 'unknown previous_response_id: code previous_response_not_found');
 		is((await requests()).length, 0, 'unknown previous_response_id: nothing reached the upstream');
 	});
+
+	await backgroundCases(client, sdk);
 }
 
 for (const [name, version] of openaiReleases()) {

@@ -7,6 +7,8 @@
 #   --close-after-content  close the connection after the first content delta
 #   --close-after-time S   close the connection S seconds after sending
 #   --timeout S            give up reading after S seconds (default 60)
+#   --close-after-events N close the connection after the N-th event
+#   --get                  GET the URL (BODY-FILE is not read; may be -)
 # Writes {"status", "headers": {lowercased: value}, "body" (text),
 #         "lines": [[t, line], ...], "events": [{"t", "event", "data"}],
 #         "t_headers", "t_end", "closed_early", "error"} to OUT-JSON.
@@ -15,6 +17,7 @@ import http.client, json, socket, sys, time, urllib.parse
 
 url, key, body_file, out = sys.argv[1:5]
 extra, close_after, timeout, close_time = [], False, 60.0, None
+close_events, method = None, "POST"
 args = sys.argv[5:]
 i = 0
 while i < len(args):
@@ -24,12 +27,16 @@ while i < len(args):
         close_after = True; i += 1
     elif args[i] == "--close-after-time":
         close_time = float(args[i + 1]); i += 2
+    elif args[i] == "--close-after-events":
+        close_events = int(args[i + 1]); i += 2
+    elif args[i] == "--get":
+        method = "GET"; i += 1
     elif args[i] == "--timeout":
         timeout = float(args[i + 1]); i += 2
     else:
         sys.exit("unknown option " + args[i])
 u = urllib.parse.urlsplit(url)
-body = open(body_file, "rb").read()
+body = open(body_file, "rb").read() if method == "POST" else None
 hdrs = {"Content-Type": "application/json", "Accept": "*/*"}
 if key:
     hdrs["Authorization"] = "Bearer " + key
@@ -42,7 +49,7 @@ t0 = time.monotonic()
 conn = http.client.HTTPConnection(u.hostname, u.port,
                                   timeout=close_time if close_time else timeout)
 try:
-    conn.request("POST", u.path + (("?" + u.query) if u.query else ""), body, hdrs)
+    conn.request(method, u.path + (("?" + u.query) if u.query else ""), body, hdrs)
     r = conn.getresponse()
     res["t_headers"] = time.monotonic() - t0
     res["status"] = r.status
@@ -69,21 +76,25 @@ try:
                 if ev["data"] or ev["event"]:
                     d = "\n".join(ev["data"])
                     res["events"].append({"t": round(ev["t"], 4), "event": ev["event"], "data": d})
-                    if close_after and not res["closed_early"]:
+                    if close_events and len(res["events"]) >= close_events:
+                        stop = True
+                    elif close_after and not res["closed_early"]:
                         try:
                             j = json.loads(d)
-                            c = j["choices"][0]["delta"].get("content")
+                            stop = bool(j["choices"][0]["delta"].get("content"))
                         except Exception:
-                            c = None
-                        if c:
-                            res["closed_early"] = True
-                            # Close hard (RST avoided: a normal FIN).
-                            try:
-                                conn.sock.shutdown(socket.SHUT_RDWR)
-                            except OSError:
-                                pass
-                            conn.close()
-                            break
+                            stop = False
+                    else:
+                        stop = False
+                    if stop:
+                        res["closed_early"] = True
+                        # Close hard (RST avoided: a normal FIN).
+                        try:
+                            conn.sock.shutdown(socket.SHUT_RDWR)
+                        except OSError:
+                            pass
+                        conn.close()
+                        break
                 ev = {"event": None, "data": []}
                 continue
             if s.startswith(":"):

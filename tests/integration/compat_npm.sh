@@ -44,6 +44,7 @@ compat_server() {
 	local home=$T/home
 	start_upstream upstream
 	mk_home "$home"
+	track_pidfile "$home/runner.pid"  # background responses start the runner
 	# Before lighttpd starts: the responders read .env once, at start.
 	printf 'OPENAI_BASE_URL=%s\nOPENAI_API_KEY=k\nHERMES_MODEL=test-model\n' "$UPSTREAM_URL" >> "$home/.env"
 	start_lighttpd "$1" / "$home" 2

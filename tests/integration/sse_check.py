@@ -196,8 +196,11 @@ response.reasoning_summary_text.delta response.reasoning_summary_text.done
 response.audio.delta response.audio.done response.audio.transcript.delta
 response.audio.transcript.done error
 """.split())
+# A cancelled background response ends with response.cancelled (docs/api.md
+# "Background responses"): the one type of ours outside that list.
+RESPONSE_EVENT_TYPES.add("response.cancelled")
 RESPONSE_TERMINAL = {"response.completed": "completed", "response.failed": "failed",
-                     "response.incomplete": "incomplete"}
+                     "response.incomplete": "incomplete", "response.cancelled": "cancelled"}
 RESPONSE_ITEM_TYPES = {"message", "reasoning", "function_call", "function_call_output"}
 
 
@@ -472,11 +475,12 @@ def responses_problems(j, status=None, extra_prefix=None):
             r = ev.get("response")
             if t != "response.created":
                 out.append("the first event is %s, want response.created" % t)
-            elif not isinstance(r, dict) or r.get("output") != [] or r.get("status") != "in_progress":
-                out.append("response.created does not carry an in_progress response with output []: %s" % raw[:300])
+            elif not isinstance(r, dict) or r.get("output") != [] or r.get("status") != \
+                    ("queued" if r.get("background") is True else "in_progress"):
+                out.append("response.created does not carry an in_progress response with output [] (background: queued): %s" % raw[:300])
             else:
                 created = r
-                out.extend("response.created: " + p for p in response_problems(r, "in_progress"))
+                out.extend("response.created: " + p for p in response_problems(r, r.get("status")))
             continue
         if k == 1 and t != "response.in_progress":
             out.append("the second event is %s, want response.in_progress" % t)

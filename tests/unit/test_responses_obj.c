@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "agent/agent.h"
-#include "api/response_obj.h"
+#include "agent/response_obj.h"
 #include "util/jsonx.h"
 #include "tap.h"
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "agent/agent.h"
-#include "api/response_obj.h"
+#include "agent/response_obj.h"
 #include "api/responses_stream.h"
 #include "http/hio.h"
 #include "http/req.h"
@@ -179,7 +179,7 @@ static const char *fx_finish(struct fixture *fx)
 	size_t len;
 
 	api_resp_stream_close(&fx->rs);
-	status = api_resp_obj_finish(fx->snap, &fx->rs.out, &fx->res, sse_gone(&fx->rs.sse));
+	status = api_resp_obj_finish(fx->snap, fx->rs.out, &fx->res, sse_gone(&fx->rs.sse));
 	api_resp_stream_finish(&fx->rs, fx->snap, status);
 	out = hio_mem_output(&fx->io, &len);
 	parse_stream(out, len, &fx->p);

@@ -2,14 +2,14 @@
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
-#include "api/response_obj.h"
+#include "agent/response_obj.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "agent/agent.h"
-#include "api/chat_result.h"
+#include "agent/result_extras.h"
 #include "util/jsonx.h"
 #include "util/rand.h"
 #include "util/utf8.h"
@@ -363,6 +363,23 @@ struct json_object *api_resp_obj_stored(struct json_object *obj, struct json_obj
 	jsonx_add_str(hs, "instructions", instructions);
 	jsonx_add_owned(row, "hermes_store", hs);
 	return row;
+}
+
+struct json_object *api_resp_transcript(struct json_object *history, struct json_object *user,
+				    struct json_object *messages)
+{
+	struct json_object *a = json_object_new_array(), *u = json_object_new_object();
+	size_t n = history ? json_object_array_length(history) : 0;
+
+	for(size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_get(json_object_array_get_idx(history, i)));
+	jsonx_add_str(u, "role", "user");
+	jsonx_add_owned(u, "content", json_object_get(user));
+	json_object_array_add(a, u);
+	n = messages ? json_object_array_length(messages) : 0;
+	for(size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_get(json_object_array_get_idx(messages, i)));
+	return a;
 }
 
 struct json_object *api_response_public(struct json_object *stored)

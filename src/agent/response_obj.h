@@ -120,6 +120,13 @@ struct json_object *api_resp_trimmed_string(const char *s, size_t len);
 struct json_object *api_resp_obj_stored(struct json_object *obj, struct json_object *items,
 				    struct json_object *transcript, const char *instructions);
 
+/* The conversation through a response, for its stored row: history's
+ * messages, the user message {role: "user", content: user}, then messages
+ * (the turn's own; may be NULL when it did not run). All borrowed; new
+ * array. */
+struct json_object *api_resp_transcript(struct json_object *history, struct json_object *user,
+				    struct json_object *messages);
+
 /* A stored row as GET shows it: a new object without "hermes_store". */
 struct json_object *api_response_public(struct json_object *stored);
 

@@ -1,0 +1,332 @@
+# tests/integration/responses_bg_cases.sh: background responses (issue 12),
+# run against a server in front of hermes-fcgi (lighttpd, Apache+mod_fcgid)
+# whose responders queue them as runs of the hermes-runner daemon, which
+# talks to the scripted upstream (tests/upstream).
+# SPDX-License-Identifier: MIT
+#
+# Sourced after lib.sh, chat_cases.sh, responses_cases.sh and runs_cases.sh
+# (runs_env, rget, rstatus, runner_pid, stop_runner, renv). Gives:
+#   run_resp_bg_cases HOME LABEL
+#       create -> poll to completed with the output a foreground request
+#       gets for the same script; background + stream cut after the third
+#       event and resumed with starting_after (the two parts are the
+#       uninterrupted sequence); two resumed readers at once; cancel while
+#       the upstream hangs; the responder that accepted the request killed
+#       right after the 200; its worker SIGKILLed; chaining off a background response; the 400s
+#       and 404s; the run behind it on /v1/runs; /v1/capabilities
+#   run_resp_bg_expiry_cases HOME LABEL
+#       runner.ttl 2, runner.idle_exit 4: once the run is swept, a resume is
+#       a 404 response_events_expired and the response stays; with
+#       API_SERVER_MAX_CONCURRENT_RUNS=1 (RUNS_ENV_EXTRA) a second live one
+#       is 429 and stores nothing
+# The cases use RB (base URL), RK (key) and RUNS_WEB_PIDS (the web server's
+# pid, whose hermes-fcgi descendants are the responders).
+
+# bpost JSON: POST /v1/responses; BG_ID from the answer.
+bpost() {
+	resp_post "$RB" "$RK" "$1"
+	BG_ID=$(jget 'j.get("id") or ""' 2>/dev/null)
+}
+
+# bwait ID ERE SECONDS: poll GET /v1/responses/ID every 100 ms until its
+# status matches ERE; prints the last status.
+bwait() {
+	local i s=
+	for i in $(seq 1 $(($3 * 10))); do
+		resp_get "$RB" "$RK" "$1"
+		s=$(jget 'j.get("status") or ""' 2>/dev/null)
+		printf '%s\n' "$s" | grep -Eq "^($2)\$" && break
+		sleep 0.1
+	done
+	echo "$s"
+}
+
+# bcancel ID: POST /v1/responses/ID/cancel (an empty JSON body: lighttpd
+# wants a Content-Length on a POST).
+bcancel() {
+	http POST "$RB/v1/responses/$1/cancel" -H "Authorization: Bearer $RK" \
+		-H 'Content-Type: application/json' --data-binary '{}'
+}
+
+# bstream JSON OUT [client options]: POST with stream through chat_client.py.
+bstream() {
+	resp_stream "$RB" "$RK" "$1" "$2" "${@:3}"
+}
+
+# bresume ID AFTER OUT [client options]: GET ?stream=true[&starting_after=AFTER]
+# ("" for none) through chat_client.py.
+bresume() {
+	local q="stream=true"
+	[ -z "$2" ] || q="$q&starting_after=$2"
+	"$PYTHON" "$CHAT_CLIENT" "$RB/v1/responses/$1?$q" "$RK" - "$3" --get "${@:4}" ||
+		echo '{"error":"chat_client.py failed"}' > "$3"
+}
+
+# bhang INPUT OUT: a background response whose upstream never ends, in
+# progress, followed by a reader (bresume into OUT) in the background:
+# BG_ID and BG_READER (the reader's pid).
+bhang() {
+	up_script '[{"reply":"this never ends","never_end":true}]'
+	bpost '{"input":"'"$1"'","background":true}'
+	up_wait_requests 1 > /dev/null
+	bwait "$BG_ID" in_progress 20 > /dev/null
+	bresume "$BG_ID" "" "$2" &
+	BG_READER=$!
+}
+
+# web_responders: the hermes-fcgi processes under the web server.
+web_responders() {
+	local todo=$RUNS_WEB_PIDS p c
+	while [ -n "$todo" ]; do
+		set -- $todo
+		p=$1
+		shift
+		todo="$*"
+		for c in $(children_of "$p"); do
+			todo="$todo $c"
+			[ "$(comm_of "$c")" != hermes-fcgi ] || echo "$c"
+		done
+	done
+}
+
+# The data of a report's events, one JSON a line.
+EV_DATA='
+for e in j.get("events") or []:
+    print(e["data"])
+'
+
+run_resp_bg_cases() {
+	local home=$1 where=$2 fg bg id run s t0 t1 pids n
+	local answer="The answer is forty-two, as always."
+
+	# ---- create -> poll, the same output as a foreground request -----------------
+	up_script '[{"reply":"'"$answer"'","chunk_size":6}]'
+	resp_post "$RB" "$RK" '{"input":"What is the answer?","model":"hermes-agent"}'
+	is "$RESP_STATUS" 200 "$where: the foreground request is 200"
+	cp "$RESP_BODY" "$T/fg.json"
+	up_script '[{"reply":"'"$answer"'","chunk_size":6}]'
+	bpost '{"input":"What is the answer?","model":"hermes-agent","background":true}'
+	is "$RESP_STATUS" 200 "$where: POST with background: true is 200"
+	id=$BG_ID
+	like "$id" '^resp_[0-9a-f]{24}$' "$where: ... a resp_ id"
+	check "$where: ... answered at once: status queued, background true, output []" "$(pycheck "$RESP_BODY" '
+if j.get("status") != "queued" or j.get("background") is not True or j.get("output") != []:
+    print("status %r background %r output %r" % (j.get("status"), j.get("background"), j.get("output")))
+if j.get("object") != "response" or j.get("store") is not True:
+    print("object %r store %r" % (j.get("object"), j.get("store")))
+')"
+	s=$(bwait "$id" 'completed|failed|incomplete|cancelled' 40)
+	is "$s" completed "$where: polling GET /v1/responses/{id} ends completed"
+	cp "$RESP_BODY" "$T/bg.json"
+	check "$where: the polled output equals the foreground answer's (text, items, usage)" "$(pycheck "$T/bg.json" '
+f = json.load(open(argv[0]))
+def shape(r):
+    return (r.get("status"), r.get("output_text"),
+            [(i.get("type"), i.get("role"), i.get("status"), [c.get("text") for c in i.get("content") or []]) for i in r.get("output") or []],
+            r.get("usage"), r.get("model"))
+if shape(j) != shape(f):
+    print("background %r\nforeground %r" % (shape(j), shape(f)))
+if j.get("background") is not True or "hermes_store" in j:
+    print("background %r, hermes_store shown %r" % (j.get("background"), "hermes_store" in j))
+' "$T/fg.json")"
+	run=run_${id#resp_}
+	rget "$run"
+	check "$where: its run $run is on /v1/runs/{id}, completed with the answer" "$(pycheck "$RESP_BODY" '
+if j.get("run_id") != argv[0] or j.get("status") != "completed":
+    print("run_id %r status %r" % (j.get("run_id"), j.get("status")))
+' "$run")" "body: $(head -c 300 "$RESP_BODY")"
+
+	# ---- chaining off the finished background response ----------------------------
+	up_script '[{"reply":"Still forty-two."}]'
+	resp_post "$RB" "$RK" '{"input":"Are you sure?","previous_response_id":"'"$id"'"}'
+	is "$RESP_STATUS" 200 "$where: a request chained off the background response is 200"
+	up_requests "$T/up.json"
+	is "$(up_turns "$T/up.json" 0)" '[["user", "What is the answer?"], ["assistant", "'"$answer"'"], ["user", "Are you sure?"]]' \
+		"$where: ... the upstream saw the background turn before the new one"
+	up_script '[{"reply":"Forty-two, background again."}]'
+	bpost '{"input":"Once more, in the background.","previous_response_id":"'"$id"'","background":true}'
+	s=$(bwait "$BG_ID" 'completed|failed|incomplete|cancelled' 40)
+	is "$s $(jget 'j.get("previous_response_id")')" "completed $id" "$(echo "$where: a background response chained off one completes, previous_response_id echoed")"
+	up_requests "$T/up.json"
+	is "$(up_turns "$T/up.json" 0)" '[["user", "What is the answer?"], ["assistant", "'"$answer"'"], ["user", "Once more, in the background."]]' \
+		"$where: ... with the earlier turns as history"
+	up_script '[{"reply":"In conversation."}]'
+	bpost '{"input":"Start a conversation.","conversation":"bgconv","background":true}'
+	s=$(bwait "$BG_ID" 'completed|failed|incomplete|cancelled' 40)
+	up_script '[{"reply":"Continued."}]'
+	resp_post "$RB" "$RK" '{"input":"Go on.","conversation":"bgconv"}'
+	up_requests "$T/up.json"
+	is "$s $(up_turns "$T/up.json" 0)" 'completed [["user", "Start a conversation."], ["assistant", "In conversation."], ["user", "Go on."]]' \
+		"$where: a conversation continues from its background response"
+
+	# ---- the refusals ----------------------------------------------------------------
+	resp_post "$RB" "$RK" '{"input":"x","background":true,"store":false}'
+	check "$where: background with store:false → 400 param background" "$(renv 400 '*')$(pycheck "$RESP_BODY" '
+if j["error"].get("param") != "background":
+    print("param %r" % j["error"].get("param"))
+')" "body: $(head -c 300 "$RESP_BODY")"
+	bcancel "$(jget 'j["id"]' "$T/fg.json")"
+	check "$where: cancel of a foreground response → 400 saying only background responses" "$(renv 400 '*')$(pycheck "$RESP_BODY" '
+if "background" not in j["error"].get("message", ""):
+    print("message %r" % j["error"].get("message"))
+')" "body: $(head -c 300 "$RESP_BODY")"
+	bresume "$(jget 'j["id"]' "$T/fg.json")" "" "$T/fgres.json"
+	is "$(jget 'j["status"]' "$T/fgres.json")" 404 "$where: a resume of a foreground response is 404"
+	bcancel "$id"
+	is "$RESP_STATUS $(jget 'j.get("status")') $(jget 'j.get("output_text")')" "200 completed $answer" \
+		"$where: cancel of a finished background response returns it unchanged"
+	bresume "$id" abc "$T/badq.json"
+	is "$(jget 'j["status"]' "$T/badq.json")" 400 "$where: starting_after=abc → 400"
+	http GET "$RB/v1/capabilities" -H "Authorization: Bearer $RK"
+	check "$where: /v1/capabilities advertises background, resume and cancel" "$(pycheck "$RESP_BODY" '
+f = j.get("features") or {}
+for k in ("responses_background", "responses_resume", "responses_cancel"):
+    if f.get(k) is not True:
+        print("%s %r" % (k, f.get(k)))
+')"
+
+	# ---- background + stream: cut after three events, resumed ----------------------
+	up_script '[{"reply":"one two three four five six seven eight nine ten eleven twelve","chunk_size":4,"delay":0.1}]'
+	bstream '{"input":"count slowly","background":true,"stream":true}' "$T/cut.json" --close-after-events 3
+	id=$(pycheck "$T/cut.json" 'print(json.loads(j["events"][0]["data"])["response"]["id"])')
+	check "$where: the background stream was cut after its third event" "$(pycheck "$T/cut.json" '
+if j.get("status") != 200 or len(j.get("events") or []) != 3 or not j.get("closed_early"):
+    print("status %r, %d events, closed_early %r" % (j.get("status"), len(j.get("events") or []), j.get("closed_early")))
+')"
+	n=$(pycheck "$T/cut.json" 'print(json.loads(j["events"][-1]["data"])["sequence_number"])')
+	bresume "$id" "$n" "$T/rest.json"
+	s=$(bwait "$id" 'completed|failed|incomplete|cancelled' 40)
+	is "$s" completed "$where: the response whose client left completes"
+	bresume "$id" "" "$T/whole.json"
+	check "$where: the whole replayed stream follows the Responses stream rules, completed" \
+		"$(pycheck "$T/whole.json" "$RESP_RULES" completed)" "events: $(head -c 600 "$T/whole.json")"
+	check "$where: cut (3 events) + resume starting_after=$n = the uninterrupted sequence exactly" "$(pycheck "$T/cut.json" '
+w = json.load(open(argv[0])); r = json.load(open(argv[1]))
+a = [e["data"] for e in j["events"]] + [e["data"] for e in r.get("events") or []]
+b = [e["data"] for e in w.get("events") or []]
+if a != b:
+    print("%d + %d events, whole %d; first difference at %s" % (len(j["events"]), len(r.get("events") or []), len(b),
+          next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))))
+sn = [json.loads(d)["sequence_number"] for d in b]
+if sn != list(range(len(sn))):
+    print("sequence numbers %s" % sn)
+' "$T/whole.json" "$T/rest.json")"
+	check "$where: the resumed part's event lines name the types" "$(pycheck "$T/rest.json" '
+for e in j.get("events") or []:
+    if e["event"] != json.loads(e["data"])["type"]:
+        print("event %r data type %r" % (e["event"], json.loads(e["data"])["type"]))
+')"
+
+	# ---- two resumed readers at once --------------------------------------------------
+	up_script '[{"reply":"alpha beta gamma delta epsilon zeta eta theta iota kappa","chunk_size":4,"delay":0.1}]'
+	bpost '{"input":"two readers","background":true}'
+	id=$BG_ID
+	bresume "$id" 0 "$T/r1.json" & pids=$!
+	bresume "$id" 0 "$T/r2.json" & pids="$pids $!"
+	wait $pids
+	bresume "$id" "" "$T/r0.json"
+	check "$where: two readers resumed at once each got every event after 0, the same as a later replay" "$(pycheck "$T/r1.json" '
+r2 = json.load(open(argv[0])); r0 = json.load(open(argv[1]))
+a = [e["data"] for e in j.get("events") or []]
+b = [e["data"] for e in r2.get("events") or []]
+c = [e["data"] for e in r0.get("events") or []][1:]
+if not a or a != b or a != c:
+    print("reader 1: %d events, reader 2: %d, replay after 0: %d" % (len(a), len(b), len(c)))
+elif json.loads(a[-1])["type"] != "response.completed":
+    print("last %s" % json.loads(a[-1])["type"])
+' "$T/r2.json" "$T/r0.json")"
+
+	# ---- cancel while the upstream hangs ----------------------------------------------
+	bhang 'hang please' "$T/cancel.json"
+	id=$BG_ID pids=$BG_READER
+	t0=$(date +%s.%N)
+	bcancel "$id"
+	t1=$(date +%s.%N)
+	is "$RESP_STATUS $(jget 'j.get("status")')" "200 cancelled" "$where: cancel while the upstream hangs → 200, status cancelled"
+	check "$where: ... within the bounded wait ($(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') s)" \
+		"$(awk -v a="$t0" -v b="$t1" 'BEGIN{ if (b - a > 6.0) print "took " b - a " s" }')"
+	is "$(bwait "$id" cancelled 5)" cancelled "$where: GET says cancelled"
+	is "$(rstatus "run_${id#resp_}")" cancelled "$where: its run is cancelled"
+	wait $pids
+	check "$where: a reader following it got the stream ending in response.cancelled" \
+		"$(pycheck "$T/cancel.json" "$RESP_RULES" cancelled)" "events: $(head -c 600 "$T/cancel.json")"
+	bcancel "$id"
+	is "$RESP_STATUS $(jget 'j.get("status")')" "200 cancelled" "$where: a second cancel returns it unchanged"
+
+	# ---- the worker killed: the response is ended when next read -------------------
+	bhang 'hang until killed' "$T/killed-live.json"
+	id=$BG_ID t0=$BG_READER
+	pids=$(runner_workers "$home")
+	check "$where: the worker of the background response ($(echo $pids))" "$([ -n "$pids" ] || echo none)"
+	[ -z "$pids" ] || kill -KILL $pids
+	# no GET until the reader is done: the reader itself ends the response
+	wait $t0
+	check "$where: a reader following it when its worker is SIGKILLed gets response.failed at the end" \
+		"$(pycheck "$T/killed-live.json" "$RESP_RULES" failed)" "events: $(head -c 600 "$T/killed-live.json")"
+	s=$(bwait "$id" 'completed|failed|incomplete|cancelled' 20)
+	is "$s $(jget '(j.get("error") or {}).get("code")')" "failed run_failed" \
+		"$where: ... GET says failed, error.code run_failed"
+	bresume "$id" "" "$T/killed.json"
+	check "$where: ... and a later replay ends with response.failed too" \
+		"$(pycheck "$T/killed.json" "$RESP_RULES" failed)" "events: $(head -c 600 "$T/killed.json")"
+
+	# ---- the responder that accepted it killed right after the 200 -----------------
+	up_script '[{"reply":"Survived the responder.","chunk_size":4,"delay":0.2}]'
+	bpost '{"input":"outlive the responder","background":true}'
+	id=$BG_ID
+	pids=$(web_responders)
+	check "$where: the responders found ($(echo $pids))" "$([ -n "$pids" ] || echo none)"
+	[ -z "$pids" ] || kill -KILL $pids
+	s=$(bwait "$id" 'completed|failed|incomplete|cancelled' 40)
+	is "$s $(jget 'j.get("output_text")')" "completed Survived the responder." \
+		"$where: every responder SIGKILLed right after the 200 → the response still completes"
+}
+
+run_resp_bg_expiry_cases() {
+	local home=$1 where=$2 id rp i n wake
+	up_script '[{"reply":"short lived"}]'
+	bpost '{"input":"a short background response","background":true}'
+	id=$BG_ID
+	is "$(bwait "$id" 'completed|failed|incomplete|cancelled' 30)" completed \
+		"$where: a background response completes (runner.ttl 2, runner.idle_exit 4)"
+	# The runner sweeps when it starts: let it exit idle, then wake it.
+	rp=$(runner_pid "$home")
+	for i in $(seq 1 150); do
+		[ -n "$rp" ] && kill -0 "$rp" 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep 1
+	up_script '[{"reply":"wake up"}]'
+	bpost '{"input":"wake the runner","background":true}'
+	wake=$BG_ID
+	for i in $(seq 1 100); do
+		rget "run_${id#resp_}"
+		[ "$RESP_STATUS" = 404 ] && break
+		sleep 0.1
+	done
+	is "$RESP_STATUS" 404 "$where: the run is swept after runner.ttl"
+	bresume "$id" 0 "$T/expired.json"
+	check "$where: a resume after that → 404 response_events_expired" "$(pycheck "$T/expired.json" '
+b = json.loads(j.get("body") or "{}")
+if j.get("status") != 404 or (b.get("error") or {}).get("code") != "response_events_expired":
+    print("status %r body %r" % (j.get("status"), j.get("body")[:300]))
+elif "expired" not in b["error"].get("message", ""):
+    print("message %r" % b["error"].get("message"))
+')"
+	resp_get "$RB" "$RK" "$id"
+	is "$RESP_STATUS $(jget 'j.get("status")') $(jget 'j.get("output_text")')" "200 completed short lived" \
+		"$where: ... while the response stays"
+
+	# ---- API_SERVER_MAX_CONCURRENT_RUNS (1 here) counts background responses ----
+	is "$(bwait "$wake" 'completed|failed|incomplete|cancelled' 30)" completed \
+		"$where: the response that woke the runner completes"
+	up_script '[{"reply":"this never ends","never_end":true}]'
+	bpost '{"input":"take the only slot","background":true}'
+	id=$BG_ID
+	n=$(sqlite3 "$home/state.db" 'SELECT count(*) FROM responses')
+	bpost '{"input":"one too many","background":true}'
+	check "$where: a background response past the runs cap → 429 rate_limit_exceeded" "$(renv 429 rate_limit_exceeded)"
+	is "$(sqlite3 "$home/state.db" 'SELECT count(*) FROM responses')" "$n" "$where: ... and nothing was stored"
+	bcancel "$id"
+	is "$RESP_STATUS $(jget 'j.get("status")')" "200 cancelled" "$where: the one in the slot cancelled"
+}
