@@ -22,6 +22,7 @@
 #include "http/resp.h"
 #include "http/sse.h"
 #include "store/store.h"
+#include "util/cfg_models.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -63,6 +64,10 @@ static struct json_object *run_request(struct api_turn *t, const struct api_resp
 		jsonx_add_str(o, "instructions", buf_str(&in->system));
 	jsonx_add_owned(o, "history", json_object_get(t->history));
 	jsonx_add_str(o, "session_id", t->session_id);
+	/* the entry this request was routed to, by its public name: the
+	 * worker routes by it (runner/worker.c) */
+	if(t->model && t->model->name)
+		jsonx_add_str(o, "model", t->model->name);
 	if(t->session_key[0])
 		jsonx_add_str(o, "session_key", t->session_key);
 	jsonx_add_owned(o, "response", response_member(in, id));

@@ -185,6 +185,22 @@ if "key-" in json.dumps(j) or "127.0.0.1" in json.dumps(j):
 		"$(m_routed "$MB_PORT" "$MA_PORT" key-b vendor/model-b '
         if b.get("max_tokens") != 50: print("max_tokens %r" % b.get("max_tokens"))')"
 
+	# A background response is a run: the runner's worker routes it by the
+	# name the responder picked (local, not the default remote).
+	m_reset
+	m_post "$base" /v1/responses '{"model":"local","background":true,"input":"background to A"}'
+	rid=$(jget 'j.get("id") or ""')
+	is "$RESP_STATUS $(jget 'j.get("model")')" "200 local" "$label: background response model local → 200"
+	for i in $(seq 1 600); do
+		http GET "$base/v1/responses/$rid" -H "Authorization: Bearer $TEST_KEY"
+		s=$(jget 'j.get("status") or ""')
+		case $s in completed|failed|cancelled|incomplete) break ;; esac
+		sleep 0.1
+	done
+	is "$s $(jget 'j.get("model")')" "completed local" "$label: the background response completed, model local"
+	check "$label: its worker called upstream A only, key-a, llama-a" \
+		"$(m_routed "$MA_PORT" "$MB_PORT" key-a llama-a "$M_A_EXTRA")"
+
 	m_reset
 	m_post "$base" /v1/runs '{"model":"local","input":"run on A"}'
 	run=$(jget 'j.get("run_id") or ""')
