@@ -51,6 +51,7 @@ struct llm_opts {
 	double temperature, top_p;
 	bool temperature_set, top_p_set;
 	long max_tokens;             /* > 0: sent as max_tokens */
+	struct json_object *tool_choice; /* borrowed; sent with the tools when set */
 };
 
 struct llm_call_info {

@@ -62,6 +62,8 @@ bool api_chat_shutdown(const struct agent_result *res)
 
 const char *api_chat_finish_reason(const struct agent_result *res)
 {
+	if(res->status == AGENT_COMPLETED && res->client_calls)
+		return "tool_calls";
 	return res->status == AGENT_COMPLETED ? "stop" : res->status == AGENT_PARTIAL ? "length"
 										       : "error";
 }
@@ -97,4 +99,25 @@ struct json_object *api_chat_extras(const struct agent_result *res)
 bool api_chat_needs_extras(const struct agent_result *res)
 {
 	return res->status != AGENT_COMPLETED || res->persist_failures > 0;
+}
+
+struct json_object *api_chat_tool_calls(const struct agent_result *res)
+{
+	struct json_object *a;
+
+	if(!res->client_calls)
+		return NULL;
+	a = json_object_new_array();
+	for(size_t i = 0; i < json_object_array_length(res->client_calls); i++) {
+		struct json_object *c = json_object_array_get_idx(res->client_calls, i);
+		struct json_object *tc = json_object_new_object(), *fn = json_object_new_object();
+
+		jsonx_add_str(tc, "id", jsonx_get_str(c, "id"));
+		jsonx_add_str(tc, "type", "function");
+		jsonx_add_str(fn, "name", jsonx_get_str(c, "name"));
+		jsonx_add_str(fn, "arguments", jsonx_get_str(c, "arguments"));
+		jsonx_add_owned(tc, "function", fn);
+		json_object_array_add(a, tc);
+	}
+	return a;
 }

@@ -60,14 +60,25 @@ enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 	} else if(!t->named) {
 		api_session_derive(in->system, in->first_user, t->session_id, sizeof(t->session_id));
 	}
+	if((rc = api_req_toolsets(app, r, r->json, &t->narrow, &r->err)) ||
+	   (in->ctools && (rc = api_ctools_check(in->ctools, tool_narrow_list(&t->narrow,
+					app->tools.toolsets), &r->err))))
+		return rc;
 	if((rc = take_slot(t, in->kind)))
 		return rc;
 	herr_clear(&herr);
-	if(agent_history_continue(t->store, t->named, t->session_id, sizeof(t->session_id),
-				  in->history, &t->history, &herr))
+	if(in->tool_results && !(in->session_id && *in->session_id))
+		(void)agent_history_resume(t->store, t->session_id, sizeof(t->session_id), in->history,
+					   in->tool_results, &t->history);
+	else if(agent_history_continue(t->store, t->named, t->session_id, sizeof(t->session_id),
+				       in->history, &t->history, &herr))
 		LOG_WARN("session %s: stored history not loaded: %s", t->session_id, herr.msg);
 	agent_env_opts(&app->cfg, &app->tools, t->store, &app->interrupt, "api_server",
 		       t->session_key, &t->opts);
+	t->opts.toolsets = tool_narrow_list(&t->narrow, NULL);
+	if(in->ctools)
+		api_ctools_apply(in->ctools, &t->opts);
+	t->input.tool_results = in->tool_results;
 	t->input.session_id = t->session_id;
 	t->input.system = in->system && *in->system ? in->system : NULL;
 	t->input.history = t->history;

@@ -23,7 +23,9 @@
 #include <stdint.h>
 
 #include "agent/agent.h"
+#include "api/client_tools.h"
 #include "api/session_hdr.h"
+#include "tools/narrow.h"
 #include "util/err.h"
 
 struct app;
@@ -43,6 +45,11 @@ struct api_turn_in {
 	                                     history is then used as sent */
 	bool fresh;                       /* no header, no session_id: a new session id,
 	                                     not the derived one (a new Responses chain) */
+	const struct api_ctools *ctools;  /* the client's tools; may be NULL */
+	struct json_object *tool_results; /* the client's results of its calls ("tool"
+	                                     messages; user is then NULL): the turn
+	                                     resumes the stored one (agent_history_resume)
+	                                     unless session_id is given; may be NULL */
 };
 
 struct api_turn {
@@ -55,13 +62,16 @@ struct api_turn {
 	bool slot_held;
 	int64_t slot;                     /* store_turn_begin's id */
 	struct json_object *history;      /* owned: what the turn continues */
+	struct tool_narrow narrow;        /* the request's server toolsets */
 	struct agent_opts opts;
 	struct agent_input input;
 	struct agent_result res;          /* owned; valid after api_turn_run */
 	bool ran;
 };
 
-/* Prepare a turn for r. On failure r->err is set (a 429 also queues
+/* Prepare a turn for r: also the request's server toolsets
+ * (api_req_toolsets) and the check of the client's tools against them. On
+ * failure r->err is set (a 429 also queues
  * Retry-After); api_turn_end must be called either way. */
 enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 			 const struct api_turn_in *in) __attribute__((warn_unused_result));
