@@ -112,7 +112,7 @@ static bool has_call(struct json_object *m, const char *id)
 	struct json_object *calls = NULL;
 
 	json_object_object_get_ex(m, "tool_calls", &calls);
-	for(size_t i = 0; id && i < json_object_array_length(calls); i++) {
+	for(size_t i = 0; id && calls && i < json_object_array_length(calls); i++) {
 		const char *cid = jsonx_get_str(json_object_array_get_idx(calls, i), "id");
 
 		if(cid && !strcmp(cid, id))

@@ -155,7 +155,7 @@ static void tool_call_chunks(struct chat_stream *cs, const struct agent_result *
 {
 	struct json_object *calls = api_chat_tool_calls(res);
 
-	for(size_t i = 0; i < json_object_array_length(calls); i++) {
+	for(size_t i = 0; calls && i < json_object_array_length(calls); i++) {
 		struct json_object *c = json_object_array_get_idx(calls, i), *fn = NULL;
 
 		for(int part = 0; part < 2; part++) {

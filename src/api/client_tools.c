@@ -199,16 +199,18 @@ enum herr api_ctools_parse(struct api_ctools *ct, struct json_object *body, bool
 	api_field_init(&f, body, NULL, err);
 	if((rc = api_field_array(&f, "tools", 0, 0, &tools)))
 		return rc;
+	if(!tools)
+		goto choice;
 	if(json_object_array_length(tools) > API_CTOOLS_MAX)
 		return herr_set(err, HERR_BAD_REQUEST, "array_above_max_length", "tools",
 				"Invalid 'tools': array too long. Expected an array with maximum length "
 				"%d, but got an array with length %zu instead.", API_CTOOLS_MAX,
 				json_object_array_length(tools));
-	if(tools)
-		ct->echo_tools = json_object_get(tools);
+	ct->echo_tools = json_object_get(tools);
 	for(size_t i = 0; i < json_object_array_length(tools); i++)
 		if((rc = one_tool(ct, json_object_array_get_idx(tools, i), i, err)))
 			return rc;
+choice:
 	json_object_object_get_ex(body, "tool_choice", &choice);
 	return parse_choice(ct, choice, err);
 }

@@ -48,6 +48,8 @@ struct api_resp_meta {
 	bool temperature_set, top_p_set;
 	double temperature, top_p;
 	int64_t max_output_tokens;        /* 0: null */
+	struct json_object *tools;        /* the request's tools, echoed; NULL: [] */
+	struct json_object *tool_choice;  /* echoed; NULL: "auto" */
 };
 
 /* The in_progress snapshot (new reference). */
@@ -91,6 +93,12 @@ struct json_object *api_resp_out_reasoning_close(struct api_resp_out *o);
 /* A tool started (TOOL_STARTED) or finished (TOOL_FINISHED): recorded for
  * the "hermes" member. Other events: nothing. */
 void api_resp_out_tool(struct api_resp_out *o, const struct agent_event *ev);
+
+/* The client functions the model called (res->client_calls) as
+ * function_call items {type, id: fc_…, call_id, name, arguments, status:
+ * "completed"} appended to o->output; returns how many. The first added
+ * is at index (size of output) - count. */
+size_t api_resp_out_calls(struct api_resp_out *o, const struct agent_result *res);
 
 /* Everything a body answer needs from an event: reasoning and message
  * items opened on their first text, closed by the message's text

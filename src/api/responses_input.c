@@ -272,10 +272,36 @@ static enum herr find_last_user(struct parse *p, struct json_object *list)
 		if((!type || !strcmp(type, "message")) && role && !strcmp(role, "user"))
 			p->last_user = i;
 	}
+	if(n && !strcmp(jsonx_get_str(json_object_array_get_idx(list, n - 1), "type") ?
+			jsonx_get_str(json_object_array_get_idx(list, n - 1), "type") : "",
+			"function_call_output")) {
+		p->last_user = (size_t)-1; /* the client's results of its calls: a resumed turn */
+		return HERR_OK;
+	}
 	if(p->last_user == (size_t)-1)
 		return bad(p->err, "missing_user_message", "input",
 			   "'input' must contain a user message.");
 	return HERR_OK;
+}
+
+/* A resumed turn: the trailing tool messages of the history are the
+ * client's results (in->tool_results). */
+static void split_results(struct api_resp_in *in)
+{
+	size_t n = json_object_array_length(in->history), t = n;
+	struct json_object *kept;
+
+	while(t > 0 && !strcmp(jsonx_get_str(json_object_array_get_idx(in->history, t - 1), "role") ?
+			       jsonx_get_str(json_object_array_get_idx(in->history, t - 1), "role") : "",
+			       "tool"))
+		t--;
+	in->tool_results = json_object_new_array();
+	kept = json_object_new_array();
+	for(size_t i = 0; i < n; i++)
+		json_object_array_add(i < t ? kept : in->tool_results,
+				      json_object_get(json_object_array_get_idx(in->history, i)));
+	json_object_put(in->history);
+	in->history = kept;
 }
 
 static enum herr parse_input(struct parse *p, struct json_object *input)
@@ -503,6 +529,8 @@ enum herr api_resp_in_parse(struct api_resp_in *in, struct json_object *body, st
 	json_object_object_get_ex(body, "input", &input);
 	if((rc = parse_input(&p, input)))
 		return rc;
+	if(p.last_user == (size_t)-1)
+		split_results(in);
 	inherit_instructions(in);
 	if(!buf_len(&in->first_user) && agent_content_text(in->user, &in->first_user))
 		buf_reset(&in->first_user);
@@ -522,5 +550,6 @@ void api_resp_in_release(struct api_resp_in *in)
 	json_object_put(in->items);
 	json_object_put(in->history);
 	json_object_put(in->user);
+	json_object_put(in->tool_results);
 	memset(in, 0, sizeof(*in));
 }

@@ -251,6 +251,36 @@ void api_resp_stream_close(struct api_resp_stream *rs)
 	sse_flush(&rs->sse);
 }
 
+void api_resp_stream_calls(struct api_resp_stream *rs, const struct agent_result *res)
+{
+	size_t n = api_resp_out_calls(&rs->out, res);
+	size_t total = json_object_array_length(rs->out.output);
+
+	for(size_t i = total - n; i < total; i++) {
+		struct json_object *item = json_object_array_get_idx(rs->out.output, i), *a = NULL, *e;
+		const char *id = jsonx_get_str(item, "id"), *args = jsonx_get_str(item, "arguments");
+
+		if(json_object_deep_copy(item, &a, NULL))
+			continue;
+		jsonx_add_str(a, "arguments", "");
+		jsonx_add_str(a, "status", "in_progress");
+		item_ev(rs, "response.output_item.added", (int)i, a);
+		json_object_put(a);
+		e = ev_new("response.function_call_arguments.delta");
+		jsonx_add_str(e, "item_id", id);
+		jsonx_add_int(e, "output_index", (int64_t)i);
+		jsonx_add_str(e, "delta", args);
+		send_ev(rs, e);
+		e = ev_new("response.function_call_arguments.done");
+		jsonx_add_str(e, "item_id", id);
+		jsonx_add_int(e, "output_index", (int64_t)i);
+		jsonx_add_str(e, "arguments", args);
+		jsonx_add_str(e, "name", jsonx_get_str(item, "name"));
+		send_ev(rs, e);
+		item_ev(rs, "response.output_item.done", (int)i, item);
+	}
+}
+
 void api_resp_stream_finish(struct api_resp_stream *rs, struct json_object *final, const char *status)
 {
 	char type[48];

@@ -22,6 +22,7 @@
 #include "agent/turn_env.h"
 #include "runner/run_sink.h"
 #include "store/store.h"
+#include "tools/narrow.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 
@@ -152,6 +153,7 @@ static enum herr work(struct agent_env *env, const struct store_run *run, struct
 	struct agent_opts o;
 	struct agent_result res;
 	struct run_sink sink;
+	struct tool_narrow narrow;
 	struct herror herr;
 	char sid[AGENT_SESSION_ID_MAX] = "";
 	const char *v;
@@ -180,6 +182,13 @@ static enum herr work(struct agent_env *env, const struct store_run *run, struct
 		       jsonx_get_str(req, "session_key"), &o);
 	if((v = jsonx_get_str(req, "model")) && *v)
 		o.llm.model = v;
+	tool_narrow_init(&narrow);
+	if((v = jsonx_get_str(req, "toolsets"))) {
+		/* the request's narrowing, within this process's configuration */
+		if(tool_narrow_apply(&narrow, env->tools.toolsets, v, "toolsets", &herr))
+			tool_narrow_none(&narrow); /* never widen on a bad list */
+		o.toolsets = tool_narrow_list(&narrow, NULL);
+	}
 	runner_sink_init(&sink, env->store, run->id, &stop_flag);
 	sink.approval_timeout = (double)env->cfg.approvals_timeout;
 	o.steer = runner_sink_steer;
