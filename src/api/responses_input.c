@@ -197,13 +197,30 @@ static enum herr output_item(struct parse *p, struct json_object *item, const ch
 
 static enum herr one_item(struct parse *p, struct json_object *item, size_t i, bool resolved);
 
+/* The session of response rid, an item of which the input names (the
+ * last one named wins: the newest turn a resumed turn may continue). */
+static void call_session(struct parse *p, const char *rid)
+{
+	char *stored = NULL, *session = NULL;
+	struct herror serr;
+
+	herr_clear(&serr);
+	if(!store_response_get(p->s, rid, &stored, &session, &serr) && session) {
+		free(p->in->call_session);
+		p->in->call_session = session;
+		session = NULL;
+	}
+	free(session);
+	free(stored);
+}
+
 /* An item_reference: the stored output item it names, read in its place. */
 static enum herr reference_item(struct parse *p, struct json_object *item, size_t i,
 				const char *param)
 {
 	struct api_fields f;
 	struct json_object *ref = NULL;
-	char idparam[HERR_PARAM_MAX], *text = NULL;
+	char idparam[HERR_PARAM_MAX], *text = NULL, *rid = NULL;
 	const char *id;
 	struct herror serr;
 	enum herr rc;
@@ -213,7 +230,7 @@ static enum herr reference_item(struct parse *p, struct json_object *item, size_
 		return rc;
 	snprintf(idparam, sizeof(idparam), "%.80s.id", param);
 	herr_clear(&serr);
-	rc = p->s ? store_response_item(p->s, id, &text, NULL, &serr) : HERR_NOT_FOUND;
+	rc = p->s ? store_response_item(p->s, id, &text, &rid, &serr) : HERR_NOT_FOUND;
 	if(rc == HERR_NOT_FOUND)
 		return herr_set(p->err, HERR_BAD_REQUEST, "item_not_found", idparam,
 				"Item with id '%.80s' not found.", id);
@@ -223,6 +240,9 @@ static enum herr reference_item(struct parse *p, struct json_object *item, size_
 	}
 	ref = json_tokener_parse(text);
 	free(text);
+	if(!rc && rid)
+		call_session(p, rid);
+	free(rid);
 	if(!json_object_is_type(ref, json_type_object))
 		rc = herr_set(p->err, HERR_BAD_REQUEST, "item_not_found", idparam,
 			      "Item with id '%.80s' not found.", id);
@@ -544,6 +564,7 @@ void api_resp_in_release(struct api_resp_in *in)
 	free(in->previous_id);
 	free(in->previous_session);
 	free(in->previous_instructions);
+	free(in->call_session);
 	buf_release(&in->system);
 	buf_release(&in->user_text);
 	buf_release(&in->first_user);

@@ -53,6 +53,11 @@ struct api_resp_in {
 	struct json_object *user;         /* the new user turn's normalised content */
 	struct buf user_text;             /* its text */
 	struct buf first_user;            /* the conversation's first user text */
+	char *call_session;               /* the session of the response an item_reference
+	                                     named last (a resumed turn without
+	                                     previous_response_id continues it when its
+	                                     stored turn ends with the calls answered),
+	                                     or NULL */
 	struct json_object *tool_results; /* an input that ends with function_call_output
 	                                     items (and holds no new user message): those
 	                                     results as "tool" messages, and user is

@@ -39,6 +39,26 @@ static enum herr take_slot(struct api_turn *t, const char *kind)
 	return rc;
 }
 
+/* A resumed turn (client tool results) without a chained session: the
+ * stored turn of the session they answer (in->resume_session, else the
+ * named or derived one), or the history as sent. */
+static void resume(struct api_turn *t, const struct api_turn_in *in)
+{
+	char sid[API_SESSION_HDR_MAX + 1];
+
+	if(in->resume_session && strlen(in->resume_session) < sizeof(sid)) {
+		snprintf(sid, sizeof(sid), "%s", in->resume_session);
+		if(agent_history_resume(t->store, sid, sizeof(sid), in->history, in->tool_results,
+					&t->history)) {
+			snprintf(t->session_id, sizeof(t->session_id), "%s", sid);
+			return;
+		}
+		json_object_put(t->history);
+	}
+	(void)agent_history_resume(t->store, t->session_id, sizeof(t->session_id), in->history,
+				   in->tool_results, &t->history);
+}
+
 enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 			 const struct api_turn_in *in)
 {
@@ -68,8 +88,7 @@ enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 		return rc;
 	herr_clear(&herr);
 	if(in->tool_results && !(in->session_id && *in->session_id))
-		(void)agent_history_resume(t->store, t->session_id, sizeof(t->session_id), in->history,
-					   in->tool_results, &t->history);
+		resume(t, in);
 	else if(agent_history_continue(t->store, t->named, t->session_id, sizeof(t->session_id),
 				       in->history, &t->history, &herr))
 		LOG_WARN("session %s: stored history not loaded: %s", t->session_id, herr.msg);

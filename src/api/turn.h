@@ -46,6 +46,9 @@ struct api_turn_in {
 	bool fresh;                       /* no header, no session_id: a new session id,
 	                                     not the derived one (a new Responses chain) */
 	const struct api_ctools *ctools;  /* the client's tools; may be NULL */
+	const char *resume_session;       /* with tool_results: the session whose turn
+	                                     they answer, when the request names none;
+	                                     may be NULL */
 	struct json_object *tool_results; /* the client's results of its calls ("tool"
 	                                     messages; user is then NULL): the turn
 	                                     resumes the stored one (agent_history_resume)
