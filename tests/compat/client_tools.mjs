@@ -92,17 +92,16 @@ for (const [name, version] of openaiReleases()) {
 	await openaiCases((await import(name)).default, name);
 }
 
-const version = (name) => JSON.parse(readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
-setPrefix(`ai@${version('ai')} @ai-sdk/openai@${version('@ai-sdk/openai')}: `);
+const pkg = (name) => JSON.parse(readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url), 'utf8'));
+setPrefix(['ai', '@ai-sdk/openai'].map((p) => `${p}@${pkg(p).version}`).join(' ') + ': ');
+// What the SDK sends to /v1/responses (the second request shows how it
+// hands the function's result back).
 const sent = [];
-const provider = createOpenAI({
-	baseURL: HERMES_URL,
-	apiKey: HERMES_KEY,
-	fetch: async (url, init) => {
-		sent.push({ url: String(url), body: init?.body ? JSON.parse(init.body) : null });
-		return fetch(url, init);
-	},
-});
+const recording = async (url, init) => {
+	sent.push({ url: String(url), body: init?.body ? JSON.parse(init.body) : null });
+	return fetch(url, init);
+};
+const provider = createOpenAI({ baseURL: HERMES_URL, apiKey: HERMES_KEY, fetch: recording });
 
 await run('generateText with a client tool', async () => {
 	const seen = [];

@@ -37,6 +37,23 @@ if e.get("code") != argv[0] or e.get("param") != argv[1]:
 ' "$2" "$3"
 }
 
+# ct_response BASE KEY BODY STREAM OUT: POST /v1/responses; OUT.obj gets
+# the Response (streamed: the one response.completed carried, or
+# {"events": [types]}), OUT.json the stream's chat_client.py report.
+ct_response() {
+	if [ "$4" = true ]; then
+		CHAT_PATH=/v1/responses chat_stream "$1" "$2" "$3" "$5.json"
+		pycheck "$5.json" '
+evs = [json.loads(e["data"]) for e in j.get("events") or []]
+done = [e for e in evs if e.get("type") == "response.completed"]
+json.dump(done[-1]["response"] if done else {"events": [e.get("type") for e in evs]}, open(argv[0], "w"))
+' "$5.obj" > /dev/null
+	else
+		CHAT_PATH=/v1/responses chat_post "$1" "$2" "$3"
+		cp "$RESP_BODY" "$5.obj"
+	fi
+}
+
 # The first model message calls the server's memory tool and the client's
 # get_weather together; the second (after the client's result) answers.
 CT_SCRIPT_CALLS='{"reply":"Checking. ","tool_calls":[{"id":"call_s1","name":"memory","arguments":"{\"action\":\"read\"}"},{"id":"call_c1","name":"get_weather","arguments":"{\"city\":\"Paris\"}"}]}'
@@ -133,13 +150,8 @@ if fin != "tool_calls":
 	for stream in false true; do
 		up_script "[$CT_SCRIPT_CALLS,$CT_SCRIPT_ANSWER]"
 		body='{"stream":'$stream',"input":"weather in Paris? (ct resp '$stream')","tools":['"$CT_WEATHER_R"']}'
+		ct_response "$base" "$key" "$body" "$stream" "$T/cr"
 		if [ "$stream" = true ]; then
-			CHAT_PATH=/v1/responses chat_stream "$base" "$key" "$body" "$T/cr.json"
-			pycheck "$T/cr.json" '
-evs = [json.loads(e["data"]) for e in j.get("events") or []]
-done = [e for e in evs if e.get("type") == "response.completed"]
-json.dump(done[-1]["response"] if done else {"events": [e.get("type") for e in evs]}, open(argv[0], "w"))
-' "$T/cr.obj" > /dev/null
 			check "$where: responses stream: function_call events: output_item.added, function_call_arguments.delta/.done, output_item.done (status completed), in sequence" "$(pycheck "$T/cr.json" '
 evs = [json.loads(e["data"]) for e in j.get("events") or []]
 fc = [e for e in evs if (e.get("item") or {}).get("type") == "function_call" or e.get("type", "").startswith("response.function_call")]
@@ -156,9 +168,6 @@ seq = [e.get("sequence_number") for e in evs]
 if seq != list(range(len(evs))):
     print("sequence numbers %s" % seq)
 ')" "$(jget '[e["data"][:160] for e in j["events"]]' "$T/cr.json" | head -c 3000)"
-		else
-			CHAT_PATH=/v1/responses chat_post "$base" "$key" "$body"
-			cp "$RESP_BODY" "$T/cr.obj"
 		fi
 		check "$where: responses (stream $stream): status completed with a function_call output item (status completed) for the client's call only" "$(pycheck "$T/cr.obj" '
 if j.get("status") != "completed":
@@ -171,17 +180,7 @@ if [t.get("name") for t in j.get("tools") or []] != ["get_weather"]:
 ')" "$(head -c 2000 "$T/cr.obj")"
 		rid=$(jget 'j.get("id") or ""' "$T/cr.obj")
 		body='{"stream":'$stream',"previous_response_id":"'$rid'","input":[{"type":"function_call_output","call_id":"call_c1","output":"sunny 21C"}],"tools":['"$CT_WEATHER_R"']}'
-		if [ "$stream" = true ]; then
-			CHAT_PATH=/v1/responses chat_stream "$base" "$key" "$body" "$T/cr2.json"
-			pycheck "$T/cr2.json" '
-evs = [json.loads(e["data"]) for e in j.get("events") or []]
-done = [e for e in evs if e.get("type") == "response.completed"]
-json.dump(done[-1]["response"] if done else {}, open(argv[0], "w"))
-' "$T/cr2.obj" > /dev/null
-		else
-			CHAT_PATH=/v1/responses chat_post "$base" "$key" "$body"
-			cp "$RESP_BODY" "$T/cr2.obj"
-		fi
+		ct_response "$base" "$key" "$body" "$stream" "$T/cr2"
 		is "$(jget '[j.get("status"), j.get("output_text"), j.get("previous_response_id")]' "$T/cr2.obj")" \
 			'["completed", "It is sunny in Paris.", "'"$rid"'"]' \
 			"$where: responses (stream $stream): function_call_output chained by previous_response_id resumes the turn to the final answer"
