@@ -180,6 +180,7 @@ enum herr api_responses_create(void *vapp, struct req *r)
 	ti.tool_results = c.in.tool_results;
 	ti.resume_session = c.in.call_session;
 	ti.ctools = &c.ctools;
+	ti.body_toolsets = true;
 	ti.user_content = json_object_is_type(c.in.user, json_type_array) ? c.in.user : NULL;
 	ti.session_id = c.in.previous_session;
 	ti.fresh = true;

@@ -80,7 +80,8 @@ enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 	} else if(!t->named) {
 		api_session_derive(in->system, in->first_user, t->session_id, sizeof(t->session_id));
 	}
-	if((rc = api_req_toolsets(app, r, r->json, &t->narrow, &r->err)) ||
+	if((rc = api_req_toolsets(app, r, in->body_toolsets ? r->json : NULL, &t->narrow,
+				  &r->err)) ||
 	   (in->ctools && (rc = api_ctools_check(in->ctools, tool_narrow_list(&t->narrow,
 					app->tools.toolsets), &r->err))))
 		return rc;

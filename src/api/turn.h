@@ -46,6 +46,7 @@ struct api_turn_in {
 	bool fresh;                       /* no header, no session_id: a new session id,
 	                                     not the derived one (a new Responses chain) */
 	const struct api_ctools *ctools;  /* the client's tools; may be NULL */
+	bool body_toolsets;               /* the body's "hermes.toolsets" narrows too */
 	const char *resume_session;       /* with tool_results: the session whose turn
 	                                     they answer, when the request names none;
 	                                     may be NULL */
