@@ -106,8 +106,7 @@ enum herr agent_history_continue(struct store *s, bool named, char *session_id, 
 	return HERR_OK;
 }
 
-/* Is id among the tool_calls of assistant message m? */
-static bool has_call(struct json_object *m, const char *id)
+bool agent_history_has_call(struct json_object *m, const char *id)
 {
 	struct json_object *calls = NULL;
 
@@ -140,7 +139,7 @@ static bool ends_with_calls(struct json_object *h, struct json_object *results)
 	for(size_t i = 0; i < json_object_array_length(results); i++) {
 		const char *id = jsonx_get_str(json_object_array_get_idx(results, i), "tool_call_id");
 
-		if(!has_call(json_object_array_get_idx(h, a - 1), id))
+		if(!agent_history_has_call(json_object_array_get_idx(h, a - 1), id))
 			return false;
 		for(size_t j = a; j < n; j++) {
 			const char *done = jsonx_get_str(json_object_array_get_idx(h, j), "tool_call_id");

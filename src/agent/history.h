@@ -41,6 +41,9 @@ enum herr agent_history_continue(struct store *s, bool named, char *session_id, 
 				 struct json_object *sent, struct json_object **out,
 				 struct herror *err) __attribute__((warn_unused_result));
 
+/* Is id one of the tool_calls ids of assistant message m (borrowed)? */
+bool agent_history_has_call(struct json_object *m, const char *id);
+
 /* The history a resumed turn (client tool results, agent.h tool_results)
  * continues: when the store holds session *session_id (followed to its
  * rotation tip, written back into it; cap bytes) and the stored history

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "agent/content.h"
+#include "agent/history.h"
 #include "agent/sink_acc.h"
 #include "api/app.h"
 #include "api/chat_result.h"
@@ -233,6 +234,10 @@ static enum herr tool_tail(struct req *r, struct chat_in *in, struct json_object
 		if(!jsonx_get_str(m, "tool_call_id"))
 			return herr_set(&r->err, HERR_BAD_REQUEST, "missing_required_parameter", param,
 					"Missing required parameter: '%s'.", param);
+		if(!agent_history_has_call(prev, jsonx_get_str(m, "tool_call_id")))
+			return herr_set(&r->err, HERR_BAD_REQUEST, "invalid_value", param,
+					"'%s' (%.80s) answers no tool call of the assistant message "
+					"before it.", param, jsonx_get_str(m, "tool_call_id"));
 		snprintf(param, sizeof(param), "messages[%zu].content", i);
 		json_object_object_get_ex(m, "content", &content);
 		if((rc = agent_content_normalize(content, "tool", param, &norm, &payload, &r->err)))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "agent/content.h"
+#include "agent/history.h"
 #include "api/fields.h"
 #include "api/response_obj.h"
 #include "store/store.h"
@@ -304,16 +305,24 @@ static enum herr find_last_user(struct parse *p, struct json_object *list)
 	return HERR_OK;
 }
 
-/* A resumed turn: the trailing tool messages of the history are the
- * client's results (in->tool_results). */
-static void split_results(struct api_resp_in *in)
+static bool is_tool(struct json_object *m)
 {
-	size_t n = json_object_array_length(in->history), t = n;
+	const char *role = jsonx_get_str(m, "role");
+
+	return role && !strcmp(role, "tool");
+}
+
+/* A resumed turn: the trailing tool messages the input itself gave (from
+ * index base of the history on: the server's results of the same calls
+ * are in the previous transcript before it) are the client's results
+ * (in->tool_results); each must answer a call of the assistant message
+ * before them (else 400, as OpenAI answers). */
+static enum herr split_results(struct api_resp_in *in, size_t base, struct herror *err)
+{
+	size_t n = json_object_array_length(in->history), t = n, a;
 	struct json_object *kept;
 
-	while(t > 0 && !strcmp(jsonx_get_str(json_object_array_get_idx(in->history, t - 1), "role") ?
-			       jsonx_get_str(json_object_array_get_idx(in->history, t - 1), "role") : "",
-			       "tool"))
+	while(t > base && is_tool(json_object_array_get_idx(in->history, t - 1)))
 		t--;
 	in->tool_results = json_object_new_array();
 	kept = json_object_new_array();
@@ -322,6 +331,18 @@ static void split_results(struct api_resp_in *in)
 				      json_object_get(json_object_array_get_idx(in->history, i)));
 	json_object_put(in->history);
 	in->history = kept;
+	for(a = t; a > 0 && is_tool(json_object_array_get_idx(kept, a - 1));)
+		a--;
+	for(size_t i = 0; i < json_object_array_length(in->tool_results); i++) {
+		const char *id = jsonx_get_str(json_object_array_get_idx(in->tool_results, i),
+					       "tool_call_id");
+
+		if(!a || !agent_history_has_call(json_object_array_get_idx(kept, a - 1), id))
+			return herr_set(err, HERR_BAD_REQUEST, "invalid_value", "input",
+					"No tool call found for function call output with call_id "
+					"%.80s.", id ? id : "");
+	}
+	return HERR_OK;
 }
 
 static enum herr parse_input(struct parse *p, struct json_object *input)
@@ -526,6 +547,7 @@ enum herr api_resp_in_parse(struct api_resp_in *in, struct json_object *body, st
 	struct parse p = { in, s, err, 0, false };
 	struct json_object *input = NULL;
 	char *stored = NULL;
+	size_t base;
 	enum herr rc;
 
 	memset(in, 0, sizeof(*in));
@@ -546,11 +568,12 @@ enum herr api_resp_in_parse(struct api_resp_in *in, struct json_object *body, st
 		return rc;
 	previous_transcript(in, stored);
 	free(stored);
+	base = json_object_array_length(in->history);
 	json_object_object_get_ex(body, "input", &input);
 	if((rc = parse_input(&p, input)))
 		return rc;
-	if(p.last_user == (size_t)-1)
-		split_results(in);
+	if(p.last_user == (size_t)-1 && (rc = split_results(in, base, err)))
+		return rc;
 	inherit_instructions(in);
 	if(!buf_len(&in->first_user) && agent_content_text(in->user, &in->first_user))
 		buf_reset(&in->first_user);

@@ -5,9 +5,9 @@
 # SPDX-License-Identifier: MIT
 #
 # Sourced after lib.sh, chat_cases.sh and runs_cases.sh. Gives:
-#   run_client_tools_cases BASE_URL KEY LABEL
+#   run_client_tools_cases BASE_URL KEY LABEL [HOME]
 #       every case for a server whose .env came from runs_env (chat_env)
-#       with no extra settings
+#       with no extra settings; with HOME, also what the store holds
 #   run_server_tools_off_cases BASE_URL KEY LABEL
 #       for a server whose .env has API_SERVER_TOOLS=off
 
@@ -82,7 +82,7 @@ else:
 '
 
 run_client_tools_cases() {
-	local base=${1%/} key=$2 where=$3 body rid
+	local base=${1%/} key=$2 where=$3 home=${4:-} body rid
 
 	# ---- chat, not streamed ---------------------------------------------------
 	up_script "[$CT_SCRIPT_CALLS,$CT_SCRIPT_ANSWER]"
@@ -188,6 +188,26 @@ if [t.get("name") for t in j.get("tools") or []] != ["get_weather"]:
 		check "$where: responses (stream $stream): the resumed call carries the server's result, then the client's" \
 			"$(pycheck "$T/up.json" "$CT_RESUMED")" "$(head -c 3000 "$T/up.json")"
 	done
+
+	if [ -n "$home" ]; then
+		is "$(sqlite3 "$home/state.db" "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM messages WHERE tool_call_id IN ('call_s1', 'call_c1') GROUP BY session_id, tool_call_id)")" 1 \
+			"$where: each session stored each tool result once (the server's is not saved again on resuming)"
+	fi
+
+	# ---- results that answer no call, a conversation the server never saw ----
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"ct bad id"},{"role":"assistant","content":null,"tool_calls":[{"id":"call_x1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},{"role":"tool","tool_call_id":"call_zz","content":"?"}],"tools":['"$CT_WEATHER"']}'
+	check "$where: chat: a tool message that answers no call of the assistant message: 400 param messages[2].tool_call_id" \
+		"$(ct_env_problem 400 invalid_value 'messages[2].tool_call_id')"
+	CHAT_PATH=/v1/responses chat_post "$base" "$key" '{"previous_response_id":"'"$rid"'","input":[{"type":"function_call_output","call_id":"call_zz","output":"?"}]}'
+	check "$where: responses: a function_call_output that answers no call: 400 param input" \
+		"$(ct_env_problem 400 invalid_value input)"
+	up_script '[{"match":"rainy 9C","reply":"Rainy in Oslo."}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"weather in Oslo? (ct sent)"},{"role":"assistant","content":null,"tool_calls":[{"id":"call_o1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Oslo\"}"}}]},{"role":"tool","tool_call_id":"call_o1","content":"rainy 9C"}],"tools":['"$CT_WEATHER"']}' \
+		-H "X-Hermes-Session-Id: ct-unknown-$$"
+	up_requests "$T/up.json"
+	is "$RESP_STATUS $(jget 'j["choices"][0]["message"]["content"]') $(pycheck "$T/up.json" 'print([m["role"] for m in j[0]["body"]["messages"] if m["role"] != "system"])')" \
+		"200 Rainy in Oslo. ['user', 'assistant', 'tool']" \
+		"$where: results for a turn the server has no record of: the conversation is used as sent"
 
 	# ---- tool_choice -----------------------------------------------------------
 	up_script '[{"reply":"no tools then"}]'

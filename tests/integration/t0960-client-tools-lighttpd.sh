@@ -17,7 +17,7 @@ start_upstream up
 
 runs_env "$T/home"
 start_lighttpd ct / "$T/home" 2
-run_client_tools_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd"
+run_client_tools_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" "lighttpd" "$T/home"
 stop_pid "$LIGHTTPD_PID"
 stop_runner "$T/home"
 

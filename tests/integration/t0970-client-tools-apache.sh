@@ -17,7 +17,7 @@ start_upstream up
 
 runs_env "$T/home"
 start_apache_fcgid ct / "$T/home"
-run_client_tools_cases "http://127.0.0.1:$APACHE_PORT" "$TEST_KEY" "apache fcgid"
+run_client_tools_cases "http://127.0.0.1:$APACHE_PORT" "$TEST_KEY" "apache fcgid" "$T/home"
 stop_pid "$APACHE_PID"
 stop_runner "$T/home"
 
