@@ -2,9 +2,10 @@
 // tool loops. The official `openai` package (each pinned release):
 // chat.completions.runTools() with a client function, not streamed and
 // streamed (the stream helper assembles delta.tool_calls); the Vercel AI
-// SDK: generateText with a client tool() and stopWhen: stepCountIs(3) on
-// the default provider (/v1/responses). In each, the model's first message
-// calls the server's memory tool and the client's get_weather together:
+// SDK: generateText and streamText with a client tool() and stopWhen:
+// stepCountIs(3) on the default provider (/v1/responses). In each, the
+// model's first message calls the server's memory tool and the client's
+// get_weather together:
 // the server runs memory, the client runs get_weather, the server resumes
 // the stored turn with both results and answers.
 // SPDX-License-Identifier: MIT
@@ -14,7 +15,7 @@
 // environment. Prints TAP and exits non-zero when a case failed.
 
 import { readFileSync } from 'node:fs';
-import { generateText, stepCountIs, tool } from 'ai';
+import { generateText, streamText, stepCountIs, tool } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
 import {
@@ -103,33 +104,47 @@ const recording = async (url, init) => {
 };
 const provider = createOpenAI({ baseURL: HERMES_URL, apiKey: HERMES_KEY, fetch: recording });
 
-await run('generateText with a client tool', async () => {
-	const seen = [];
-	await scriptCalls('ai');
-	const r = await generateText({
-		model: provider(MODEL),
-		maxRetries: 0,
-		stopWhen: stepCountIs(3),
-		prompt: 'generateText: weather in Paris?',
-		tools: {
-			get_weather: tool({
-				description: 'The weather in a city',
-				inputSchema: z.object({ city: z.string() }),
-				execute: async ({ city }) => { seen.push(city); return 'sunny 21C'; },
-			}),
-		},
+// generateText, or streamText read the same way.
+const gen = (opts) => generateText(opts);
+async function stream(opts) {
+	const errors = [];
+	const r = streamText({ ...opts, onError: ({ error }) => errors.push(error) });
+	const out = { text: await r.text, steps: await r.steps, finishReason: await r.finishReason };
+	ok(errors.length === 0, 'streamText: no error parts', errors.map((e) => String(e?.message || e)).join('\n'));
+	return out;
+}
+
+for (const [label, call] of [['generateText', gen], ['streamText', stream]]) {
+	await run(`${label} with a client tool`, async () => {
+		const seen = [];
+		const tag = `ai_${label}`;
+		sent.length = 0;
+		await scriptCalls(tag);
+		const r = await call({
+			model: provider(MODEL),
+			maxRetries: 0,
+			stopWhen: stepCountIs(3),
+			prompt: `${label}: weather in Paris?`,
+			tools: {
+				get_weather: tool({
+					description: 'The weather in a city',
+					inputSchema: z.object({ city: z.string() }),
+					execute: async ({ city }) => { seen.push(city); return 'sunny 21C'; },
+				}),
+			},
+		});
+		is(r.text, 'It is sunny in Paris.', `${label}: the final text of the two-step loop`);
+		is(r.steps.length, 2, `${label}: two steps (the tool call, then the answer)`);
+		is(r.steps[0]?.finishReason, 'tool-calls', `${label}: step 1 ended in tool-calls`);
+		is(JSON.stringify(seen), JSON.stringify(['Paris']), `${label}: the SDK ran get_weather with the model's arguments`);
+		is(r.finishReason, 'stop', `${label}: finishReason stop`);
+		ok(sent.length === 2 && sent.every((x) => /\/responses$/.test(x.url)),
+			`${label}: two requests to /v1/responses`, sent.map((x) => x.url));
+		const rt = await resumed(tag);
+		ok(rt.good, `${label}: the server resumed its stored turn with the server's and the client's results`, rt);
+		if (!rt.good)
+			diag(JSON.stringify(sent[1]?.body?.input));
 	});
-	is(r.text, 'It is sunny in Paris.', 'generateText: the final text of the two-step loop');
-	is(r.steps.length, 2, 'generateText: two steps (the tool call, then the answer)');
-	is(r.steps[0]?.finishReason, 'tool-calls', 'generateText: step 1 ended in tool-calls');
-	is(JSON.stringify(seen), JSON.stringify(['Paris']), 'generateText: the SDK ran get_weather with the model\'s arguments');
-	is(r.finishReason, 'stop', 'generateText: finishReason stop');
-	ok(sent.length === 2 && sent.every((s) => /\/responses$/.test(s.url)),
-		'generateText: two requests to /v1/responses', sent.map((s) => s.url));
-	const r2 = await resumed('ai');
-	ok(r2.good, 'generateText: the server resumed its stored turn with the server\'s and the client\'s results', r2);
-	if (!r2.good)
-		diag(JSON.stringify(sent[1]?.body?.input));
-});
+}
 
 finish();

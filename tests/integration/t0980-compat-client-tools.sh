@@ -3,8 +3,8 @@
 # clients' own tool loops through lighttpd with the shipped config, against
 # the scripted upstream: the official `openai` npm package's
 # chat.completions.runTools() with a client function, streamed and not
-# (each pinned release), and the Vercel AI SDK's generateText with a
-# client tool() and stopWhen on /v1/responses; each with a server tool
+# (each pinned release), and the Vercel AI SDK's generateText and
+# streamText with a client tool() and stopWhen on /v1/responses; each with a server tool
 # call in the same model message (tests/compat/client_tools.mjs). The
 # packages are installed by compat_install (compat_npm.sh).
 # SPDX-License-Identifier: MIT
