@@ -2,7 +2,10 @@
  *
  * A turn: build the context (system prompt with memory, history, the new
  * user message), then call the upstream; while it answers with tool calls,
- * run them and call again, up to max_turns calls. Every message of the turn
+ * run them and call again, up to max_turns calls. A call of one of the
+ * client's functions (agent_opts.client_tools) ends the turn once the
+ * server calls of the same message ran: the client runs it and resumes the
+ * turn with its result (agent_input.tool_results). Every message of the turn
  * is persisted as it happens, so a crash loses at most the message being
  * produced. Events go to the sink; nothing here knows about HTTP.
  * SPDX-License-Identifier: MIT
