@@ -151,6 +151,38 @@ static bool ends_with_calls(struct json_object *h, struct json_object *results)
 	return true;
 }
 
+/* Index of the last user message of a, or n (its length) when none. */
+static size_t last_user(struct json_object *a)
+{
+	size_t n = a ? json_object_array_length(a) : 0;
+
+	for(size_t i = n; i > 0; i--) {
+		const char *role = jsonx_get_str(json_object_array_get_idx(a, i - 1), "role");
+
+		if(role && !strcmp(role, "user"))
+			return i - 1;
+	}
+	return n;
+}
+
+/* The conversation as the client sent it up to its last user message, then
+ * the stored turn after the stored last user message (new array). Without
+ * a user message on either side: the stored history. */
+static struct json_object *splice(struct json_object *sent, struct json_object *h)
+{
+	size_t us = last_user(sent), uh = last_user(h), nh = json_object_array_length(h);
+	struct json_object *out;
+
+	if(!sent || us == json_object_array_length(sent) || uh == nh)
+		return json_object_get(h);
+	out = json_object_new_array();
+	for(size_t i = 0; i <= us; i++)
+		json_object_array_add(out, json_object_get(json_object_array_get_idx(sent, i)));
+	for(size_t i = uh + 1; i < nh; i++)
+		json_object_array_add(out, json_object_get(json_object_array_get_idx(h, i)));
+	return out;
+}
+
 bool agent_history_resume(struct store *s, char *session_id, size_t cap, struct json_object *sent,
 			  struct json_object *results, struct json_object **out)
 {
@@ -166,7 +198,8 @@ bool agent_history_resume(struct store *s, char *session_id, size_t cap, struct 
 		if(!agent_history_load(s, tip, h, &err) && ends_with_calls(h, results) &&
 		   strlen(tip) < cap) {
 			snprintf(session_id, cap, "%s", tip);
-			*out = h;
+			*out = splice(sent, h);
+			json_object_put(h);
 			return true;
 		}
 		json_object_put(h);

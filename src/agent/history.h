@@ -49,8 +49,11 @@ bool agent_history_has_call(struct json_object *m, const char *id);
  * rotation tip, written back into it; cap bytes) and the stored history
  * ends with an assistant message whose tool_calls include every one of
  * results' tool_call_ids, unanswered, followed only by tool messages (the
- * server's results of that message), *out is the stored history: the
- * turn goes on from where it stopped, server results included. Otherwise
+ * server's results of that message), the turn goes on from where it
+ * stopped, server results included: *out is sent up to its last user
+ * message, then the stored messages after the stored last user message
+ * (the stored history when either has none; so a derived session that
+ * holds older conversations with the same start adds none of them). Otherwise
  * *out is sent as is and *session_id is left alone. *out is a new
  * reference; sent and results are borrowed (sent may be NULL). Returns
  * whether the stored turn was found. */

@@ -85,6 +85,11 @@ run_client_tools_cases() {
 	local base=${1%/} key=$2 where=$3 home=${4:-} body rid
 
 	# ---- chat, not streamed ---------------------------------------------------
+	# An earlier conversation with the same start shares the derived
+	# session: resuming must not bring its messages into the context.
+	up_script '[{"reply":"An earlier answer."}]'
+	chat_post "$base" "$key" '{"messages":[{"role":"user","content":"weather in Paris? (ct chat)"}]}'
+	is "$RESP_STATUS" 200 "$where: chat: an earlier conversation with the same opening"
 	up_script "[$CT_SCRIPT_CALLS,$CT_SCRIPT_ANSWER]"
 	body='{"messages":[{"role":"user","content":"weather in Paris? (ct chat)"}],"tools":['"$CT_WEATHER"']}'
 	chat_post "$base" "$key" "$body"
