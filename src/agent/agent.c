@@ -2,7 +2,10 @@
  *
  * A turn: build the context (system prompt with memory, history, the new
  * user message), then call the upstream; while it answers with tool calls,
- * run them and call again, up to max_turns calls. Every message of the turn
+ * run them and call again, up to max_turns calls. A call of one of the
+ * client's functions (agent_opts.client_tools) ends the turn once the
+ * server calls of the same message ran: the client runs it and resumes the
+ * turn with its result (agent_input.tool_results). Every message of the turn
  * is persisted as it happens, so a crash loses at most the message being
  * produced. Events go to the sink; nothing here knows about HTTP.
  * SPDX-License-Identifier: MIT
@@ -54,6 +57,8 @@ void agent_result_release(struct agent_result *r)
 	buf_release(&r->final_text);
 	json_object_put(r->messages);
 	r->messages = NULL;
+	json_object_put(r->client_calls);
+	r->client_calls = NULL;
 }
 
 const char *agent_status_name(enum agent_status s)
@@ -83,7 +88,34 @@ void agent_new_session_id(char *out, size_t cap)
 
 static const char *const *toolsets_of(const struct agent_opts *o)
 {
+	if(o->toolsets)
+		return o->toolsets;
 	return o->tools ? o->tools->toolsets : NULL;
+}
+
+/* Is name one of the client's functions? */
+static bool is_client_tool(const struct agent_opts *o, const char *name)
+{
+	for(size_t i = 0; o->client_tools && i < json_object_array_length(o->client_tools); i++) {
+		struct json_object *fn = NULL;
+
+		json_object_object_get_ex(json_object_array_get_idx(o->client_tools, i), "function",
+					  &fn);
+		if(name && !strcmp(name, jsonx_get_str(fn, "name") ? jsonx_get_str(fn, "name") : ""))
+			return true;
+	}
+	return false;
+}
+
+/* The tools offered to the model: the enabled server tools, then the
+ * client's functions (new array). */
+static struct json_object *offered_tools(const struct agent_opts *o)
+{
+	struct json_object *tools = tool_schemas(toolsets_of(o));
+
+	for(size_t i = 0; o->client_tools && i < json_object_array_length(o->client_tools); i++)
+		json_object_array_add(tools, json_object_get(json_object_array_get_idx(o->client_tools, i)));
+	return tools;
 }
 
 /* The system prompt: identity, memory snapshot, the caller's own. */
@@ -261,6 +293,9 @@ static void run_tools(struct agent_turn *t, const struct llm_reply *reply,
 		double t0;
 		bool is_error = true;
 
+		if(is_client_tool(o, c->name))
+			continue; /* the client runs it (client_calls) */
+
 		snprintf(preview, sizeof(preview), "%.*s%s", PREVIEW_MAX, args,
 			 strlen(args) > PREVIEW_MAX ? "..." : "");
 		for(char *p = preview; *p; p++)
@@ -352,6 +387,16 @@ static struct json_object *start_context(const struct agent_opts *o, const struc
 	json_object_array_add(ctx, message("system", sys));
 	free(sys);
 	open_session(o, in, res, ctx);
+	if(in->tool_results && !in->user) {
+		/* A resumed turn: the client's results of its calls. */
+		for(size_t i = 0; i < json_object_array_length(in->tool_results); i++) {
+			struct json_object *m = json_object_array_get_idx(in->tool_results, i);
+
+			agent_persist(o, res, res->session_id, m);
+			json_object_array_add(ctx, json_object_get(m));
+		}
+		return ctx;
+	}
 	um = message("user", in->user ? in->user : "");
 	if(in->user_content)
 		json_object_object_add(um, "content", json_object_get(in->user_content));
@@ -367,6 +412,28 @@ static void set_final_text(struct agent_result *res, const struct buf *content)
 	if(buf_add_trunc(&res->final_text, buf_str(content), buf_len(content)))
 		LOG_WARN("final answer of %zu bytes cut to %zu", buf_len(content),
 			 buf_len(&res->final_text));
+}
+
+/* The reply's calls of client functions into res->client_calls; true
+ * when there was one. */
+static bool client_calls(const struct agent_opts *o, const struct llm_reply *reply,
+			 struct agent_result *res)
+{
+	for(size_t i = 0; i < reply->ncalls; i++) {
+		const struct llm_tool_call *c = &reply->calls[i];
+		struct json_object *call;
+
+		if(!is_client_tool(o, c->name))
+			continue;
+		if(!res->client_calls)
+			res->client_calls = json_object_new_array();
+		call = json_object_new_object();
+		jsonx_add_str(call, "id", c->id);
+		jsonx_add_str(call, "name", c->name);
+		jsonx_add_str(call, "arguments", buf_len(&c->args) ? buf_str(&c->args) : "{}");
+		json_object_array_add(res->client_calls, call);
+	}
+	return res->client_calls != NULL;
 }
 
 /* One model call of the turn. Returns true when the loop goes on (tool
@@ -432,6 +499,12 @@ out:
 	agent_emit(t->sink, &ev);
 	if(more)
 		run_tools(t, &reply, res, ctx, passthrough);
+	if(more && client_calls(o, &reply, res)) {
+		/* The client runs the rest: the turn ends here. */
+		set_final_text(res, &reply.content);
+		res->status = AGENT_COMPLETED;
+		more = false;
+	}
 	llm_reply_release(&reply);
 	return more;
 }
@@ -464,12 +537,13 @@ static void turn_init(struct agent_turn *t, const struct agent_opts *o,
 	t->llm.interrupt = t->stop;
 	t->llm.tick = tick_cb;
 	t->llm.tick_ctx = t;
+	t->llm.tool_choice = o->tool_choice;
 }
 
 enum herr agent_run(const struct agent_opts *o, const struct agent_input *in,
 		    const struct agent_sink *sink, struct agent_result *res)
 {
-	struct json_object *tools = tool_schemas(toolsets_of(o)), *ctx;
+	struct json_object *tools = offered_tools(o), *ctx;
 	struct buf passthrough;
 	struct delta_ctx dc = { sink };
 	struct llm_deltas deltas = { on_text, on_reasoning, &dc };

@@ -38,6 +38,14 @@ struct agent_opts {
 	bool compression;              /* compress when over the threshold */
 	const struct tool_config *tools; /* tools' settings and enabled toolsets;
 	                                    NULL = built-in defaults */
+	const char *const *toolsets;   /* this turn's server toolsets (tools/narrow.h),
+	                                  overriding tools->toolsets; NULL = those */
+	/* Client tools (docs/api.md "Client tools"): functions the client
+	 * defined, offered to the model beside the server's tools. A call of
+	 * one ends the turn after the server calls of the same message ran;
+	 * res->client_calls holds it for the client to run. */
+	struct json_object *client_tools; /* borrowed array in chat "tools" form; NULL: none */
+	struct json_object *tool_choice;  /* borrowed; sent upstream as is; NULL: not sent */
 	struct store *store;           /* NULL: nothing persisted */
 	const char *source;            /* session source: api_server, cli, run */
 	const char *model_name;        /* public model name the session records;
@@ -59,6 +67,11 @@ struct agent_input {
 	struct json_object *user_content; /* borrowed; if set, sent as the user message's
 	                                     content instead of user (images: the canonical
 	                                     parts list of agent/content.h) */
+	struct json_object *tool_results; /* borrowed array of "tool" messages: the
+	                                     client's results of its functions' calls.
+	                                     Set (with user NULL), the turn resumes after
+	                                     the history, which ends with the assistant
+	                                     message of those calls */
 };
 
 enum agent_status { AGENT_COMPLETED, AGENT_PARTIAL, AGENT_FAILED, AGENT_INTERRUPTED };
@@ -75,6 +88,10 @@ struct agent_result {
 	struct herror persist_error;       /* the first message or session row that could
 	                                      not be saved (agent/persist.h); rc 0: none */
 	int persist_failures;              /* how many saves failed */
+	struct json_object *client_calls;  /* owned: the client functions the model
+	                                      called, which ended the turn (status
+	                                      completed): [{id, name, arguments}];
+	                                      NULL: none */
 };
 
 /* A turn in progress, as its blocking sites see it (agent_run owns it). */

@@ -105,3 +105,105 @@ enum herr agent_history_continue(struct store *s, bool named, char *session_id, 
 	*out = h;
 	return HERR_OK;
 }
+
+bool agent_history_has_call(struct json_object *m, const char *id)
+{
+	struct json_object *calls = NULL;
+
+	json_object_object_get_ex(m, "tool_calls", &calls);
+	for(size_t i = 0; id && calls && i < json_object_array_length(calls); i++) {
+		const char *cid = jsonx_get_str(json_object_array_get_idx(calls, i), "id");
+
+		if(cid && !strcmp(cid, id))
+			return true;
+	}
+	return false;
+}
+
+/* Does stored history h end with the assistant message of the calls
+ * results answer (then only tool messages, none answering them)? */
+static bool ends_with_calls(struct json_object *h, struct json_object *results)
+{
+	size_t n = json_object_array_length(h), a = n;
+
+	while(a > 0) {
+		const char *role = jsonx_get_str(json_object_array_get_idx(h, a - 1), "role");
+
+		if(!role || strcmp(role, "tool") != 0)
+			break;
+		a--;
+	}
+	if(a == 0 || !jsonx_get_str(json_object_array_get_idx(h, a - 1), "role") ||
+	   strcmp(jsonx_get_str(json_object_array_get_idx(h, a - 1), "role"), "assistant") != 0)
+		return false;
+	for(size_t i = 0; i < json_object_array_length(results); i++) {
+		const char *id = jsonx_get_str(json_object_array_get_idx(results, i), "tool_call_id");
+
+		if(!agent_history_has_call(json_object_array_get_idx(h, a - 1), id))
+			return false;
+		for(size_t j = a; j < n; j++) {
+			const char *done = jsonx_get_str(json_object_array_get_idx(h, j), "tool_call_id");
+
+			if(done && !strcmp(done, id))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Index of the last user message of a, or n (its length) when none. */
+static size_t last_user(struct json_object *a)
+{
+	size_t n = a ? json_object_array_length(a) : 0;
+
+	for(size_t i = n; i > 0; i--) {
+		const char *role = jsonx_get_str(json_object_array_get_idx(a, i - 1), "role");
+
+		if(role && !strcmp(role, "user"))
+			return i - 1;
+	}
+	return n;
+}
+
+/* The conversation as the client sent it up to its last user message, then
+ * the stored turn after the stored last user message (new array). Without
+ * a user message on either side: the stored history. */
+static struct json_object *splice(struct json_object *sent, struct json_object *h)
+{
+	size_t us = last_user(sent), uh = last_user(h), nh = json_object_array_length(h);
+	struct json_object *out;
+
+	if(!sent || us == json_object_array_length(sent) || uh == nh)
+		return json_object_get(h);
+	out = json_object_new_array();
+	for(size_t i = 0; i <= us; i++)
+		json_object_array_add(out, json_object_get(json_object_array_get_idx(sent, i)));
+	for(size_t i = uh + 1; i < nh; i++)
+		json_object_array_add(out, json_object_get(json_object_array_get_idx(h, i)));
+	return out;
+}
+
+bool agent_history_resume(struct store *s, char *session_id, size_t cap, struct json_object *sent,
+			  struct json_object *results, struct json_object **out)
+{
+	char tip[256];
+	struct json_object *h;
+	struct herror err;
+
+	*out = NULL;
+	if(s && session_id && *session_id && json_object_array_length(results)) {
+		herr_clear(&err);
+		agent_history_tip(s, session_id, tip, sizeof(tip));
+		h = json_object_new_array();
+		if(!agent_history_load(s, tip, h, &err) && ends_with_calls(h, results) &&
+		   strlen(tip) < cap) {
+			snprintf(session_id, cap, "%s", tip);
+			*out = splice(sent, h);
+			json_object_put(h);
+			return true;
+		}
+		json_object_put(h);
+	}
+	*out = sent ? json_object_get(sent) : json_object_new_array();
+	return false;
+}

@@ -41,4 +41,23 @@ enum herr agent_history_continue(struct store *s, bool named, char *session_id, 
 				 struct json_object *sent, struct json_object **out,
 				 struct herror *err) __attribute__((warn_unused_result));
 
+/* Is id one of the tool_calls ids of assistant message m (borrowed)? */
+bool agent_history_has_call(struct json_object *m, const char *id);
+
+/* The history a resumed turn (client tool results, agent.h tool_results)
+ * continues: when the store holds session *session_id (followed to its
+ * rotation tip, written back into it; cap bytes) and the stored history
+ * ends with an assistant message whose tool_calls include every one of
+ * results' tool_call_ids, unanswered, followed only by tool messages (the
+ * server's results of that message), the turn goes on from where it
+ * stopped, server results included: *out is sent up to its last user
+ * message, then the stored messages after the stored last user message
+ * (the stored history when either has none; so a derived session that
+ * holds older conversations with the same start adds none of them). Otherwise
+ * *out is sent as is and *session_id is left alone. *out is a new
+ * reference; sent and results are borrowed (sent may be NULL). Returns
+ * whether the stored turn was found. */
+bool agent_history_resume(struct store *s, char *session_id, size_t cap, struct json_object *sent,
+			  struct json_object *results, struct json_object **out);
+
 #endif

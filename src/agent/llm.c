@@ -125,8 +125,11 @@ static char *request_body(const struct llm_opts *o, struct json_object *messages
 	if(o->model && *o->model)
 		jsonx_add_str(b, "model", o->model);
 	jsonx_add_owned(b, "messages", json_object_get(messages));
-	if(tools && json_object_array_length(tools))
+	if(tools && json_object_array_length(tools)) {
 		jsonx_add_owned(b, "tools", json_object_get(tools));
+		if(o->tool_choice)
+			jsonx_add_owned(b, "tool_choice", json_object_get(o->tool_choice));
+	}
 	if(o->temperature_set)
 		jsonx_add_owned(b, "temperature", json_object_new_double(o->temperature));
 	if(o->top_p_set)

@@ -52,6 +52,7 @@ struct llm_opts {
 	bool temperature_set, top_p_set;
 	long max_tokens;             /* > 0: sent as max_tokens */
 	const char *reasoning_effort; /* sent when set (a model's default) */
+	struct json_object *tool_choice; /* borrowed; sent with the tools when set */
 };
 
 struct llm_call_info {

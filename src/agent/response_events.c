@@ -188,6 +188,36 @@ void api_resp_ev_close(struct api_resp_events *b)
 	b->ops->flush(b->ctx);
 }
 
+void api_resp_ev_calls(struct api_resp_events *b, const struct agent_result *res)
+{
+	size_t n = api_resp_out_calls(&b->out, res);
+	size_t total = json_object_array_length(b->out.output);
+
+	for(size_t i = total - n; i < total; i++) {
+		struct json_object *item = json_object_array_get_idx(b->out.output, i), *a = NULL, *e;
+		const char *id = jsonx_get_str(item, "id"), *args = jsonx_get_str(item, "arguments");
+
+		if(json_object_deep_copy(item, &a, NULL))
+			continue;
+		jsonx_add_str(a, "arguments", "");
+		jsonx_add_str(a, "status", "in_progress");
+		item_ev(b, "response.output_item.added", (int)i, a);
+		json_object_put(a);
+		e = ev_new("response.function_call_arguments.delta");
+		jsonx_add_str(e, "item_id", id);
+		jsonx_add_int(e, "output_index", (int64_t)i);
+		jsonx_add_str(e, "delta", args);
+		send_ev(b, e);
+		e = ev_new("response.function_call_arguments.done");
+		jsonx_add_str(e, "item_id", id);
+		jsonx_add_int(e, "output_index", (int64_t)i);
+		jsonx_add_str(e, "arguments", args);
+		jsonx_add_str(e, "name", jsonx_get_str(item, "name"));
+		send_ev(b, e);
+		item_ev(b, "response.output_item.done", (int)i, item);
+	}
+}
+
 void api_resp_ev_finish(struct api_resp_events *b, struct json_object *final, const char *status)
 {
 	char type[48];

@@ -24,6 +24,7 @@
 #include "agent/response_obj.h"
 
 struct agent_event;
+struct agent_result;
 struct json_object;
 
 /* What the owner does with the events; ctx is the owner's. */
@@ -68,6 +69,13 @@ void api_resp_ev_delta(struct api_resp_events *b, const char *text, size_t len);
  * or message still open (closed as incomplete). Call before
  * api_resp_obj_finish. */
 void api_resp_ev_close(struct api_resp_events *b);
+
+/* After close: the client functions the model called (res->client_calls)
+ * as function_call items in b->out, each announced (output_item.added,
+ * arguments ""), its arguments (function_call_arguments.delta and .done)
+ * and done (output_item.done, status completed). Call before
+ * api_resp_obj_finish. */
+void api_resp_ev_calls(struct api_resp_events *b, const struct agent_result *res);
 
 /* The terminal event "response.<status>" carrying final (borrowed). */
 void api_resp_ev_finish(struct api_resp_events *b, struct json_object *final, const char *status);

@@ -62,8 +62,11 @@ struct json_object *api_resp_obj_new(const struct api_resp_meta *m)
 	add_number(o, "top_p", m->top_p_set, m->top_p);
 	jsonx_add_owned(o, "max_output_tokens", m->max_output_tokens > 0 ?
 			json_object_new_int64(m->max_output_tokens) : NULL);
-	jsonx_add_str(o, "tool_choice", "auto");
-	jsonx_add_owned(o, "tools", json_object_new_array());
+	if(m->tool_choice)
+		jsonx_add_owned(o, "tool_choice", json_object_get(m->tool_choice));
+	else
+		jsonx_add_str(o, "tool_choice", "auto");
+	jsonx_add_owned(o, "tools", m->tools ? json_object_get(m->tools) : json_object_new_array());
 	jsonx_add_str(o, "previous_response_id", m->previous_id);
 	if(m->conversation) {
 		conv = json_object_new_object();
@@ -257,6 +260,27 @@ void api_resp_out_feed(struct api_resp_out *o, const struct agent_event *ev)
 	}
 }
 
+size_t api_resp_out_calls(struct api_resp_out *o, const struct agent_result *res)
+{
+	size_t n = res->client_calls ? json_object_array_length(res->client_calls) : 0;
+
+	for(size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(res->client_calls, i);
+		struct json_object *it = json_object_new_object();
+		char id[RESP_ID_MAX];
+
+		api_resp_new_id(id, sizeof(id), "fc_");
+		jsonx_add_str(it, "type", "function_call");
+		jsonx_add_str(it, "id", id);
+		jsonx_add_str(it, "call_id", jsonx_get_str(c, "id"));
+		jsonx_add_str(it, "name", jsonx_get_str(c, "name"));
+		jsonx_add_str(it, "arguments", jsonx_get_str(c, "arguments"));
+		jsonx_add_str(it, "status", "completed");
+		json_object_array_add(o->output, it);
+	}
+	return n;
+}
+
 struct json_object *api_resp_obj_usage(const struct agent_result *res)
 {
 	struct json_object *u = json_object_new_object(), *d;
@@ -366,16 +390,23 @@ struct json_object *api_resp_obj_stored(struct json_object *obj, struct json_obj
 }
 
 struct json_object *api_resp_transcript(struct json_object *history, struct json_object *user,
-				    struct json_object *messages)
+				    struct json_object *tool_results, struct json_object *messages)
 {
-	struct json_object *a = json_object_new_array(), *u = json_object_new_object();
+	struct json_object *a = json_object_new_array();
 	size_t n = history ? json_object_array_length(history) : 0;
 
 	for(size_t i = 0; i < n; i++)
 		json_object_array_add(a, json_object_get(json_object_array_get_idx(history, i)));
-	jsonx_add_str(u, "role", "user");
-	jsonx_add_owned(u, "content", json_object_get(user));
-	json_object_array_add(a, u);
+	if(user) {
+		struct json_object *u = json_object_new_object();
+
+		jsonx_add_str(u, "role", "user");
+		jsonx_add_owned(u, "content", json_object_get(user));
+		json_object_array_add(a, u);
+	}
+	n = tool_results ? json_object_array_length(tool_results) : 0;
+	for(size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_get(json_object_array_get_idx(tool_results, i)));
 	n = messages ? json_object_array_length(messages) : 0;
 	for(size_t i = 0; i < n; i++)
 		json_object_array_add(a, json_object_get(json_object_array_get_idx(messages, i)));

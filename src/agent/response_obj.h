@@ -48,6 +48,8 @@ struct api_resp_meta {
 	bool temperature_set, top_p_set;
 	double temperature, top_p;
 	int64_t max_output_tokens;        /* 0: null */
+	struct json_object *tools;        /* the request's tools, echoed; NULL: [] */
+	struct json_object *tool_choice;  /* echoed; NULL: "auto" */
 };
 
 /* The in_progress snapshot (new reference). */
@@ -92,6 +94,12 @@ struct json_object *api_resp_out_reasoning_close(struct api_resp_out *o);
  * the "hermes" member. Other events: nothing. */
 void api_resp_out_tool(struct api_resp_out *o, const struct agent_event *ev);
 
+/* The client functions the model called (res->client_calls) as
+ * function_call items {type, id: fc_…, call_id, name, arguments, status:
+ * "completed"} appended to o->output; returns how many. The first added
+ * is at index (size of output) - count. */
+size_t api_resp_out_calls(struct api_resp_out *o, const struct agent_result *res);
+
 /* Everything a body answer needs from an event: reasoning and message
  * items opened on their first text, closed by the message's text
  * (reasoning) or MESSAGE_END; tool events recorded. */
@@ -121,11 +129,12 @@ struct json_object *api_resp_obj_stored(struct json_object *obj, struct json_obj
 				    struct json_object *transcript, const char *instructions);
 
 /* The conversation through a response, for its stored row: history's
- * messages, the user message {role: "user", content: user}, then messages
- * (the turn's own; may be NULL when it did not run). All borrowed; new
- * array. */
+ * messages, the user message {role: "user", content: user} (none when user
+ * is NULL: a turn resumed by the client's tool results), tool_results (the
+ * client's "tool" messages; may be NULL), then messages (the turn's own;
+ * may be NULL when it did not run). All borrowed; new array. */
 struct json_object *api_resp_transcript(struct json_object *history, struct json_object *user,
-				    struct json_object *messages);
+				    struct json_object *tool_results, struct json_object *messages);
 
 /* A stored row as GET shows it: a new object without "hermes_store". */
 struct json_object *api_response_public(struct json_object *stored);

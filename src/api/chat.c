@@ -18,10 +18,12 @@
 #include <time.h>
 
 #include "agent/content.h"
+#include "agent/history.h"
 #include "agent/sink_acc.h"
 #include "api/app.h"
 #include "api/chat_result.h"
 #include "api/chat_stream.h"
+#include "api/client_tools.h"
 #include "api/fields.h"
 #include "api/session_hdr.h"
 #include "api/turn.h"
@@ -42,6 +44,9 @@ struct chat_in {
 	struct buf user_text;           /* owned: its text */
 	struct buf first_user;          /* owned: the first user message's text */
 	const char *model;              /* borrowed from the request body */
+	struct json_object *tool_results; /* owned: trailing "tool" messages (the client's
+	                                   results of its calls): the turn resumes; NULL */
+	struct api_ctools ctools;       /* owned: the client's tools */
 	bool stream, include_usage;
 };
 
@@ -52,6 +57,8 @@ static void chat_in_release(struct chat_in *in)
 	buf_release(&in->first_user);
 	json_object_put(in->history);
 	json_object_put(in->user);
+	json_object_put(in->tool_results);
+	api_ctools_release(&in->ctools);
 }
 
 static enum herr bad(struct req *r, const char *code, const char *param, const char *msg)
@@ -82,7 +89,8 @@ static const char *const roles[] = { "system", "developer", "user", "assistant",
 static enum herr parse_top(struct req *r, struct chat_in *in, struct json_object **msgs)
 {
 	struct api_fields f, so;
-	struct json_object *opts = NULL, *unused;
+	struct json_object *opts = NULL;
+	bool unused_bool;
 	const char *s;
 	int64_t n;
 	double d;
@@ -99,7 +107,8 @@ static enum herr parse_top(struct req *r, struct chat_in *in, struct json_object
 	   (rc = api_field_int(&f, "max_tokens", 0, 1, INT64_MAX, &n)) ||
 	   (rc = api_field_int(&f, "max_completion_tokens", 0, 1, INT64_MAX, &n)) ||
 	   (rc = api_field_str(&f, "user", 0, &s, NULL)) ||
-	   (rc = api_field_array(&f, "tools", 0, 0, &unused)))
+	   (rc = api_field_bool(&f, "parallel_tool_calls", 0, &unused_bool)) ||
+	   (rc = api_ctools_parse(&in->ctools, r->json, false, &r->err)))
 		return rc;
 	if(opts) {
 		api_field_init(&so, opts, "stream_options", &r->err);
@@ -131,10 +140,13 @@ static enum herr check_message(struct req *r, struct json_object *m, size_t i, c
 	return HERR_OK;
 }
 
+static enum herr tool_tail(struct req *r, struct chat_in *in, struct json_object *msgs,
+			   size_t *tail);
+
 static enum herr parse(struct req *r, struct chat_in *in)
 {
 	struct json_object *msgs = NULL;
-	size_t n, last_user = (size_t)-1;
+	size_t n, last_user = (size_t)-1, tail;
 	enum herr rc = HERR_OK;
 
 	buf_init(&in->system, SYSTEM_MAX);
@@ -155,7 +167,11 @@ static enum herr parse(struct req *r, struct chat_in *in)
 	if(last_user == (size_t)-1)
 		return bad(r, "missing_user_message", "messages",
 			   "'messages' must contain a user message.");
-	for(size_t i = 0; i < n && !rc; i++) {
+	if((rc = tool_tail(r, in, msgs, &tail)))
+		return rc;
+	if(tail < n)
+		last_user = (size_t)-1; /* a resumed turn: no new user message */
+	for(size_t i = 0; i < tail && !rc; i++) {
 		struct json_object *m = json_object_array_get_idx(msgs, i), *content = NULL, *norm = NULL;
 		const char *role = jsonx_get_str(m, "role");
 		char param[64];
@@ -191,6 +207,49 @@ static enum herr parse(struct req *r, struct chat_in *in)
 	return rc;
 }
 
+/* Trailing "tool" messages after an assistant message with tool_calls are
+ * the client's results of its calls: *tail is where they start (the
+ * array's length when the request ends otherwise), and they go to
+ * in->tool_results, each with its tool_call_id. */
+static enum herr tool_tail(struct req *r, struct chat_in *in, struct json_object *msgs,
+			   size_t *tail)
+{
+	size_t n = json_object_array_length(msgs), t = n;
+	struct json_object *prev;
+	enum herr rc;
+
+	while(t > 0 && !strcmp(jsonx_get_str(json_object_array_get_idx(msgs, t - 1), "role"), "tool"))
+		t--;
+	*tail = n;
+	prev = t ? json_object_array_get_idx(msgs, t - 1) : NULL;
+	if(t == n || !prev || strcmp(jsonx_get_str(prev, "role"), "assistant") != 0 ||
+	   !json_object_object_get_ex(prev, "tool_calls", NULL))
+		return HERR_OK;
+	in->tool_results = json_object_new_array();
+	for(size_t i = t; i < n; i++) {
+		struct json_object *m = json_object_array_get_idx(msgs, i), *content = NULL, *norm = NULL;
+		char param[64];
+		bool payload;
+
+		snprintf(param, sizeof(param), "messages[%zu].tool_call_id", i);
+		if(!jsonx_get_str(m, "tool_call_id"))
+			return herr_set(&r->err, HERR_BAD_REQUEST, "missing_required_parameter", param,
+					"Missing required parameter: '%s'.", param);
+		if(!agent_history_has_call(prev, jsonx_get_str(m, "tool_call_id")))
+			return herr_set(&r->err, HERR_BAD_REQUEST, "invalid_value", param,
+					"'%s' (%.80s) answers no tool call of the assistant message "
+					"before it.", param, jsonx_get_str(m, "tool_call_id"));
+		snprintf(param, sizeof(param), "messages[%zu].content", i);
+		json_object_object_get_ex(m, "content", &content);
+		if((rc = agent_content_normalize(content, "tool", param, &norm, &payload, &r->err)))
+			return rc;
+		json_object_array_add(in->tool_results, history_message(m, "tool", norm));
+		json_object_put(norm);
+	}
+	*tail = t;
+	return HERR_OK;
+}
+
 static void completion_id(char *out, size_t cap)
 {
 	char hex[31];
@@ -223,9 +282,12 @@ static enum herr answer(struct api_turn *t, const char *id)
 	msg = json_object_new_object();
 	jsonx_add_int(ch, "index", 0);
 	jsonx_add_str(msg, "role", "assistant");
-	jsonx_add_owned(msg, "content", json_object_new_string_len(buf_str(&res->final_text),
-								   (int)buf_len(&res->final_text)));
+	jsonx_add_owned(msg, "content", res->client_calls && !has_text ? NULL
+				: json_object_new_string_len(buf_str(&res->final_text),
+							     (int)buf_len(&res->final_text)));
 	jsonx_add_owned(msg, "refusal", NULL);
+	if(res->client_calls)
+		jsonx_add_owned(msg, "tool_calls", api_chat_tool_calls(res));
 	jsonx_add_owned(ch, "message", msg);
 	jsonx_add_owned(ch, "logprobs", NULL);
 	jsonx_add_str(ch, "finish_reason", api_chat_finish_reason(res));
@@ -268,9 +330,11 @@ enum herr api_chat(void *vapp, struct req *r)
 	ti.system = buf_str(&in.system);
 	ti.first_user = buf_str(&in.first_user);
 	ti.history = in.history;
-	ti.user = buf_str(&in.user_text);
+	ti.user = in.tool_results ? NULL : buf_str(&in.user_text);
 	ti.user_content = json_object_is_type(in.user, json_type_array) ? in.user : NULL;
 	ti.model = in.model;
+	ti.ctools = &in.ctools;
+	ti.tool_results = in.tool_results;
 	if((rc = api_turn_begin(&t, app, r, &ti)))
 		goto out;
 	completion_id(id, sizeof(id));

@@ -57,6 +57,8 @@ void api_tool_progress_fields(struct json_object *into, const struct agent_event
 
 const char *api_chat_finish_reason(const struct agent_result *res)
 {
+	if(res->status == AGENT_COMPLETED && res->client_calls)
+		return "tool_calls";
 	return res->status == AGENT_COMPLETED ? "stop" : res->status == AGENT_PARTIAL ? "length"
 										       : "error";
 }
@@ -69,4 +71,25 @@ struct json_object *api_chat_usage(const struct agent_result *res)
 	jsonx_add_int(u, "completion_tokens", res->output_tokens);
 	jsonx_add_int(u, "total_tokens", res->total_tokens);
 	return u;
+}
+
+struct json_object *api_chat_tool_calls(const struct agent_result *res)
+{
+	struct json_object *a;
+
+	if(!res->client_calls)
+		return NULL;
+	a = json_object_new_array();
+	for(size_t i = 0; i < json_object_array_length(res->client_calls); i++) {
+		struct json_object *c = json_object_array_get_idx(res->client_calls, i);
+		struct json_object *tc = json_object_new_object(), *fn = json_object_new_object();
+
+		jsonx_add_str(tc, "id", jsonx_get_str(c, "id"));
+		jsonx_add_str(tc, "type", "function");
+		jsonx_add_str(fn, "name", jsonx_get_str(c, "name"));
+		jsonx_add_str(fn, "arguments", jsonx_get_str(c, "arguments"));
+		jsonx_add_owned(tc, "function", fn);
+		json_object_array_add(a, tc);
+	}
+	return a;
 }

@@ -40,6 +40,11 @@ void api_tool_progress_fields(struct json_object *into, const struct agent_event
 /* "stop", "length" (stopped early with text) or "error" (interrupted). */
 const char *api_chat_finish_reason(const struct agent_result *res);
 
+/* The client functions the model called (res->client_calls) as chat
+ * tool_calls [{id, type: "function", function: {name, arguments}}] (new
+ * reference), or NULL when it called none. */
+struct json_object *api_chat_tool_calls(const struct agent_result *res);
+
 /* {prompt_tokens, completion_tokens, total_tokens} (new reference). */
 struct json_object *api_chat_usage(const struct agent_result *res);
 

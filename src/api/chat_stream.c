@@ -148,6 +148,39 @@ void api_chat_stream_release(struct chat_stream *cs)
 	sse_release(&cs->sse);
 }
 
+/* The client functions the model called, as delta.tool_calls: per call
+ * one chunk with index, id, type and name (arguments ""), then one with
+ * the arguments, as OpenAI streams them. SPEC: openai-wire.md §5.2 */
+static void tool_call_chunks(struct chat_stream *cs, const struct agent_result *res)
+{
+	struct json_object *calls = api_chat_tool_calls(res);
+
+	for(size_t i = 0; calls && i < json_object_array_length(calls); i++) {
+		struct json_object *c = json_object_array_get_idx(calls, i), *fn = NULL;
+
+		for(int part = 0; part < 2; part++) {
+			struct json_object *d = json_object_new_object(), *a = json_object_new_array();
+			struct json_object *tc = json_object_new_object(), *f = json_object_new_object();
+
+			json_object_object_get_ex(c, "function", &fn);
+			jsonx_add_int(tc, "index", (int64_t)i);
+			if(part == 0) {
+				jsonx_add_str(tc, "id", jsonx_get_str(c, "id"));
+				jsonx_add_str(tc, "type", "function");
+				jsonx_add_str(f, "name", jsonx_get_str(fn, "name"));
+				jsonx_add_str(f, "arguments", "");
+			} else {
+				jsonx_add_str(f, "arguments", jsonx_get_str(fn, "arguments"));
+			}
+			jsonx_add_owned(tc, "function", f);
+			json_object_array_add(a, tc);
+			jsonx_add_owned(d, "tool_calls", a);
+			send_obj(&cs->sse, NULL, choice_chunk(cs, d, NULL));
+		}
+	}
+	json_object_put(calls);
+}
+
 void api_chat_stream_finish(struct chat_stream *cs, const struct agent_result *res)
 {
 	bool has_text = cs->sse.any_delta || buf_len(&cs->sse.pending) || buf_len(&res->final_text);
@@ -157,8 +190,10 @@ void api_chat_stream_finish(struct chat_stream *cs, const struct agent_result *r
 		/* A failure after the headers: an error chunk the SDKs raise on. */
 		send_obj(&cs->sse, NULL, resp_error_object(&res->error));
 	} else {
-		struct json_object *c = choice_chunk(cs, json_object_new_object(),
-						     api_chat_finish_reason(res));
+		struct json_object *c;
+
+		tool_call_chunks(cs, res);
+		c = choice_chunk(cs, json_object_new_object(), api_chat_finish_reason(res));
 
 		if(api_chat_needs_extras(res) || strcmp(res->session_id, cs->session_id) != 0) {
 			struct json_object *h = api_chat_extras(res);

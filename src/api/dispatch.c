@@ -19,6 +19,12 @@
 
 #define ALLOW_MAX 64
 
+
+/* The request headers a browser may send: the baseline's three, and the
+ * server's own (sessions, toolsets) and an SSE reader's resume header. */
+#define CORS_ALLOW_HEADERS                                                                 \
+	"Authorization, Content-Type, Idempotency-Key, X-Hermes-Session-Id, "              \
+	"X-Hermes-Session-Key, X-Hermes-Toolsets, Last-Event-ID"
 /* Does path (or a suffix starting at a '/') name a route? The app may be
  * mounted at "/" or under a prefix; lighttpd and Apache split the URL into
  * SCRIPT_NAME and PATH_INFO differently, so the prefix is found by trying
@@ -114,11 +120,12 @@ static bool cors(struct app *app, struct req *r)
 	resp_header(r, "Access-Control-Allow-Origin", wildcard ? "*" : origin);
 	if(!wildcard)
 		resp_header(r, "Vary", "Origin");
+	/* a browser script may read the session a turn was stored in */
+	resp_header(r, "Access-Control-Expose-Headers", "X-Hermes-Session-Id, X-Hermes-Session-Key");
 	if(strcmp(r->method, "OPTIONS") == 0) {
 		resp_header(r, "Access-Control-Allow-Methods", preflight_methods(app, r, methods,
 										 sizeof(methods)));
-		resp_header(r, "Access-Control-Allow-Headers",
-			    "Authorization, Content-Type, Idempotency-Key");
+		resp_header(r, "Access-Control-Allow-Headers", CORS_ALLOW_HEADERS);
 		resp_header(r, "Access-Control-Max-Age", "600");
 		if(resp_send(r, 200, "text/plain", "", 0))
 			LOG_DEBUG("client went away during preflight answer");

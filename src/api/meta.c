@@ -226,6 +226,9 @@ static const struct {
 	{ "skills_api", "skills" },
 	{ "model_routing", "models" },
 	{ "model_options", "model_options" },
+	/* client tools (docs/api.md "Client tools") */
+	{ "client_tools", "chat_completions" },
+	{ "client_tools_responses", "responses" },
 };
 
 static const char *const never[] = {
@@ -264,6 +267,8 @@ enum herr api_capabilities(void *vapp, struct req *r)
 	jsonx_add_bool(feat, "cors", app->cfg.cors_origins != NULL);
 	jsonx_add_str(feat, "session_continuity_header", "X-Hermes-Session-Id");
 	jsonx_add_str(feat, "session_key_header", "X-Hermes-Session-Key");
+	jsonx_add_str(feat, "toolsets_header", "X-Hermes-Toolsets");
+	jsonx_add_bool(feat, "server_tools", app->cfg.server_tools);
 	if(api_route_named("runs")) {
 		struct json_object *idem = json_object_new_object();
 

@@ -28,13 +28,15 @@ struct api_resp_call {
 	struct api_turn t;
 	char id[RESP_ID_MAX];
 	struct json_object *obj;          /* owned: the object being answered */
+	struct api_ctools ctools;         /* owned: the client's function tools */
 };
 
 /* The conversation through this response: what the turn continued, the new
  * user message, and (once it ran) the turn's own messages. */
 static struct json_object *transcript(struct api_resp_call *c, bool ran)
 {
-	return api_resp_transcript(c->t.history, c->in.user, ran ? c->t.res.messages : NULL);
+	return api_resp_transcript(c->t.history, c->in.user, c->in.tool_results,
+				   ran ? c->t.res.messages : NULL);
 }
 
 /* Store the object as it is now (store: true only); the final version
@@ -75,6 +77,7 @@ static void created(struct api_resp_call *c)
 		.temperature_set = in->temperature_set, .top_p_set = in->top_p_set,
 		.temperature = in->temperature, .top_p = in->top_p,
 		.max_output_tokens = in->max_output_tokens,
+		.tools = c->ctools.echo_tools, .tool_choice = c->ctools.echo_choice,
 	};
 
 	api_resp_new_id(c->id, sizeof(c->id), "resp_");
@@ -103,6 +106,9 @@ static enum herr answer(struct api_resp_call *c)
 	api_resp_out_init(&out);
 	sink.ctx = &out;
 	api_turn_run(&c->t, &sink);
+	api_resp_out_reasoning_close(&out);
+	api_resp_out_close(&out, true);
+	(void)api_resp_out_calls(&out, &c->t.res);
 	(void)api_resp_obj_finish(c->obj, &out, &c->t.res, false);
 	put(c, true);
 	api_resp_out_release(&out);
@@ -125,6 +131,7 @@ static void stream(struct api_resp_call *c)
 	rs.named_events = api_wants_tool_events(c->t.r);
 	api_turn_run(&c->t, &rs.sink);
 	api_resp_stream_close(&rs);
+	api_resp_stream_calls(&rs, &c->t.res);
 	status = api_resp_obj_finish(c->obj, rs.out, &c->t.res, sse_gone(&rs.sse));
 	put(c, true);
 	api_resp_stream_finish(&rs, c->obj, status);
@@ -156,12 +163,17 @@ enum herr api_responses_create(void *vapp, struct req *r)
 	memset(&c, 0, sizeof(c)); /* api_turn_end accepts a turn that never began */
 	c.app = vapp;
 	herr_clear(&serr);
-	if((rc = api_resp_in_parse(&c.in, r->json, api_app_store(c.app, &serr), &r->err)))
+	if((rc = api_resp_in_parse(&c.in, r->json, api_app_store(c.app, &serr), &r->err)) ||
+	   (rc = api_ctools_parse(&c.ctools, r->json, true, &r->err)))
 		goto out;
 	ti.system = buf_str(&c.in.system);
 	ti.first_user = buf_str(&c.in.first_user);
 	ti.history = c.in.history;
-	ti.user = buf_str(&c.in.user_text);
+	ti.user = c.in.tool_results ? NULL : buf_str(&c.in.user_text);
+	ti.tool_results = c.in.tool_results;
+	ti.resume_session = c.in.call_session;
+	ti.ctools = &c.ctools;
+	ti.body_toolsets = true;
 	ti.user_content = json_object_is_type(c.in.user, json_type_array) ? c.in.user : NULL;
 	ti.session_id = c.in.previous_session;
 	ti.fresh = true;
@@ -183,6 +195,7 @@ enum herr api_responses_create(void *vapp, struct req *r)
 out:
 	api_turn_end(&c.t);
 	api_resp_in_release(&c.in);
+	api_ctools_release(&c.ctools);
 	json_object_put(c.obj);
 	return rc;
 }

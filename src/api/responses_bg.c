@@ -22,6 +22,8 @@
 #include "http/resp.h"
 #include "http/sse.h"
 #include "store/store.h"
+#include "tools/narrow.h"
+#include "util/buf.h"
 #include "util/cfg_models.h"
 #include "util/jsonx.h"
 #include "util/log.h"
@@ -56,10 +58,32 @@ static struct json_object *run_request(struct api_turn *t, const struct api_resp
 	struct json_object *o = json_object_new_object(), *input = json_object_new_array();
 	struct json_object *u = json_object_new_object();
 
-	jsonx_add_str(u, "role", "user");
-	jsonx_add_owned(u, "content", json_object_get(in->user));
-	json_object_array_add(input, u);
+	if(in->user) {
+		jsonx_add_str(u, "role", "user");
+		jsonx_add_owned(u, "content", json_object_get(in->user));
+		json_object_array_add(input, u);
+	} else {
+		json_object_put(u);
+	}
 	jsonx_add_owned(o, "input", input);
+	/* the client's results of its calls: the turn resumes after history */
+	if(in->tool_results)
+		jsonx_add_owned(o, "tool_results", json_object_get(in->tool_results));
+	/* the client's functions, and the server toolsets in force (the
+	 * runner narrows again, within its own configuration) */
+	if(t->opts.client_tools) {
+		jsonx_add_owned(o, "client_tools", json_object_get(t->opts.client_tools));
+		if(t->opts.tool_choice)
+			jsonx_add_owned(o, "tool_choice", json_object_get(t->opts.tool_choice));
+	}
+	if(t->narrow.set) {
+		struct buf ts;
+
+		buf_init(&ts, TOOL_NARROW_SPEC_MAX);
+		if(!tool_narrow_text(&t->narrow, NULL, &ts))
+			jsonx_add_str(o, "toolsets", buf_str(&ts));
+		buf_release(&ts);
+	}
 	if(buf_len(&in->system))
 		jsonx_add_str(o, "instructions", buf_str(&in->system));
 	jsonx_add_owned(o, "history", json_object_get(t->history));

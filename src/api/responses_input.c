@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "agent/content.h"
+#include "agent/history.h"
 #include "api/fields.h"
 #include "agent/response_obj.h"
 #include "store/store.h"
@@ -197,13 +198,30 @@ static enum herr output_item(struct parse *p, struct json_object *item, const ch
 
 static enum herr one_item(struct parse *p, struct json_object *item, size_t i, bool resolved);
 
+/* The session of response rid, an item of which the input names (the
+ * last one named wins: the newest turn a resumed turn may continue). */
+static void call_session(struct parse *p, const char *rid)
+{
+	char *stored = NULL, *session = NULL;
+	struct herror serr;
+
+	herr_clear(&serr);
+	if(!store_response_get(p->s, rid, &stored, &session, &serr) && session) {
+		free(p->in->call_session);
+		p->in->call_session = session;
+		session = NULL;
+	}
+	free(session);
+	free(stored);
+}
+
 /* An item_reference: the stored output item it names, read in its place. */
 static enum herr reference_item(struct parse *p, struct json_object *item, size_t i,
 				const char *param)
 {
 	struct api_fields f;
 	struct json_object *ref = NULL;
-	char idparam[HERR_PARAM_MAX], *text = NULL;
+	char idparam[HERR_PARAM_MAX], *text = NULL, *rid = NULL;
 	const char *id;
 	struct herror serr;
 	enum herr rc;
@@ -213,7 +231,7 @@ static enum herr reference_item(struct parse *p, struct json_object *item, size_
 		return rc;
 	snprintf(idparam, sizeof(idparam), "%.80s.id", param);
 	herr_clear(&serr);
-	rc = p->s ? store_response_item(p->s, id, &text, NULL, &serr) : HERR_NOT_FOUND;
+	rc = p->s ? store_response_item(p->s, id, &text, &rid, &serr) : HERR_NOT_FOUND;
 	if(rc == HERR_NOT_FOUND)
 		return herr_set(p->err, HERR_BAD_REQUEST, "item_not_found", idparam,
 				"Item with id '%.80s' not found.", id);
@@ -223,6 +241,9 @@ static enum herr reference_item(struct parse *p, struct json_object *item, size_
 	}
 	ref = json_tokener_parse(text);
 	free(text);
+	if(!rc && rid)
+		call_session(p, rid);
+	free(rid);
 	if(!json_object_is_type(ref, json_type_object))
 		rc = herr_set(p->err, HERR_BAD_REQUEST, "item_not_found", idparam,
 			      "Item with id '%.80s' not found.", id);
@@ -272,9 +293,55 @@ static enum herr find_last_user(struct parse *p, struct json_object *list)
 		if((!type || !strcmp(type, "message")) && role && !strcmp(role, "user"))
 			p->last_user = i;
 	}
+	if(n && !strcmp(jsonx_get_str(json_object_array_get_idx(list, n - 1), "type") ?
+			jsonx_get_str(json_object_array_get_idx(list, n - 1), "type") : "",
+			"function_call_output")) {
+		p->last_user = (size_t)-1; /* the client's results of its calls: a resumed turn */
+		return HERR_OK;
+	}
 	if(p->last_user == (size_t)-1)
 		return bad(p->err, "missing_user_message", "input",
 			   "'input' must contain a user message.");
+	return HERR_OK;
+}
+
+static bool is_tool(struct json_object *m)
+{
+	const char *role = jsonx_get_str(m, "role");
+
+	return role && !strcmp(role, "tool");
+}
+
+/* A resumed turn: the trailing tool messages the input itself gave (from
+ * index base of the history on: the server's results of the same calls
+ * are in the previous transcript before it) are the client's results
+ * (in->tool_results); each must answer a call of the assistant message
+ * before them (else 400, as OpenAI answers). */
+static enum herr split_results(struct api_resp_in *in, size_t base, struct herror *err)
+{
+	size_t n = json_object_array_length(in->history), t = n, a;
+	struct json_object *kept;
+
+	while(t > base && is_tool(json_object_array_get_idx(in->history, t - 1)))
+		t--;
+	in->tool_results = json_object_new_array();
+	kept = json_object_new_array();
+	for(size_t i = 0; i < n; i++)
+		json_object_array_add(i < t ? kept : in->tool_results,
+				      json_object_get(json_object_array_get_idx(in->history, i)));
+	json_object_put(in->history);
+	in->history = kept;
+	for(a = t; a > 0 && is_tool(json_object_array_get_idx(kept, a - 1));)
+		a--;
+	for(size_t i = 0; i < json_object_array_length(in->tool_results); i++) {
+		const char *id = jsonx_get_str(json_object_array_get_idx(in->tool_results, i),
+					       "tool_call_id");
+
+		if(!a || !agent_history_has_call(json_object_array_get_idx(kept, a - 1), id))
+			return herr_set(err, HERR_BAD_REQUEST, "invalid_value", "input",
+					"No tool call found for function call output with call_id "
+					"%.80s.", id ? id : "");
+	}
 	return HERR_OK;
 }
 
@@ -486,6 +553,7 @@ enum herr api_resp_in_parse(struct api_resp_in *in, struct json_object *body, st
 	struct parse p = { in, s, err, 0, false };
 	struct json_object *input = NULL;
 	char *stored = NULL;
+	size_t base;
 	enum herr rc;
 
 	memset(in, 0, sizeof(*in));
@@ -506,8 +574,11 @@ enum herr api_resp_in_parse(struct api_resp_in *in, struct json_object *body, st
 		return rc;
 	previous_transcript(in, stored);
 	free(stored);
+	base = json_object_array_length(in->history);
 	json_object_object_get_ex(body, "input", &input);
 	if((rc = parse_input(&p, input)))
+		return rc;
+	if(p.last_user == (size_t)-1 && (rc = split_results(in, base, err)))
 		return rc;
 	inherit_instructions(in);
 	if(!buf_len(&in->first_user) && agent_content_text(in->user, &in->first_user))
@@ -522,11 +593,13 @@ void api_resp_in_release(struct api_resp_in *in)
 	free(in->previous_id);
 	free(in->previous_session);
 	free(in->previous_instructions);
+	free(in->call_session);
 	buf_release(&in->system);
 	buf_release(&in->user_text);
 	buf_release(&in->first_user);
 	json_object_put(in->items);
 	json_object_put(in->history);
 	json_object_put(in->user);
+	json_object_put(in->tool_results);
 	memset(in, 0, sizeof(*in));
 }

@@ -54,6 +54,15 @@ struct api_resp_in {
 	struct json_object *user;         /* the new user turn's normalised content */
 	struct buf user_text;             /* its text */
 	struct buf first_user;            /* the conversation's first user text */
+	char *call_session;               /* the session of the response an item_reference
+	                                     named last (a resumed turn without
+	                                     previous_response_id continues it when its
+	                                     stored turn ends with the calls answered),
+	                                     or NULL */
+	struct json_object *tool_results; /* an input that ends with function_call_output
+	                                     items (and holds no new user message): those
+	                                     results as "tool" messages, and user is
+	                                     NULL: the turn resumes; else NULL */
 };
 
 /* Parse body (borrowed; a JSON object) into in (which it initialises;
@@ -63,7 +72,8 @@ struct api_resp_in {
  * missing_required_parameter / invalid_value / unsupported_content_type
  * (param at the part) / previous_response_not_found (param
  * previous_response_id) / item_not_found (param input[N].id) /
- * conversation_conflict / missing_user_message / empty_message /
+ * conversation_conflict / missing_user_message (neither a user message
+ * nor trailing function_call_output items) / empty_message /
  * invalid_value (param background: background with store false), or the
  * store's error. Strings in in point into body, which must outlive it. */
 enum herr api_resp_in_parse(struct api_resp_in *in, struct json_object *body, struct store *s,

@@ -139,6 +139,11 @@ void api_resp_stream_close(struct api_resp_stream *rs)
 	api_resp_ev_close(&rs->ev);
 }
 
+void api_resp_stream_calls(struct api_resp_stream *rs, const struct agent_result *res)
+{
+	api_resp_ev_calls(&rs->ev, res);
+}
+
 void api_resp_stream_finish(struct api_resp_stream *rs, struct json_object *final, const char *status)
 {
 	api_resp_ev_finish(&rs->ev, final, status);

@@ -55,6 +55,12 @@ void api_resp_stream_release(struct api_resp_stream *rs);
  * open (closed as incomplete). Call before api_resp_obj_finish. */
 void api_resp_stream_close(struct api_resp_stream *rs);
 
+/* After close: the client functions the model called (res->client_calls)
+ * as function_call items, each announced (output_item.added, arguments
+ * ""), its arguments (function_call_arguments.delta and .done) and done
+ * (output_item.done, status completed). Call before api_resp_obj_finish. */
+void api_resp_stream_calls(struct api_resp_stream *rs, const struct agent_result *res);
+
 /* The terminal event "response.<status>" carrying final (borrowed: the
  * public final object, stored before this is called so that a GET right
  * after the event sees it). */

@@ -18,6 +18,7 @@
 
 #include "api/app.h"
 #include "api/models.h"
+#include "api/client_tools.h"
 #include "api/runs_admit.h"
 #include "api/session_hdr.h"
 #include "http/query.h"
@@ -215,6 +216,7 @@ struct admission {
 	char fingerprint[RUNS_FINGERPRINT_LEN + 1];
 	struct runs_admit admit;
 	const struct cfg_model *model;            /* routed entry (borrowed) */
+	struct tool_narrow narrow;                /* X-Hermes-Toolsets, hermes.toolsets */
 };
 
 static void session_headers(struct admission *ad, const char *session_id)
@@ -322,6 +324,14 @@ static enum herr allocate(struct admission *ad)
 	if((rc = rand_hex(run_id + 4, sizeof(run_id) - 4, 16)))
 		return herr_set(&ad->r->err, rc, "internal_error", NULL, "No random run id.");
 	req = api_runs_admit_request(&ad->admit, run_id, ad->session_key, model);
+	if(ad->narrow.set) { /* the runner narrows again, within its own configuration */
+		struct buf ts;
+
+		buf_init(&ts, TOOL_NARROW_SPEC_MAX);
+		if(!tool_narrow_text(&ad->narrow, NULL, &ts))
+			jsonx_add_str(req, "toolsets", buf_str(&ts));
+		buf_release(&ts);
+	}
 	nr = (struct store_run_new){ .id = run_id, .model = model, .request = jsonx_text(req, NULL),
 				     .session_id = jsonx_get_str(req, "session_id") };
 	rc = store_run_create_idem(app->store, &nr, ad->idem_key, ad->fingerprint, &old_fp,
@@ -370,6 +380,8 @@ enum herr api_runs_create(void *vapp, struct req *r)
 	/* the model it routes to (404 model_not_found when unknown and strict) */
 	if(!rc && !(ad.model = api_model_pick(ad.app, ad.admit.model, &r->err)))
 		rc = r->err.rc;
+	if(!rc)
+		rc = api_req_toolsets(ad.app, r, r->json, &ad.narrow, &r->err);
 	/* 7 idempotency lookup, 8 concurrency, then allocation */
 	if(!rc && ad.idem_key) {
 		api_runs_fingerprint(r->json, ad.session_key, ad.fingerprint);

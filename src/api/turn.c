@@ -41,6 +41,26 @@ static enum herr take_slot(struct api_turn *t, const char *kind)
 	return rc;
 }
 
+/* A resumed turn (client tool results) without a chained session: the
+ * stored turn of the session they answer (in->resume_session, else the
+ * named or derived one), or the history as sent. */
+static void resume(struct api_turn *t, const struct api_turn_in *in)
+{
+	char sid[API_SESSION_HDR_MAX + 1];
+
+	if(in->resume_session && strlen(in->resume_session) < sizeof(sid)) {
+		snprintf(sid, sizeof(sid), "%s", in->resume_session);
+		if(agent_history_resume(t->store, sid, sizeof(sid), in->history, in->tool_results,
+					&t->history)) {
+			snprintf(t->session_id, sizeof(t->session_id), "%s", sid);
+			return;
+		}
+		json_object_put(t->history);
+	}
+	(void)agent_history_resume(t->store, t->session_id, sizeof(t->session_id), in->history,
+				   in->tool_results, &t->history);
+}
+
 enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 			 const struct api_turn_in *in)
 {
@@ -64,15 +84,26 @@ enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 	} else if(!t->named) {
 		api_session_derive(in->system, in->first_user, t->session_id, sizeof(t->session_id));
 	}
+	if((rc = api_req_toolsets(app, r, in->body_toolsets ? r->json : NULL, &t->narrow,
+				  &r->err)) ||
+	   (in->ctools && (rc = api_ctools_check(in->ctools, tool_narrow_list(&t->narrow,
+					app->tools.toolsets), &r->err))))
+		return rc;
 	if((rc = take_slot(t, in->kind)))
 		return rc;
 	herr_clear(&herr);
-	if(agent_history_continue(t->store, t->named, t->session_id, sizeof(t->session_id),
-				  in->history, &t->history, &herr))
+	if(in->tool_results && !(in->session_id && *in->session_id))
+		resume(t, in);
+	else if(agent_history_continue(t->store, t->named, t->session_id, sizeof(t->session_id),
+				       in->history, &t->history, &herr))
 		LOG_WARN("session %s: stored history not loaded: %s", t->session_id, herr.msg);
 	agent_env_opts(&app->cfg, &app->tools, t->store, &app->interrupt, "api_server",
 		       t->session_key, &t->opts);
 	agent_opts_model(&t->opts, t->model, app->cfg.models.listed);
+	t->opts.toolsets = tool_narrow_list(&t->narrow, NULL);
+	if(in->ctools)
+		api_ctools_apply(in->ctools, &t->opts);
+	t->input.tool_results = in->tool_results;
 	t->input.session_id = t->session_id;
 	t->input.system = in->system && *in->system ? in->system : NULL;
 	t->input.history = t->history;

@@ -23,7 +23,9 @@
 #include <stdint.h>
 
 #include "agent/agent.h"
+#include "api/client_tools.h"
 #include "api/session_hdr.h"
+#include "tools/narrow.h"
 #include "util/err.h"
 
 struct app;
@@ -48,6 +50,15 @@ struct api_turn_in {
 	                                     history (from its rotation tip) the turn
 	                                     continues (session chat) */
 	const char *model;                /* the request's "model"; may be NULL */
+	const struct api_ctools *ctools;  /* the client's tools; may be NULL */
+	bool body_toolsets;               /* the body's "hermes.toolsets" narrows too */
+	const char *resume_session;       /* with tool_results: the session whose turn
+	                                     they answer, when the request names none;
+	                                     may be NULL */
+	struct json_object *tool_results; /* the client's results of its calls ("tool"
+	                                     messages; user is then NULL): the turn
+	                                     resumes the stored one (agent_history_resume)
+	                                     unless session_id is given; may be NULL */
 };
 
 struct api_turn {
@@ -62,6 +73,7 @@ struct api_turn {
 	struct json_object *history;      /* owned: what the turn continues */
 	const struct cfg_model *model;    /* borrowed from the configuration: the
 	                                     routed entry; its name is the effective model */
+	struct tool_narrow narrow;        /* the request's server toolsets */
 	struct agent_opts opts;
 	struct agent_input input;
 	struct agent_result res;          /* owned; valid after api_turn_run */
@@ -69,7 +81,9 @@ struct api_turn {
 };
 
 /* Prepare a turn for r: first the model (an unknown name under
- * model.strict is 404 model_not_found). On failure r->err is set (a 429 also queues
+ * model.strict is 404 model_not_found), then the request's server toolsets
+ * (api_req_toolsets) and the check of the client's tools against them. On
+ * failure r->err is set (a 429 also queues
  * Retry-After); api_turn_end must be called either way. */
 enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 			 const struct api_turn_in *in) __attribute__((warn_unused_result));

@@ -180,6 +180,7 @@ void runner_resp_end(struct resp_work *w, const struct agent_result *res, bool s
 	const char *status;
 
 	api_resp_ev_close(&w->ev);
+	api_resp_ev_calls(&w->ev, res);
 	status = api_resp_obj_finish(w->obj, &w->ev.out, res, false);
 	if(stopped || res->status == AGENT_INTERRUPTED) {
 		status = "cancelled";

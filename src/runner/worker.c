@@ -25,6 +25,7 @@
 #include "runner/resp_work.h"
 #include "runner/run_sink.h"
 #include "store/store.h"
+#include "tools/narrow.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 
@@ -151,12 +152,14 @@ static enum herr fail(struct store *s, const char *id, const char *msg, struct h
 static enum herr work(struct agent_env *env, const struct store_run *run, struct herror *err)
 {
 	struct json_object *req = NULL, *sent = json_object_new_array(), *history = NULL, *resp = NULL;
+	struct json_object *ct = NULL;
 	struct resp_work rw;
 	const struct agent_sink *use;
 	struct agent_input in = { 0 };
 	struct agent_opts o;
 	struct agent_result res;
 	struct run_sink sink;
+	struct tool_narrow narrow;
 	struct herror herr;
 	char sid[AGENT_SESSION_ID_MAX] = "";
 	const char *v;
@@ -191,6 +194,22 @@ static enum herr work(struct agent_env *env, const struct store_run *run, struct
 	if(env->cfg.models.n)
 		agent_opts_model(&o, cfg_models_named(&env->cfg.models, jsonx_get_str(req, "model")),
 				 env->cfg.models.listed);
+	/* a background response's client functions (runs have none) */
+	if(json_object_object_get_ex(req, "client_tools", &ct) && json_object_is_type(ct, json_type_array)) {
+		o.client_tools = ct;
+		if(json_object_object_get_ex(req, "tool_choice", &ct))
+			o.tool_choice = ct;
+	}
+	if(json_object_object_get_ex(req, "tool_results", &ct) && json_object_is_type(ct, json_type_array) &&
+	   !in.user && !in.user_content)
+		in.tool_results = ct;
+	tool_narrow_init(&narrow);
+	if((v = jsonx_get_str(req, "toolsets"))) {
+		/* the request's narrowing, within this process's configuration */
+		if(tool_narrow_apply(&narrow, env->tools.toolsets, v, "toolsets", &herr))
+			tool_narrow_none(&narrow); /* never widen on a bad list */
+		o.toolsets = tool_narrow_list(&narrow, NULL);
+	}
 	runner_sink_init(&sink, env->store, run->id, &stop_flag);
 	sink.approval_timeout = (double)env->cfg.approvals_timeout;
 	o.steer = runner_sink_steer;

@@ -240,6 +240,7 @@ static const struct num_setting numbers[] = {
 	{ F(terminal_timeout), NUM_INT, "HERMES_TERMINAL_TIMEOUT", "terminal.timeout", 180, 1, 86400 },
 	{ F(code_timeout), NUM_INT, "HERMES_CODE_TIMEOUT", "code_execution.timeout", 300, 1, 86400 },
 	{ F(web_allow_private), NUM_BOOL, "HERMES_WEB_ALLOW_PRIVATE", "web.allow_private_urls", 0, 0, 1 },
+	{ F(server_tools), NUM_BOOL, "API_SERVER_TOOLS", "api.server_tools", 1, 0, 1 },
 	{ F(allow_root), NUM_BOOL, "HERMES_ALLOW_ROOT", "security.allow_root", 0, 0, 1 },
 	{ F(allow_shared_user_exec), NUM_BOOL, "HERMES_ALLOW_SHARED_USER_EXEC",
 	  "security.allow_shared_user_exec", 0, 0, 1 },

@@ -78,6 +78,8 @@ struct cfg {
 	                                runs and their events are swept after this */
 	long runner_idle_exit;       /* HERMES_RUNNER_IDLE_EXIT | runner.idle_exit; 600 s
 	                                with nothing to do and the runner exits; 0 = never */
+	bool server_tools;           /* API_SERVER_TOOLS | api.server_tools; true: off
+	                                leaves the API without the server's own tools */
 
 	struct cfg_models models;    /* the models clients pick by name (owned); the
 	                                implicit single entry without config.yaml models: */

@@ -215,6 +215,7 @@ cgi PATH_INFO=/health HTTP_ORIGIN=$O
 check_envelope 403 origin_not_allowed "Origin with no CORS list configured: 403 (even /health)"
 cgi PATH_INFO=/v1/models "$AUTH" API_SERVER_CORS_ORIGINS='*' HTTP_ORIGIN=https://any.example
 is "$RESP_STATUS $(hdr Access-Control-Allow-Origin)" "200 *" "'*' allows any origin with Access-Control-Allow-Origin: *"
+is "$(hdr Access-Control-Expose-Headers)" "X-Hermes-Session-Id, X-Hermes-Session-Key" "an allowed origin may read the session headers"
 cgi REQUEST_METHOD=OPTIONS PATH_INFO=/v1/models API_SERVER_CORS_ORIGINS=$O HTTP_ORIGIN=$O \
 	HTTP_ACCESS_CONTROL_REQUEST_METHOD=GET HTTP_ACCESS_CONTROL_REQUEST_HEADERS=authorization
 is "$RESP_STATUS" 200 "OPTIONS preflight from an allowed origin without a key: 200"
@@ -222,7 +223,7 @@ is "$(hdr Access-Control-Allow-Methods)" "GET, HEAD, OPTIONS" "preflight Access-
 cgi REQUEST_METHOD=OPTIONS PATH_INFO=/v1/chat/completions API_SERVER_CORS_ORIGINS=$O HTTP_ORIGIN=$O \
 	HTTP_ACCESS_CONTROL_REQUEST_METHOD=POST
 is "$(hdr Access-Control-Allow-Methods)" "POST, OPTIONS" "preflight of /v1/chat/completions allows POST, OPTIONS"
-is "$(hdr Access-Control-Allow-Headers)" "Authorization, Content-Type, Idempotency-Key" "preflight Access-Control-Allow-Headers"
+is "$(hdr Access-Control-Allow-Headers)" "Authorization, Content-Type, Idempotency-Key, X-Hermes-Session-Id, X-Hermes-Session-Key, X-Hermes-Toolsets, Last-Event-ID" "preflight Access-Control-Allow-Headers: the baseline's three and the server's own"
 is "$(hdr Access-Control-Max-Age)" 600 "preflight Access-Control-Max-Age: 600"
 is "$(hdr Access-Control-Allow-Origin)" "$O" "preflight Access-Control-Allow-Origin"
 cgi REQUEST_METHOD=OPTIONS PATH_INFO=/v1/models API_SERVER_CORS_ORIGINS=$O HTTP_ORIGIN=https://evil.example \
