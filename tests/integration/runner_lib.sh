@@ -6,7 +6,12 @@
 # field RUN NAME: a field of the run row.
 field() { "$RUNQ" get "$1" | jq_py "d['$2']"; }
 # events RUN: the names of its events, in order.
-events() { "$RUNQ" events "$1" | jq_py "' '.join(json.loads(e['event'])['event'] for e in d)"; }
+# Consecutive message.delta events count as one: the sink batches text
+# every 50 ms, so a reply may come as one delta or several on a busy box.
+events() {
+	"$RUNQ" events "$1" |
+		jq_py "' '.join(t for i, t in enumerate(n) if t != 'message.delta' or not i or n[i - 1] != t) if (n := [json.loads(e['event'])['event'] for e in d]) is not None else ''"
+}
 # event_of RUN EVENT [N]: the Nth (default first) EVENT of RUN, as a Python dict.
 event_of() { "$RUNQ" events "$1" | jq_py "[json.loads(e['event']) for e in d if json.loads(e['event'])['event'] == '$2'][${3:-0}]"; }
 # ev_field RUN EVENT KEY: KEY of the first EVENT of RUN, "-" when absent.
