@@ -21,7 +21,7 @@ static struct json_object *ev_new(const char *type)
 
 /* Number e (taken) and hand it over. What must go first (pending text,
  * the opening events) goes first, so sequence numbers rise in order. */
-static void send_ev(struct api_resp_events *b, struct json_object *e)
+static void send_ev(struct agent_resp_events *b, struct json_object *e)
 {
 	if(b->ops->before)
 		b->ops->before(b->ctx);
@@ -29,7 +29,7 @@ static void send_ev(struct api_resp_events *b, struct json_object *e)
 	b->ops->put(b->ctx, e);
 }
 
-static void send_response(struct api_resp_events *b, const char *type, struct json_object *o)
+static void send_response(struct agent_resp_events *b, const char *type, struct json_object *o)
 {
 	struct json_object *e = ev_new(type);
 
@@ -38,7 +38,7 @@ static void send_response(struct api_resp_events *b, const char *type, struct js
 }
 
 /* An event about the open message item's output_text part (index 0). */
-static struct json_object *part_ev(struct api_resp_events *b, const char *type)
+static struct json_object *part_ev(struct agent_resp_events *b, const char *type)
 {
 	struct json_object *e = ev_new(type);
 
@@ -58,7 +58,7 @@ static struct json_object *text_part(const char *text, size_t len)
 	return p;
 }
 
-static void item_ev(struct api_resp_events *b, const char *type, int index, struct json_object *item)
+static void item_ev(struct agent_resp_events *b, const char *type, int index, struct json_object *item)
 {
 	struct json_object *e = ev_new(type);
 
@@ -68,9 +68,9 @@ static void item_ev(struct api_resp_events *b, const char *type, int index, stru
 }
 
 /* A message begins: announce the item and its part. */
-static void open_message(struct api_resp_events *b)
+static void open_message(struct agent_resp_events *b)
 {
-	struct json_object *item = api_resp_out_open(&b->out), *e;
+	struct json_object *item = agent_resp_out_open(&b->out), *e;
 
 	item_ev(b, "response.output_item.added", b->out.open, item);
 	e = part_ev(b, "response.content_part.added");
@@ -79,7 +79,7 @@ static void open_message(struct api_resp_events *b)
 }
 
 /* The message ends: its pending text, then the done events. */
-static void close_message(struct api_resp_events *b, bool incomplete)
+static void close_message(struct agent_resp_events *b, bool incomplete)
 {
 	struct json_object *e, *item;
 	int index = b->out.open;
@@ -96,50 +96,50 @@ static void close_message(struct api_resp_events *b, bool incomplete)
 	e = part_ev(b, "response.content_part.done");
 	jsonx_add_owned(e, "part", text_part(text, len));
 	send_ev(b, e);
-	item = api_resp_out_close(&b->out, incomplete);
+	item = agent_resp_out_close(&b->out, incomplete);
 	item_ev(b, "response.output_item.done", index, item);
 }
 
-static void reasoning(struct api_resp_events *b, const struct agent_event *ev)
+static void reasoning(struct agent_resp_events *b, const struct agent_event *ev)
 {
 	struct json_object *item;
 
 	if(!ev->len)
 		return;
-	if((item = api_resp_out_reasoning(&b->out, ev->text, ev->len)))
+	if((item = agent_resp_out_reasoning(&b->out, ev->text, ev->len)))
 		item_ev(b, "response.output_item.added", b->out.ropen, item);
 }
 
-static void reasoning_done(struct api_resp_events *b)
+static void reasoning_done(struct agent_resp_events *b)
 {
 	int index = b->out.ropen;
-	struct json_object *item = api_resp_out_reasoning_close(&b->out);
+	struct json_object *item = agent_resp_out_reasoning_close(&b->out);
 
 	if(item)
 		item_ev(b, "response.output_item.done", index, item);
 }
 
-void api_resp_ev_init(struct api_resp_events *b, const struct api_resp_ev_ops *ops, void *ctx)
+void agent_resp_ev_init(struct agent_resp_events *b, const struct agent_resp_ev_ops *ops, void *ctx)
 {
 	memset(b, 0, sizeof(*b));
-	api_resp_out_init(&b->out);
+	agent_resp_out_init(&b->out);
 	b->ops = ops;
 	b->ctx = ctx;
 }
 
-void api_resp_ev_release(struct api_resp_events *b)
+void agent_resp_ev_release(struct agent_resp_events *b)
 {
-	api_resp_out_release(&b->out);
+	agent_resp_out_release(&b->out);
 }
 
-void api_resp_ev_opened(struct api_resp_events *b, struct json_object *created,
+void agent_resp_ev_opened(struct agent_resp_events *b, struct json_object *created,
 		    struct json_object *in_progress)
 {
 	send_response(b, "response.created", created);
 	send_response(b, "response.in_progress", in_progress);
 }
 
-void api_resp_ev_delta(struct api_resp_events *b, const char *text, size_t len)
+void agent_resp_ev_delta(struct agent_resp_events *b, const char *text, size_t len)
 {
 	struct json_object *e;
 
@@ -151,7 +151,7 @@ void api_resp_ev_delta(struct api_resp_events *b, const char *text, size_t len)
 	send_ev(b, e);
 }
 
-void api_resp_ev_emit(struct api_resp_events *b, const struct agent_event *ev)
+void agent_resp_ev_emit(struct agent_resp_events *b, const struct agent_event *ev)
 {
 	switch(ev->type) {
 	case AGENT_EV_REASONING:
@@ -163,7 +163,7 @@ void api_resp_ev_emit(struct api_resp_events *b, const struct agent_event *ev)
 		reasoning_done(b);
 		if(b->out.open < 0)
 			open_message(b);
-		api_resp_out_text(&b->out, ev->text, ev->len);
+		agent_resp_out_text(&b->out, ev->text, ev->len);
 		b->ops->text(b->ctx, ev->text, ev->len);
 		break;
 	case AGENT_EV_MESSAGE_END:
@@ -173,14 +173,14 @@ void api_resp_ev_emit(struct api_resp_events *b, const struct agent_event *ev)
 		break;
 	case AGENT_EV_TOOL_STARTED:
 	case AGENT_EV_TOOL_FINISHED:
-		api_resp_out_tool(&b->out, ev);
+		agent_resp_out_tool(&b->out, ev);
 		break;
 	default:
 		break;
 	}
 }
 
-void api_resp_ev_close(struct api_resp_events *b)
+void agent_resp_ev_close(struct agent_resp_events *b)
 {
 	reasoning_done(b);
 	if(b->out.open >= 0)
@@ -188,9 +188,9 @@ void api_resp_ev_close(struct api_resp_events *b)
 	b->ops->flush(b->ctx);
 }
 
-void api_resp_ev_calls(struct api_resp_events *b, const struct agent_result *res)
+void agent_resp_ev_calls(struct agent_resp_events *b, const struct agent_result *res)
 {
-	size_t n = api_resp_out_calls(&b->out, res);
+	size_t n = agent_resp_out_calls(&b->out, res);
 	size_t total = json_object_array_length(b->out.output);
 
 	for(size_t i = total - n; i < total; i++) {
@@ -218,7 +218,7 @@ void api_resp_ev_calls(struct api_resp_events *b, const struct agent_result *res
 	}
 }
 
-void api_resp_ev_finish(struct api_resp_events *b, struct json_object *final, const char *status)
+void agent_resp_ev_finish(struct agent_resp_events *b, struct json_object *final, const char *status)
 {
 	char type[48];
 
@@ -226,7 +226,7 @@ void api_resp_ev_finish(struct api_resp_events *b, struct json_object *final, co
 	send_response(b, type, final);
 }
 
-bool api_resp_ev_terminal(const char *type)
+bool agent_resp_ev_terminal(const char *type)
 {
 	return type && (!strcmp(type, "response.completed") || !strcmp(type, "response.failed") ||
 			!strcmp(type, "response.incomplete") || !strcmp(type, "response.cancelled"));

@@ -16,7 +16,7 @@
 
 #define TEXT_MAX (16u << 20)
 
-void api_resp_new_id(char *out, size_t cap, const char *prefix)
+void agent_resp_new_id(char *out, size_t cap, const char *prefix)
 {
 	char hex[25];
 
@@ -40,7 +40,7 @@ static void add_number(struct json_object *o, const char *key, bool set, double 
 	jsonx_add_owned(o, key, set ? json_object_new_double(v) : NULL);
 }
 
-struct json_object *api_resp_obj_new(const struct api_resp_meta *m)
+struct json_object *agent_resp_obj_new(const struct agent_resp_meta *m)
 {
 	struct json_object *o = json_object_new_object(), *conv = NULL;
 
@@ -80,7 +80,7 @@ struct json_object *api_resp_obj_new(const struct api_resp_meta *m)
 	return o;
 }
 
-void api_resp_out_init(struct api_resp_out *o)
+void agent_resp_out_init(struct agent_resp_out *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->output = json_object_new_array();
@@ -91,7 +91,7 @@ void api_resp_out_init(struct api_resp_out *o)
 	buf_init(&o->rtext, TEXT_MAX);
 }
 
-void api_resp_out_release(struct api_resp_out *o)
+void agent_resp_out_release(struct agent_resp_out *o)
 {
 	json_object_put(o->output);
 	json_object_put(o->tools);
@@ -101,14 +101,14 @@ void api_resp_out_release(struct api_resp_out *o)
 	o->open = o->ropen = -1;
 }
 
-struct json_object *api_resp_out_reasoning(struct api_resp_out *o, const char *text, size_t len)
+struct json_object *agent_resp_out_reasoning(struct agent_resp_out *o, const char *text, size_t len)
 {
 	struct json_object *it = NULL;
 	char id[RESP_ID_MAX];
 
 	if(o->ropen < 0) {
 		it = json_object_new_object();
-		api_resp_new_id(id, sizeof(id), "rs_");
+		agent_resp_new_id(id, sizeof(id), "rs_");
 		jsonx_add_str(it, "type", "reasoning");
 		jsonx_add_str(it, "id", id);
 		jsonx_add_owned(it, "summary", json_object_new_array());
@@ -133,7 +133,7 @@ static struct json_object *one_part(const char *type, const struct buf *t)
 	return list;
 }
 
-struct json_object *api_resp_out_reasoning_close(struct api_resp_out *o)
+struct json_object *agent_resp_out_reasoning_close(struct agent_resp_out *o)
 {
 	struct json_object *it;
 
@@ -146,11 +146,11 @@ struct json_object *api_resp_out_reasoning_close(struct api_resp_out *o)
 	return it;
 }
 
-struct json_object *api_resp_out_open(struct api_resp_out *o)
+struct json_object *agent_resp_out_open(struct agent_resp_out *o)
 {
 	struct json_object *it = json_object_new_object();
 
-	api_resp_new_id(o->item_id, sizeof(o->item_id), "msg_");
+	agent_resp_new_id(o->item_id, sizeof(o->item_id), "msg_");
 	jsonx_add_str(it, "type", "message");
 	jsonx_add_str(it, "id", o->item_id);
 	jsonx_add_str(it, "status", "in_progress");
@@ -162,13 +162,13 @@ struct json_object *api_resp_out_open(struct api_resp_out *o)
 	return it;
 }
 
-void api_resp_out_text(struct api_resp_out *o, const char *text, size_t len)
+void agent_resp_out_text(struct agent_resp_out *o, const char *text, size_t len)
 {
 	if(o->open >= 0)
 		(void)buf_add_trunc(&o->text, text, len);
 }
 
-struct json_object *api_resp_out_close(struct api_resp_out *o, bool incomplete)
+struct json_object *agent_resp_out_close(struct agent_resp_out *o, bool incomplete)
 {
 	struct json_object *it;
 
@@ -182,7 +182,7 @@ struct json_object *api_resp_out_close(struct api_resp_out *o, bool incomplete)
 	return it;
 }
 
-struct json_object *api_resp_trimmed_string(const char *s, size_t len)
+struct json_object *agent_resp_trimmed_string(const char *s, size_t len)
 {
 	struct json_object *v;
 	size_t keep;
@@ -204,7 +204,7 @@ struct json_object *api_resp_trimmed_string(const char *s, size_t len)
 }
 
 /* The record of call_id in o->tools, or NULL. */
-static struct json_object *tool_record(struct api_resp_out *o, const char *call_id)
+static struct json_object *tool_record(struct agent_resp_out *o, const char *call_id)
 {
 	for(size_t i = json_object_array_length(o->tools); i-- > 0;) {
 		struct json_object *t = json_object_array_get_idx(o->tools, i);
@@ -216,7 +216,7 @@ static struct json_object *tool_record(struct api_resp_out *o, const char *call_
 	return NULL;
 }
 
-void api_resp_out_tool(struct api_resp_out *o, const struct agent_event *ev)
+void agent_resp_out_tool(struct agent_resp_out *o, const struct agent_event *ev)
 {
 	struct json_object *t;
 
@@ -225,42 +225,42 @@ void api_resp_out_tool(struct api_resp_out *o, const struct agent_event *ev)
 		jsonx_add_str(t, "type", "function_call");
 		jsonx_add_str(t, "call_id", ev->call_id);
 		jsonx_add_str(t, "name", ev->tool);
-		jsonx_add_owned(t, "arguments", api_resp_trimmed_string(ev->arguments,
+		jsonx_add_owned(t, "arguments", agent_resp_trimmed_string(ev->arguments,
 				ev->arguments ? strlen(ev->arguments) : 0));
 		jsonx_add_str(t, "status", "in_progress");
 		json_object_array_add(o->tools, t);
 	} else if(ev->type == AGENT_EV_TOOL_FINISHED && (t = tool_record(o, ev->call_id))) {
-		jsonx_add_owned(t, "output", api_resp_trimmed_string(ev->text, ev->len));
+		jsonx_add_owned(t, "output", agent_resp_trimmed_string(ev->text, ev->len));
 		jsonx_add_str(t, "status", ev->is_error ? "failed" : "completed");
 	}
 }
 
-void api_resp_out_feed(struct api_resp_out *o, const struct agent_event *ev)
+void agent_resp_out_feed(struct agent_resp_out *o, const struct agent_event *ev)
 {
 	switch(ev->type) {
 	case AGENT_EV_REASONING:
 		if(ev->len)
-			(void)api_resp_out_reasoning(o, ev->text, ev->len);
+			(void)agent_resp_out_reasoning(o, ev->text, ev->len);
 		break;
 	case AGENT_EV_TEXT:
 		if(!ev->len)
 			break;
-		api_resp_out_reasoning_close(o);
+		agent_resp_out_reasoning_close(o);
 		if(o->open < 0)
-			api_resp_out_open(o);
-		api_resp_out_text(o, ev->text, ev->len);
+			agent_resp_out_open(o);
+		agent_resp_out_text(o, ev->text, ev->len);
 		break;
 	case AGENT_EV_MESSAGE_END:
-		api_resp_out_reasoning_close(o);
-		api_resp_out_close(o, ev->is_error);
+		agent_resp_out_reasoning_close(o);
+		agent_resp_out_close(o, ev->is_error);
 		break;
 	default:
-		api_resp_out_tool(o, ev);
+		agent_resp_out_tool(o, ev);
 		break;
 	}
 }
 
-size_t api_resp_out_calls(struct api_resp_out *o, const struct agent_result *res)
+size_t agent_resp_out_calls(struct agent_resp_out *o, const struct agent_result *res)
 {
 	size_t n = res->client_calls ? json_object_array_length(res->client_calls) : 0;
 
@@ -269,7 +269,7 @@ size_t api_resp_out_calls(struct api_resp_out *o, const struct agent_result *res
 		struct json_object *it = json_object_new_object();
 		char id[RESP_ID_MAX];
 
-		api_resp_new_id(id, sizeof(id), "fc_");
+		agent_resp_new_id(id, sizeof(id), "fc_");
 		jsonx_add_str(it, "type", "function_call");
 		jsonx_add_str(it, "id", id);
 		jsonx_add_str(it, "call_id", jsonx_get_str(c, "id"));
@@ -281,7 +281,7 @@ size_t api_resp_out_calls(struct api_resp_out *o, const struct agent_result *res
 	return n;
 }
 
-struct json_object *api_resp_obj_usage(const struct agent_result *res)
+struct json_object *agent_resp_obj_usage(const struct agent_result *res)
 {
 	struct json_object *u = json_object_new_object(), *d;
 
@@ -303,7 +303,7 @@ static const char *incomplete_reason(const struct agent_result *res, bool client
 {
 	if(res->status == AGENT_PARTIAL && !strcmp(res->error.code, "length"))
 		return "max_output_tokens";
-	if(api_chat_shutdown(res))
+	if(agent_result_shutdown(res))
 		return "server_shutdown";
 	if(res->status == AGENT_INTERRUPTED && client_gone)
 		return "client_disconnected";
@@ -334,9 +334,9 @@ static struct json_object *output_text(struct json_object *output)
 	return v;
 }
 
-static struct json_object *extras(struct api_resp_out *o, const struct agent_result *res)
+static struct json_object *extras(struct agent_resp_out *o, const struct agent_result *res)
 {
-	struct json_object *h = api_chat_needs_extras(res) ? api_chat_extras(res)
+	struct json_object *h = agent_result_needs_extras(res) ? agent_result_extras(res)
 							   : json_object_new_object();
 
 	jsonx_add_str(h, "session_id", res->session_id);
@@ -345,13 +345,13 @@ static struct json_object *extras(struct api_resp_out *o, const struct agent_res
 	return h;
 }
 
-const char *api_resp_obj_finish(struct json_object *obj, struct api_resp_out *o,
+const char *agent_resp_obj_finish(struct json_object *obj, struct agent_resp_out *o,
 			    const struct agent_result *res, bool client_gone)
 {
 	const char *status = "completed";
 
-	api_resp_out_reasoning_close(o);
-	api_resp_out_close(o, true);
+	agent_resp_out_reasoning_close(o);
+	agent_resp_out_close(o, true);
 	if(res->status == AGENT_FAILED) {
 		struct json_object *e = json_object_new_object();
 
@@ -370,12 +370,12 @@ const char *api_resp_obj_finish(struct json_object *obj, struct api_resp_out *o,
 	jsonx_add_str(obj, "status", status);
 	jsonx_add_owned(obj, "output", json_object_get(o->output));
 	jsonx_add_owned(obj, "output_text", output_text(o->output));
-	jsonx_add_owned(obj, "usage", api_resp_obj_usage(res));
+	jsonx_add_owned(obj, "usage", agent_resp_obj_usage(res));
 	jsonx_add_owned(obj, "hermes", extras(o, res));
 	return status;
 }
 
-struct json_object *api_resp_obj_stored(struct json_object *obj, struct json_object *items,
+struct json_object *agent_resp_obj_stored(struct json_object *obj, struct json_object *items,
 				    struct json_object *transcript, const char *instructions)
 {
 	struct json_object *row = json_object_new_object(), *hs = json_object_new_object();
@@ -389,7 +389,7 @@ struct json_object *api_resp_obj_stored(struct json_object *obj, struct json_obj
 	return row;
 }
 
-struct json_object *api_resp_transcript(struct json_object *history, struct json_object *user,
+struct json_object *agent_resp_transcript(struct json_object *history, struct json_object *user,
 				    struct json_object *tool_results, struct json_object *messages)
 {
 	struct json_object *a = json_object_new_array();
@@ -413,7 +413,7 @@ struct json_object *api_resp_transcript(struct json_object *history, struct json
 	return a;
 }
 
-struct json_object *api_response_public(struct json_object *stored)
+struct json_object *agent_response_public(struct json_object *stored)
 {
 	struct json_object *o = json_object_new_object();
 

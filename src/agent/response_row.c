@@ -16,7 +16,7 @@
 
 #define EVENTS_BATCH 500
 
-bool api_resp_run_id(const char *id, char *out, size_t cap)
+bool agent_resp_run_id(const char *id, char *out, size_t cap)
 {
 	if(!id || strncmp(id, "resp_", 5) != 0 || strlen(id) + 1 > cap)
 		return false;
@@ -24,13 +24,13 @@ bool api_resp_run_id(const char *id, char *out, size_t cap)
 	return true;
 }
 
-bool api_resp_status_terminal(const char *status)
+bool agent_resp_status_terminal(const char *status)
 {
 	return status && (!strcmp(status, "completed") || !strcmp(status, "failed") ||
 			  !strcmp(status, "incomplete") || !strcmp(status, "cancelled"));
 }
 
-enum herr api_resp_row_load(struct store *s, const char *id, struct json_object **row,
+enum herr agent_resp_row_load(struct store *s, const char *id, struct json_object **row,
 			char **session, struct herror *err)
 {
 	char *text = NULL;
@@ -55,13 +55,13 @@ enum herr api_resp_row_load(struct store *s, const char *id, struct json_object 
 	return HERR_OK;
 }
 
-enum herr api_resp_row_put(struct store *s, struct json_object *row, const char *session,
+enum herr agent_resp_row_put(struct store *s, struct json_object *row, const char *session,
 		       struct herror *err)
 {
 	return store_response_put(s, jsonx_get_str(row, "id"), jsonx_text(row, NULL), session, err);
 }
 
-enum herr api_resp_event_put(struct store *s, const char *run_id, struct json_object *ev,
+enum herr agent_resp_event_put(struct store *s, const char *run_id, struct json_object *ev,
 			 struct herror *err)
 {
 	const char *text = jsonx_text(ev, NULL);
@@ -71,7 +71,7 @@ enum herr api_resp_event_put(struct store *s, const char *run_id, struct json_ob
 	return rc;
 }
 
-int64_t api_resp_event_next(struct store *s, const char *run_id)
+int64_t agent_resp_event_next(struct store *s, const char *run_id)
 {
 	struct json_object *rows = NULL;
 	struct herror err;
@@ -101,7 +101,7 @@ int64_t api_resp_event_next(struct store *s, const char *run_id)
 	return next;
 }
 
-enum herr api_resp_row_settle(struct store *s, struct json_object *row, const char *session,
+enum herr agent_resp_row_settle(struct store *s, struct json_object *row, const char *session,
 			  const char *run_id, const char *run_status, const char *message,
 			  struct herror *err)
 {
@@ -112,7 +112,7 @@ enum herr api_resp_row_settle(struct store *s, struct json_object *row, const ch
 	char type[48], code[48];
 	enum herr rc;
 
-	if(api_resp_status_terminal(jsonx_get_str(row, "status")))
+	if(agent_resp_status_terminal(jsonx_get_str(row, "status")))
 		return HERR_OK;
 	jsonx_add_str(row, "status", cancelled ? "cancelled" : "failed");
 	if(!cancelled) {
@@ -124,7 +124,7 @@ enum herr api_resp_row_settle(struct store *s, struct json_object *row, const ch
 							: "The background run ended without an answer.");
 		jsonx_add_owned(row, "error", e);
 	}
-	if((rc = api_resp_row_put(s, row, session, err)))
+	if((rc = agent_resp_row_put(s, row, session, err)))
 		return rc;
 	herr_clear(&eerr);
 	if(store_run_get(s, run_id, &run, &eerr))
@@ -133,9 +133,9 @@ enum herr api_resp_row_settle(struct store *s, struct json_object *row, const ch
 	ev = json_object_new_object();
 	snprintf(type, sizeof(type), "response.%s", jsonx_get_str(row, "status"));
 	jsonx_add_str(ev, "type", type);
-	jsonx_add_int(ev, "sequence_number", api_resp_event_next(s, run_id));
-	jsonx_add_owned(ev, "response", api_response_public(row));
-	if(api_resp_event_put(s, run_id, ev, &eerr))
+	jsonx_add_int(ev, "sequence_number", agent_resp_event_next(s, run_id));
+	jsonx_add_owned(ev, "response", agent_response_public(row));
+	if(agent_resp_event_put(s, run_id, ev, &eerr))
 		LOG_WARN("run %s: the terminal event of %s not written: %s", run_id,
 			 jsonx_get_str(row, "id"), eerr.msg);
 	return HERR_OK;

@@ -28,30 +28,30 @@ struct store;
 
 /* The run of background response id ("resp_X" -> "run_X") into out;
  * false when id is not a response id. */
-bool api_resp_run_id(const char *id, char *out, size_t cap);
+bool agent_resp_run_id(const char *id, char *out, size_t cap);
 
 /* Is status a terminal Response status (completed, failed, incomplete,
  * cancelled)? */
-bool api_resp_status_terminal(const char *status);
+bool agent_resp_status_terminal(const char *status);
 
 /* The stored row of id, parsed: *row a new object; *session (may be
  * NULL) an owned string or NULL. HERR_NOT_FOUND when there is none or it
  * is not a JSON object. */
-enum herr api_resp_row_load(struct store *s, const char *id, struct json_object **row,
+enum herr agent_resp_row_load(struct store *s, const char *id, struct json_object **row,
 			char **session, struct herror *err) __attribute__((warn_unused_result));
 
 /* Store row (borrowed) under its "id" in session (may be NULL). */
-enum herr api_resp_row_put(struct store *s, struct json_object *row, const char *session,
+enum herr agent_resp_row_put(struct store *s, struct json_object *row, const char *session,
 		       struct herror *err) __attribute__((warn_unused_result));
 
 /* Append ev (taken; a Responses event) to run_id's event log; its type
  * becomes the run's last_event. */
-enum herr api_resp_event_put(struct store *s, const char *run_id, struct json_object *ev,
+enum herr agent_resp_event_put(struct store *s, const char *run_id, struct json_object *ev,
 			 struct herror *err) __attribute__((warn_unused_result));
 
 /* The sequence_number after the last Responses event in run_id's log (0
  * when it has none). */
-int64_t api_resp_event_next(struct store *s, const char *run_id);
+int64_t agent_resp_event_next(struct store *s, const char *run_id);
 
 /* End a background response whose run ended without ending it (a worker
  * that died or never started, a queued run cancelled): when row's status
@@ -59,7 +59,7 @@ int64_t api_resp_event_next(struct store *s, const char *run_id);
  * "failed" with error {code: "run_<run_status>", message}, is stored, and
  * its terminal event is appended to run_id's log (when the run still has
  * one). row is updated in place; session (may be NULL) is the row's. */
-enum herr api_resp_row_settle(struct store *s, struct json_object *row, const char *session,
+enum herr agent_resp_row_settle(struct store *s, struct json_object *row, const char *session,
 			  const char *run_id, const char *run_status, const char *message,
 			  struct herror *err)
 	__attribute__((warn_unused_result));

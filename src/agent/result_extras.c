@@ -10,13 +10,13 @@
 #include "agent/agent.h"
 #include "util/jsonx.h"
 
-bool api_chat_shutdown(const struct agent_result *res)
+bool agent_result_shutdown(const struct agent_result *res)
 {
 	return res->status == AGENT_INTERRUPTED && res->error.rc == HERR_UNAVAILABLE &&
 	       strcmp(res->error.code, "server_shutdown") == 0;
 }
 
-struct json_object *api_chat_extras(const struct agent_result *res)
+struct json_object *agent_result_extras(const struct agent_result *res)
 {
 	struct json_object *h = json_object_new_object();
 
@@ -34,7 +34,7 @@ struct json_object *api_chat_extras(const struct agent_result *res)
 	return h;
 }
 
-bool api_chat_needs_extras(const struct agent_result *res)
+bool agent_result_needs_extras(const struct agent_result *res)
 {
 	return res->status != AGENT_COMPLETED || res->persist_failures > 0;
 }

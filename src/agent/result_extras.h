@@ -14,14 +14,14 @@ struct agent_result;
 struct json_object;
 
 /* Interrupted because the process is stopping (SIGTERM): 503. */
-bool api_chat_shutdown(const struct agent_result *res);
+bool agent_result_shutdown(const struct agent_result *res);
 
 /* The "hermes" extras {completed, partial, status, error, warnings}
  * (new reference); warnings (only when something was not saved) holds the
  * persistence failure. */
-struct json_object *api_chat_extras(const struct agent_result *res);
+struct json_object *agent_result_extras(const struct agent_result *res);
 
 /* Does the answer carry the extras (not completed, or a warning)? */
-bool api_chat_needs_extras(const struct agent_result *res);
+bool agent_result_needs_extras(const struct agent_result *res);
 
 #endif

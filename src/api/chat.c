@@ -294,8 +294,8 @@ static enum herr answer(struct api_turn *t, const char *id)
 	json_object_array_add(choices, ch);
 	jsonx_add_owned(o, "choices", choices);
 	jsonx_add_owned(o, "usage", api_chat_usage(res));
-	if(api_chat_needs_extras(res))
-		jsonx_add_owned(o, "hermes", api_chat_extras(res));
+	if(agent_result_needs_extras(res))
+		jsonx_add_owned(o, "hermes", agent_result_extras(res));
 	rc = resp_json(r, 200, o);
 	json_object_put(o);
 	return rc;

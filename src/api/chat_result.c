@@ -17,7 +17,7 @@
 bool api_chat_failed(const struct agent_result *res, bool has_text)
 {
 	return res->status == AGENT_FAILED || (res->status == AGENT_PARTIAL && !has_text) ||
-	       api_chat_shutdown(res);
+	       agent_result_shutdown(res);
 }
 
 enum herr api_result_error(struct req *r, const struct agent_result *res)
@@ -26,7 +26,7 @@ enum herr api_result_error(struct req *r, const struct agent_result *res)
 	r->err = res->error;
 	if(!r->err.rc)
 		herr_set(&r->err, HERR_UPSTREAM, "agent_failed", NULL, "The agent did not answer.");
-	if(api_chat_shutdown(res)) {
+	if(agent_result_shutdown(res)) {
 		herr_set_status(&r->err, 503, "server_error");
 		resp_header(r, "Retry-After", "1");
 	} else if(r->err.rc != HERR_UNAVAILABLE) { /* 503: not configured, or a library missing */

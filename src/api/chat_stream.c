@@ -195,8 +195,8 @@ void api_chat_stream_finish(struct chat_stream *cs, const struct agent_result *r
 		tool_call_chunks(cs, res);
 		c = choice_chunk(cs, json_object_new_object(), api_chat_finish_reason(res));
 
-		if(api_chat_needs_extras(res) || strcmp(res->session_id, cs->session_id) != 0) {
-			struct json_object *h = api_chat_extras(res);
+		if(agent_result_needs_extras(res) || strcmp(res->session_id, cs->session_id) != 0) {
+			struct json_object *h = agent_result_extras(res);
 
 			jsonx_add_str(h, "session_id", res->session_id);
 			jsonx_add_owned(c, "hermes", h);

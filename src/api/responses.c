@@ -35,7 +35,7 @@ struct api_resp_call {
  * user message, and (once it ran) the turn's own messages. */
 static struct json_object *transcript(struct api_resp_call *c, bool ran)
 {
-	return api_resp_transcript(c->t.history, c->in.user, c->in.tool_results,
+	return agent_resp_transcript(c->t.history, c->in.user, c->in.tool_results,
 				   ran ? c->t.res.messages : NULL);
 }
 
@@ -51,7 +51,7 @@ static void put(struct api_resp_call *c, bool final)
 	if(!c->in.store || !c->t.store)
 		return;
 	tr = transcript(c, final);
-	row = api_resp_obj_stored(c->obj, c->in.items, tr, buf_len(&c->in.system)
+	row = agent_resp_obj_stored(c->obj, c->in.items, tr, buf_len(&c->in.system)
 			      ? buf_str(&c->in.system) : NULL);
 	herr_clear(&err);
 	if(store_response_put(c->t.store, c->id, jsonx_text(row, NULL), session, &err))
@@ -67,7 +67,7 @@ static void put(struct api_resp_call *c, bool final)
 static void created(struct api_resp_call *c)
 {
 	struct api_resp_in *in = &c->in;
-	struct api_resp_meta m = {
+	struct agent_resp_meta m = {
 		.id = c->id, .model = c->t.model->name,
 		.previous_id = in->previous_id,
 		.conversation = in->conversation, .instructions = in->instructions,
@@ -80,8 +80,8 @@ static void created(struct api_resp_call *c)
 		.tools = c->ctools.echo_tools, .tool_choice = c->ctools.echo_choice,
 	};
 
-	api_resp_new_id(c->id, sizeof(c->id), "resp_");
-	c->obj = api_resp_obj_new(&m);
+	agent_resp_new_id(c->id, sizeof(c->id), "resp_");
+	c->obj = agent_resp_obj_new(&m);
 	if(in->background) { /* SPEC: openai-wire §6.8 */
 		jsonx_add_str(c->obj, "status", "queued");
 		jsonx_add_bool(c->obj, "background", 1);
@@ -91,27 +91,27 @@ static void created(struct api_resp_call *c)
 
 static void feed(void *vout, const struct agent_event *ev)
 {
-	api_resp_out_feed(vout, ev);
+	agent_resp_out_feed(vout, ev);
 }
 
 /* The body answer: the object, or the error envelope of a failed turn
  * (SDKs raise on it; the failed object is still stored). */
 static enum herr answer(struct api_resp_call *c)
 {
-	struct api_resp_out out;
+	struct agent_resp_out out;
 	struct agent_sink sink = { feed, NULL, NULL, NULL };
 	struct req *r = c->t.r;
 	enum herr rc;
 
-	api_resp_out_init(&out);
+	agent_resp_out_init(&out);
 	sink.ctx = &out;
 	api_turn_run(&c->t, &sink);
-	api_resp_out_reasoning_close(&out);
-	api_resp_out_close(&out, true);
-	(void)api_resp_out_calls(&out, &c->t.res);
-	(void)api_resp_obj_finish(c->obj, &out, &c->t.res, false);
+	agent_resp_out_reasoning_close(&out);
+	agent_resp_out_close(&out, true);
+	(void)agent_resp_out_calls(&out, &c->t.res);
+	(void)agent_resp_obj_finish(c->obj, &out, &c->t.res, false);
 	put(c, true);
-	api_resp_out_release(&out);
+	agent_resp_out_release(&out);
 	api_turn_headers(&c->t);
 	if(api_chat_failed(&c->t.res, buf_len(&c->t.res.final_text) > 0))
 		return api_result_error(r, &c->t.res);
@@ -132,7 +132,7 @@ static void stream(struct api_resp_call *c)
 	api_turn_run(&c->t, &rs.sink);
 	api_resp_stream_close(&rs);
 	api_resp_stream_calls(&rs, &c->t.res);
-	status = api_resp_obj_finish(c->obj, rs.out, &c->t.res, sse_gone(&rs.sse));
+	status = agent_resp_obj_finish(c->obj, rs.out, &c->t.res, sse_gone(&rs.sse));
 	put(c, true);
 	api_resp_stream_finish(&rs, c->obj, status);
 	api_resp_stream_release(&rs);

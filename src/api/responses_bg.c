@@ -119,7 +119,7 @@ enum herr api_resp_bg_start(struct app *app, struct req *r, struct api_turn *t,
 	struct store_run_new nr;
 	enum herr rc;
 
-	if(!api_resp_run_id(id, run_id, sizeof(run_id)))
+	if(!agent_resp_run_id(id, run_id, sizeof(run_id)))
 		return herr_set(&r->err, HERR_INTERNAL, "internal_error", NULL, "Bad response id.");
 	req = run_request(t, in, id);
 	nr = (struct store_run_new){ .id = run_id, .session_id = t->session_id,
@@ -168,7 +168,7 @@ static enum herr reader_row(void *ctx, struct sse *s, int64_t seq, const char *t
 			rc = HERR_IO;
 		rd->after = json_object_get_int64(v);
 		rd->sent++;
-		*done = api_resp_ev_terminal(type);
+		*done = agent_resp_ev_terminal(type);
 	}
 	json_object_put(ev);
 	return rc;
@@ -185,10 +185,10 @@ static bool reader_ended(void *ctx)
 	bool moved = false;
 
 	herr_clear(&err);
-	if(api_resp_row_load(rd->app->store, rd->id, &row, NULL, &err))
+	if(agent_resp_row_load(rd->app->store, rd->id, &row, NULL, &err))
 		return false;
 	before = jsonx_get_str(row, "status");
-	moved = !api_resp_status_terminal(before);
+	moved = !agent_resp_status_terminal(before);
 	api_resp_bg_settle(rd->app, &row);
 	json_object_put(row);
 	return moved;
@@ -249,7 +249,7 @@ enum herr api_resp_bg_resume(struct app *app, struct req *r, struct json_object 
 
 	if((rc = starting_after(r, &after)))
 		return rc;
-	if(!is_background(row) || !api_resp_run_id(id, run_id, sizeof(run_id)))
+	if(!is_background(row) || !agent_resp_run_id(id, run_id, sizeof(run_id)))
 		return herr_set(&r->err, HERR_NOT_FOUND, "response_stream_not_found", NULL,
 				"Response %s was not created with background: true; its stream "
 				"cannot be resumed.", id);
@@ -278,8 +278,8 @@ void api_resp_bg_settle(struct app *app, struct json_object **row)
 	struct herror err;
 	enum herr rc;
 
-	if(!is_background(*row) || api_resp_status_terminal(jsonx_get_str(*row, "status")) ||
-	   !api_resp_run_id(id, run_id, sizeof(run_id)))
+	if(!is_background(*row) || agent_resp_status_terminal(jsonx_get_str(*row, "status")) ||
+	   !agent_resp_run_id(id, run_id, sizeof(run_id)))
 		return;
 	herr_clear(&err);
 	rc = store_run_get(app->store, run_id, &run, &err);
@@ -291,8 +291,8 @@ void api_resp_bg_settle(struct app *app, struct json_object **row)
 	}
 	/* the row as stored now, with its session (the worker may have
 	 * ended it since it was read) */
-	if(!api_resp_row_load(app->store, id, &fresh, &session, &err)) {
-		if(api_resp_row_settle(app->store, fresh, session, run_id,
+	if(!agent_resp_row_load(app->store, id, &fresh, &session, &err)) {
+		if(agent_resp_row_settle(app->store, fresh, session, run_id,
 				       rc ? "gone" : store_run_status_name(run.status),
 				       rc ? NULL : run.error, &err))
 			LOG_WARN("response %s: not ended: %s", id, err.msg);
@@ -306,7 +306,7 @@ void api_resp_bg_settle(struct app *app, struct json_object **row)
 
 static enum herr send_public(struct req *r, struct json_object *row)
 {
-	struct json_object *pub = api_response_public(row);
+	struct json_object *pub = agent_response_public(row);
 	enum herr rc = resp_json(r, 200, pub);
 
 	json_object_put(pub);
@@ -339,7 +339,7 @@ enum herr api_responses_cancel(void *vapp, struct req *r)
 	if(!api_id_valid(id))
 		return herr_set(&r->err, HERR_NOT_FOUND, "response_not_found", NULL,
 				"Response not found.");
-	rc = api_resp_row_load(app->store, id, &row, NULL, &r->err);
+	rc = agent_resp_row_load(app->store, id, &row, NULL, &r->err);
 	if(rc == HERR_NOT_FOUND) {
 		herr_clear(&r->err);
 		return herr_set(&r->err, HERR_NOT_FOUND, "response_not_found", NULL,
@@ -347,17 +347,17 @@ enum herr api_responses_cancel(void *vapp, struct req *r)
 	}
 	if(rc)
 		return rc;
-	if(!is_background(row) || !api_resp_run_id(id, run_id, sizeof(run_id))) {
+	if(!is_background(row) || !agent_resp_run_id(id, run_id, sizeof(run_id))) {
 		json_object_put(row);
 		return herr_set(&r->err, HERR_BAD_REQUEST, "response_not_background", NULL,
 				"Only background responses can be cancelled: response %s was not "
 				"created with background: true.", id);
 	}
-	if(!api_resp_status_terminal(jsonx_get_str(row, "status"))) {
+	if(!agent_resp_status_terminal(jsonx_get_str(row, "status"))) {
 		stop_run(app, run_id);
 		json_object_put(row);
 		row = NULL;
-		if((rc = api_resp_row_load(app->store, id, &row, NULL, &r->err)))
+		if((rc = agent_resp_row_load(app->store, id, &row, NULL, &r->err)))
 			return rc;
 		api_resp_bg_settle(app, &row);
 	}

@@ -49,7 +49,7 @@ enum herr api_resp_bg_resume(struct app *app, struct req *r, struct json_object 
 
 /* A background response still queued / in_progress whose run has ended
  * without ending it (the worker died, the run was cancelled while queued)
- * is ended now (agent/response_row.h api_resp_row_settle); *row (a stored
+ * is ended now (agent/response_row.h agent_resp_row_settle); *row (a stored
  * row, owned) is replaced by the row as stored. Others: nothing. */
 void api_resp_bg_settle(struct app *app, struct json_object **row);
 

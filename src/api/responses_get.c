@@ -112,7 +112,7 @@ enum herr api_responses_get(void *vapp, struct req *r)
 		return rc;
 	}
 	api_resp_bg_settle(vapp, &obj); /* a background run that ended without it */
-	pub = api_response_public(obj);
+	pub = agent_response_public(obj);
 	json_object_put(obj);
 	return send_owned(r, pub);
 }

@@ -64,7 +64,7 @@ static void keep_item(struct api_resp_in *in, struct json_object *item, const ch
 	if(json_object_deep_copy(item, &c, NULL))
 		return;
 	if(!jsonx_get_str(c, "id")) {
-		api_resp_new_id(id, sizeof(id), prefix);
+		agent_resp_new_id(id, sizeof(id), prefix);
 		jsonx_add_str(c, "id", id);
 	}
 	json_object_array_add(in->items, c);

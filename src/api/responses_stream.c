@@ -13,7 +13,7 @@
 #include "util/jsonx.h"
 #include "util/log.h"
 
-/* api_resp_ev_ops.before: pending text first, and the opening events
+/* agent_resp_ev_ops.before: pending text first, and the opening events
  * (sse_begin calls opened the first time). */
 static void before(void *vrs)
 {
@@ -25,7 +25,7 @@ static void before(void *vrs)
 		return; /* the client is gone: every later write is a no-op */
 }
 
-/* api_resp_ev_ops.put: one event named by its type. */
+/* agent_resp_ev_ops.put: one event named by its type. */
 static void put(void *vrs, struct json_object *e)
 {
 	struct api_resp_stream *rs = vrs;
@@ -50,7 +50,7 @@ static void flush(void *vrs)
 	sse_flush(&rs->sse);
 }
 
-static const struct api_resp_ev_ops ev_ops = { before, put, text, flush };
+static const struct agent_resp_ev_ops ev_ops = { before, put, text, flush };
 
 /* sse_ops.head: the session headers, as they are when the stream opens. */
 static void head(void *vrs, struct req *r)
@@ -68,7 +68,7 @@ static void opened(void *vrs, struct sse *s)
 	struct api_resp_stream *rs = vrs;
 
 	(void)s;
-	api_resp_ev_opened(&rs->ev, rs->snapshot, rs->snapshot);
+	agent_resp_ev_opened(&rs->ev, rs->snapshot, rs->snapshot);
 }
 
 /* sse_ops.delta: coalesced text of the open message. */
@@ -77,7 +77,7 @@ static void delta(void *vrs, struct sse *s, const char *text, size_t len)
 	struct api_resp_stream *rs = vrs;
 
 	(void)s;
-	api_resp_ev_delta(&rs->ev, text, len);
+	agent_resp_ev_delta(&rs->ev, text, len);
 }
 
 static const struct sse_ops resp_ops = { head, opened, delta };
@@ -98,7 +98,7 @@ static void emit(void *vrs, const struct agent_event *ev)
 {
 	struct api_resp_stream *rs = vrs;
 
-	api_resp_ev_emit(&rs->ev, ev);
+	agent_resp_ev_emit(&rs->ev, ev);
 	if(ev->type == AGENT_EV_TOOL_STARTED && rs->named_events)
 		progress(rs, ev);
 	else if(ev->type == AGENT_EV_SESSION_ROTATED && !rs->sse.started)
@@ -118,7 +118,7 @@ void api_resp_stream_init(struct api_resp_stream *rs, struct req *r, struct json
 {
 	memset(rs, 0, sizeof(*rs));
 	sse_init(&rs->sse, r, 200, &resp_ops, rs, interrupt);
-	api_resp_ev_init(&rs->ev, &ev_ops, rs);
+	agent_resp_ev_init(&rs->ev, &ev_ops, rs);
 	rs->out = &rs->ev.out;
 	rs->snapshot = snapshot;
 	rs->session_key = session_key ? session_key : "";
@@ -131,22 +131,22 @@ void api_resp_stream_init(struct api_resp_stream *rs, struct req *r, struct json
 void api_resp_stream_release(struct api_resp_stream *rs)
 {
 	sse_release(&rs->sse);
-	api_resp_ev_release(&rs->ev);
+	agent_resp_ev_release(&rs->ev);
 }
 
 void api_resp_stream_close(struct api_resp_stream *rs)
 {
-	api_resp_ev_close(&rs->ev);
+	agent_resp_ev_close(&rs->ev);
 }
 
 void api_resp_stream_calls(struct api_resp_stream *rs, const struct agent_result *res)
 {
-	api_resp_ev_calls(&rs->ev, res);
+	agent_resp_ev_calls(&rs->ev, res);
 }
 
 void api_resp_stream_finish(struct api_resp_stream *rs, struct json_object *final, const char *status)
 {
-	api_resp_ev_finish(&rs->ev, final, status);
+	agent_resp_ev_finish(&rs->ev, final, status);
 	if(sse_gone(&rs->sse))
 		LOG_DEBUG("client gone before the terminal event");
 }

@@ -34,8 +34,8 @@ struct json_object;
 
 struct api_resp_stream {
 	struct sse sse;
-	struct api_resp_events ev;            /* the events; ev.out: the output items */
-	struct api_resp_out *out;             /* &ev.out */
+	struct agent_resp_events ev;            /* the events; ev.out: the output items */
+	struct agent_resp_out *out;             /* &ev.out */
 	struct json_object *snapshot;         /* borrowed: the in_progress object */
 	const char *session_key;              /* borrowed; "" if none */
 	char session_id[AGENT_SESSION_ID_MAX]; /* the id the headers carry */
@@ -52,13 +52,13 @@ void api_resp_stream_init(struct api_resp_stream *rs, struct req *r, struct json
 void api_resp_stream_release(struct api_resp_stream *rs);
 
 /* After the turn: pending text, and the done events of a message still
- * open (closed as incomplete). Call before api_resp_obj_finish. */
+ * open (closed as incomplete). Call before agent_resp_obj_finish. */
 void api_resp_stream_close(struct api_resp_stream *rs);
 
 /* After close: the client functions the model called (res->client_calls)
  * as function_call items, each announced (output_item.added, arguments
  * ""), its arguments (function_call_arguments.delta and .done) and done
- * (output_item.done, status completed). Call before api_resp_obj_finish. */
+ * (output_item.done, status completed). Call before agent_resp_obj_finish. */
 void api_resp_stream_calls(struct api_resp_stream *rs, const struct agent_result *res);
 
 /* The terminal event "response.<status>" carrying final (borrowed: the

@@ -203,8 +203,8 @@ static enum herr answer(struct api_turn *t, const char *rid)
 	jsonx_add_bool(o, "completed", res->status == AGENT_COMPLETED);
 	jsonx_add_bool(o, "partial", res->status == AGENT_PARTIAL);
 	jsonx_add_bool(o, "interrupted", res->status == AGENT_INTERRUPTED);
-	if(api_chat_needs_extras(res))
-		jsonx_add_owned(o, "hermes", api_chat_extras(res));
+	if(agent_result_needs_extras(res))
+		jsonx_add_owned(o, "hermes", agent_result_extras(res));
 	rc = resp_json(t->r, 200, o);
 	json_object_put(o);
 	return rc;

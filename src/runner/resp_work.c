@@ -26,12 +26,12 @@ static void flush_text(struct resp_work *w)
 	if(w->flushing || !buf_len(&w->pending))
 		return;
 	w->flushing = true;
-	api_resp_ev_delta(&w->ev, buf_str(&w->pending), buf_len(&w->pending));
+	agent_resp_ev_delta(&w->ev, buf_str(&w->pending), buf_len(&w->pending));
 	buf_reset(&w->pending);
 	w->flushing = false;
 }
 
-/* api_resp_ev_ops */
+/* agent_resp_ev_ops */
 static void ev_before(void *ctx)
 {
 	flush_text(ctx);
@@ -43,7 +43,7 @@ static void ev_put(void *ctx, struct json_object *ev)
 	struct herror err;
 
 	herr_clear(&err);
-	if(api_resp_event_put(w->store, w->run_id, ev, &err) && !w->write_err.rc)
+	if(agent_resp_event_put(w->store, w->run_id, ev, &err) && !w->write_err.rc)
 		w->write_err = err;
 }
 
@@ -61,14 +61,14 @@ static void ev_flush(void *ctx)
 	flush_text(ctx);
 }
 
-static const struct api_resp_ev_ops ev_ops = { ev_before, ev_put, ev_text, ev_flush };
+static const struct agent_resp_ev_ops ev_ops = { ev_before, ev_put, ev_text, ev_flush };
 
 /* agent_sink */
 static void sink_emit(void *ctx, const struct agent_event *ev)
 {
 	struct resp_work *w = ctx;
 
-	api_resp_ev_emit(&w->ev, ev);
+	agent_resp_ev_emit(&w->ev, ev);
 	if(ev->type == AGENT_EV_TOOL_STARTED || ev->type == AGENT_EV_TOOL_FINISHED)
 		w->rs->sink.emit(w->rs->sink.ctx, ev);
 }
@@ -120,19 +120,19 @@ enum herr runner_resp_begin(struct resp_work *w, struct store *s, const char *ru
 	w->req = req;
 	buf_init(&w->pending, RUN_TEXT_MAX);
 	herr_clear(&w->write_err);
-	api_resp_ev_init(&w->ev, &ev_ops, w);
+	agent_resp_ev_init(&w->ev, &ev_ops, w);
 	w->last_flush = runner_now();
 	w->sink = (struct agent_sink){ sink_emit, sink_tick, sink_approve, w };
-	rc = api_resp_row_load(s, jsonx_get_str(req, "id"), &w->row, &w->session, err);
+	rc = agent_resp_row_load(s, jsonx_get_str(req, "id"), &w->row, &w->session, err);
 	if(rc)
 		return rc;
-	w->obj = api_response_public(w->row);
-	queued = api_response_public(w->row);
+	w->obj = agent_response_public(w->row);
+	queued = agent_response_public(w->row);
 	jsonx_add_str(w->obj, "status", "in_progress");
 	jsonx_add_str(w->row, "status", "in_progress");
-	rc = api_resp_row_put(s, w->row, w->session, err);
+	rc = agent_resp_row_put(s, w->row, w->session, err);
 	if(!rc)
-		api_resp_ev_opened(&w->ev, queued, w->obj);
+		agent_resp_ev_opened(&w->ev, queued, w->obj);
 	json_object_put(queued);
 	sampling(req, o);
 	return rc;
@@ -164,10 +164,10 @@ static void store_final(struct resp_work *w, const struct agent_result *res)
 	struct herror err;
 
 	json_object_object_get_ex(w->row, STORE_MEMBER, &hs);
-	row = api_resp_obj_stored(w->obj, json_object_object_get(hs, "input_items"), tr,
+	row = agent_resp_obj_stored(w->obj, json_object_object_get(hs, "input_items"), tr,
 				  jsonx_get_str(hs, "instructions"));
 	herr_clear(&err);
-	if(api_resp_row_put(w->store, row, session, &err))
+	if(agent_resp_row_put(w->store, row, session, &err))
 		LOG_WARN("run %s: response %s not stored: %s", w->run_id, id, err.msg);
 	else if(conv && store_conversation_set(w->store, conv, id, &err))
 		LOG_WARN("run %s: conversation %s not moved to %s: %s", w->run_id, conv, id, err.msg);
@@ -179,16 +179,16 @@ void runner_resp_end(struct resp_work *w, const struct agent_result *res, bool s
 {
 	const char *status;
 
-	api_resp_ev_close(&w->ev);
-	api_resp_ev_calls(&w->ev, res);
-	status = api_resp_obj_finish(w->obj, &w->ev.out, res, false);
+	agent_resp_ev_close(&w->ev);
+	agent_resp_ev_calls(&w->ev, res);
+	status = agent_resp_obj_finish(w->obj, &w->ev.out, res, false);
 	if(stopped || res->status == AGENT_INTERRUPTED) {
 		status = "cancelled";
 		jsonx_add_str(w->obj, "status", status);
 		jsonx_add_owned(w->obj, "incomplete_details", NULL);
 	}
 	store_final(w, res);
-	api_resp_ev_finish(&w->ev, w->obj, status);
+	agent_resp_ev_finish(&w->ev, w->obj, status);
 	if(w->write_err.rc)
 		LOG_WARN("run %s: a response event could not be written: %s", w->run_id,
 			 w->write_err.msg);
@@ -196,7 +196,7 @@ void runner_resp_end(struct resp_work *w, const struct agent_result *res, bool s
 
 void runner_resp_release(struct resp_work *w)
 {
-	api_resp_ev_release(&w->ev);
+	agent_resp_ev_release(&w->ev);
 	buf_release(&w->pending);
 	json_object_put(w->row);
 	json_object_put(w->obj);

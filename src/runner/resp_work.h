@@ -35,7 +35,7 @@ struct resp_work {
 	struct json_object *row;      /* owned: the stored row as loaded */
 	struct json_object *obj;      /* owned: the Response object being built */
 	char *session;                /* owned: the row's session, or NULL */
-	struct api_resp_events ev;    /* the event builder */
+	struct agent_resp_events ev;    /* the event builder */
 	struct buf pending;           /* owned: text not yet written */
 	double last_flush;            /* monotonic seconds */
 	bool flushing;

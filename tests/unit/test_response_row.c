@@ -23,13 +23,13 @@ static void ids(void)
 {
 	char out[RESP_RUN_ID_MAX];
 
-	ok(api_resp_run_id("resp_0123456789abcdef01234567", out, sizeof(out)), "resp_ id maps");
+	ok(agent_resp_run_id("resp_0123456789abcdef01234567", out, sizeof(out)), "resp_ id maps");
 	is_str(out, "run_0123456789abcdef01234567", "resp_X -> run_X");
-	ok(!api_resp_run_id("msg_0123", out, sizeof(out)), "another prefix does not map");
-	ok(!api_resp_run_id(NULL, out, sizeof(out)), "NULL does not map");
-	ok(api_resp_status_terminal("cancelled") && api_resp_status_terminal("incomplete") &&
-	   !api_resp_status_terminal("queued") && !api_resp_status_terminal("in_progress") &&
-	   !api_resp_status_terminal(NULL), "terminal statuses");
+	ok(!agent_resp_run_id("msg_0123", out, sizeof(out)), "another prefix does not map");
+	ok(!agent_resp_run_id(NULL, out, sizeof(out)), "NULL does not map");
+	ok(agent_resp_status_terminal("cancelled") && agent_resp_status_terminal("incomplete") &&
+	   !agent_resp_status_terminal("queued") && !agent_resp_status_terminal("in_progress") &&
+	   !agent_resp_status_terminal(NULL), "terminal statuses");
 }
 
 static struct json_object *event(const char *type, int64_t sn)
@@ -54,25 +54,25 @@ static void settle(struct store *s)
 	jsonx_add_str(row, "status", "in_progress");
 	jsonx_add_bool(row, "background", 1);
 	jsonx_add_owned(row, "hermes_store", json_object_new_object());
-	is_int(api_resp_row_put(s, row, "sess-1", &err), HERR_OK, "the row is stored");
+	is_int(agent_resp_row_put(s, row, "sess-1", &err), HERR_OK, "the row is stored");
 	is_int(store_run_create(s, &nr, &err), HERR_OK, "its run exists");
-	is_int(api_resp_event_next(s, run), 0, "an empty log: next sequence number 0");
-	is_int(api_resp_event_put(s, run, event("response.created", 0), &err), HERR_OK, "event 0");
+	is_int(agent_resp_event_next(s, run), 0, "an empty log: next sequence number 0");
+	is_int(agent_resp_event_put(s, run, event("response.created", 0), &err), HERR_OK, "event 0");
 	is_int(store_event_add(s, run, "{\"event\":\"tool.started\"}", NULL, &err), HERR_OK,
 	       "a run event between");
-	is_int(api_resp_event_put(s, run, event("response.in_progress", 1), &err), HERR_OK, "event 1");
-	is_int(api_resp_event_next(s, run), 2, "next is 2 (run events do not count)");
+	is_int(agent_resp_event_put(s, run, event("response.in_progress", 1), &err), HERR_OK, "event 1");
+	is_int(agent_resp_event_next(s, run), 2, "next is 2 (run events do not count)");
 	json_object_put(row);
 
-	is_int(api_resp_row_load(s, id, &row, &session, &err), HERR_OK, "the row loads");
+	is_int(agent_resp_row_load(s, id, &row, &session, &err), HERR_OK, "the row loads");
 	is_str(session, "sess-1", "with its session");
-	is_int(api_resp_row_settle(s, row, session, run, "interrupted", "runner died", &err), HERR_OK,
+	is_int(agent_resp_row_settle(s, row, session, run, "interrupted", "runner died", &err), HERR_OK,
 	       "settled as interrupted");
 	is_str(jsonx_get_str(row, "status"), "failed", "the row in memory is failed");
 	json_object_put(row);
 	free(session);
 	session = NULL;
-	is_int(api_resp_row_load(s, id, &got, &session, &err), HERR_OK, "reloaded");
+	is_int(agent_resp_row_load(s, id, &got, &session, &err), HERR_OK, "reloaded");
 	is_str(jsonx_get_str(got, "status"), "failed", "stored failed");
 	is_str(jsonx_get_str(json_object_object_get(got, "error"), "code"), "run_interrupted",
 	       "error.code run_interrupted");
@@ -93,7 +93,7 @@ static void settle(struct store *s)
 	json_object_put(rows);
 	rows = NULL;
 
-	is_int(api_resp_row_settle(s, got, session, run, "cancelled", NULL, &err), HERR_OK,
+	is_int(agent_resp_row_settle(s, got, session, run, "cancelled", NULL, &err), HERR_OK,
 	       "settling a terminal row");
 	is_str(jsonx_get_str(got, "status"), "failed", "leaves it as it is");
 	is_int(store_events(s, run, 0, 0, &rows, &err), HERR_OK, "the log reads");

@@ -16,11 +16,11 @@
 
 static struct json_object *snapshot(void)
 {
-	struct api_resp_meta m = { .id = "resp_1", .model = "hermes-agent", .truncation = "disabled",
+	struct agent_resp_meta m = { .id = "resp_1", .model = "hermes-agent", .truncation = "disabled",
 			       .created_at = 1767225600, .store = true, .parallel_tool_calls = true,
 			       .previous_id = "resp_0", .conversation = "talk" };
 
-	return api_resp_obj_new(&m);
+	return agent_resp_obj_new(&m);
 }
 
 static const char *get(struct json_object *o, const char *path)
@@ -34,11 +34,11 @@ static const char *get(struct json_object *o, const char *path)
 	return out;
 }
 
-static void ev(struct api_resp_out *o, enum agent_event_type type, const char *text)
+static void ev(struct agent_resp_out *o, enum agent_event_type type, const char *text)
 {
 	struct agent_event e = { .type = type, .text = text, .len = text ? strlen(text) : 0 };
 
-	api_resp_out_feed(o, &e);
+	agent_resp_out_feed(o, &e);
 }
 
 static void fields(void)
@@ -64,11 +64,11 @@ static void fields(void)
 static void completed(void)
 {
 	struct json_object *o = snapshot(), *row, *pub, *items, *tr;
-	struct api_resp_out out;
+	struct agent_resp_out out;
 	struct agent_result res;
 
 	agent_result_init(&res);
-	api_resp_out_init(&out);
+	agent_resp_out_init(&out);
 	ev(&out, AGENT_EV_MESSAGE_START, NULL);
 	ev(&out, AGENT_EV_MESSAGE_END, "");  /* a tool-calling message without text */
 	ev(&out, AGENT_EV_MESSAGE_START, NULL);
@@ -80,7 +80,7 @@ static void completed(void)
 	res.output_tokens = 3 + 4;
 	res.total_tokens = 39;
 	snprintf(res.session_id, sizeof(res.session_id), "sess");
-	is_str(api_resp_obj_finish(o, &out, &res, false), "completed", "a completed turn");
+	is_str(agent_resp_obj_finish(o, &out, &res, false), "completed", "a completed turn");
 	is_str(get(o, "/status"), "\"completed\"", "status completed");
 	is_int(json_object_array_length(json_object_object_get(o, "output")), 1,
 	       "one message item (the empty message has none)");
@@ -102,17 +102,17 @@ static void completed(void)
 
 	items = json_object_new_array();
 	tr = json_object_new_array();
-	row = api_resp_obj_stored(o, items, tr, "inst");
+	row = agent_resp_obj_stored(o, items, tr, "inst");
 	ok(json_object_object_get_ex(row, "hermes_store", NULL), "the stored row has hermes_store");
 	is_str(get(row, "/hermes_store/instructions"), "\"inst\"", "with the instructions");
-	pub = api_response_public(row);
+	pub = agent_response_public(row);
 	ok(!json_object_object_get_ex(pub, "hermes_store", NULL), "the public object has not");
 	ok(json_object_equal(pub, o), "and equals the answered object");
 	json_object_put(items);
 	json_object_put(tr);
 	json_object_put(pub);
 	json_object_put(row);
-	api_resp_out_release(&out);
+	agent_resp_out_release(&out);
 	agent_result_release(&res);
 	json_object_put(o);
 }
@@ -139,16 +139,16 @@ static void endings_map(void)
 	for(size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
 		const struct ending *e = &endings[i];
 		struct json_object *o = snapshot();
-		struct api_resp_out out;
+		struct agent_resp_out out;
 		struct agent_result res;
 		char want[80];
 
 		agent_result_init(&res);
-		api_resp_out_init(&out);
+		agent_resp_out_init(&out);
 		ev(&out, AGENT_EV_TEXT, "part");   /* a message cut off: never closed */
 		res.status = e->status;
 		herr_set(&res.error, e->rc, e->code, NULL, "why %s", e->code);
-		ok(!strcmp(api_resp_obj_finish(o, &out, &res, e->gone), e->want), "%s/%s -> %s",
+		ok(!strcmp(agent_resp_obj_finish(o, &out, &res, e->gone), e->want), "%s/%s -> %s",
 		   agent_status_name(e->status), e->code, e->want);
 		is_str(get(o, "/output/0/status"), "\"incomplete\"", "the open item is incomplete");
 		is_str(get(o, "/output_text"), "\"part\"", "and keeps its text");
@@ -161,7 +161,7 @@ static void endings_map(void)
 			is_str(get(o, "/error/code"), want, "error.code");
 			is_str(get(o, "/error/message"), "\"why upstream_unavailable\"", "error.message");
 		}
-		api_resp_out_release(&out);
+		agent_resp_out_release(&out);
 		agent_result_release(&res);
 		json_object_put(o);
 	}
@@ -171,25 +171,25 @@ static void endings_map(void)
 static void reasoning(void)
 {
 	struct json_object *o = snapshot();
-	struct api_resp_out out;
+	struct agent_resp_out out;
 	struct agent_result res;
 
 	agent_result_init(&res);
 	res.status = AGENT_COMPLETED;
-	api_resp_out_init(&out);
+	agent_resp_out_init(&out);
 	ev(&out, AGENT_EV_MESSAGE_START, NULL);
 	ev(&out, AGENT_EV_REASONING, "think");
 	ev(&out, AGENT_EV_REASONING, "ing");
 	ev(&out, AGENT_EV_TEXT, "answer");
 	ev(&out, AGENT_EV_MESSAGE_END, "answer");
-	api_resp_obj_finish(o, &out, &res, false);
+	agent_resp_obj_finish(o, &out, &res, false);
 	is_str(get(o, "/output/0/type"), "\"reasoning\"", "a reasoning item first");
 	ok(!strncmp(get(o, "/output/0/id"), "\"rs_", 4), "with an rs_ id");
 	is_str(get(o, "/output/0/summary"), "[{\"type\":\"summary_text\",\"text\":\"thinking\"}]",
 	       "its summary holds the reasoning");
 	is_str(get(o, "/output/1/type"), "\"message\"", "then the message");
 	is_str(get(o, "/output_text"), "\"answer\"", "output_text has only the answer");
-	api_resp_out_release(&out);
+	agent_resp_out_release(&out);
 	agent_result_release(&res);
 	json_object_put(o);
 }
@@ -199,7 +199,7 @@ static void trim(void)
 	size_t big = 300 * 1024;
 	char *args = malloc(big + 1);
 	struct json_object *o = snapshot(), *v;
-	struct api_resp_out out;
+	struct agent_resp_out out;
 	struct agent_result res;
 	struct agent_event started = { .type = AGENT_EV_TOOL_STARTED, .call_id = "call_1",
 				       .tool = "write_file" };
@@ -213,10 +213,10 @@ static void trim(void)
 	started.arguments = args;
 	agent_result_init(&res);
 	res.status = AGENT_COMPLETED;
-	api_resp_out_init(&out);
-	api_resp_out_feed(&out, &started);
-	api_resp_out_feed(&out, &finished);
-	api_resp_obj_finish(o, &out, &res, false);
+	agent_resp_out_init(&out);
+	agent_resp_out_feed(&out, &started);
+	agent_resp_out_feed(&out, &finished);
+	agent_resp_obj_finish(o, &out, &res, false);
 	ok(json_pointer_get(o, "/hermes/tool_calls/0/arguments", &v) == 0, "the tool call is listed");
 	s = json_object_get_string(v);
 	ok(json_object_get_string_len(v) < (int)RESP_TRIM_BYTES + 100, "its arguments are cut to 100 KB (%d)",
@@ -228,10 +228,10 @@ static void trim(void)
 	is_str(get(o, "/hermes/tool_calls/0/status"), "\"completed\"", "status completed");
 	is_int(json_object_array_length(json_object_object_get(o, "output")), 0,
 	       "no tool item in output (the AI SDK would take it for its own call)");
-	v = api_resp_trimmed_string("short", 5);
+	v = agent_resp_trimmed_string("short", 5);
 	is_str(json_object_get_string(v), "short", "short text is untouched");
 	json_object_put(v);
-	api_resp_out_release(&out);
+	agent_resp_out_release(&out);
 	agent_result_release(&res);
 	json_object_put(o);
 	free(args);

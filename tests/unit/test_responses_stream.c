@@ -94,10 +94,10 @@ static void send_ev(struct api_resp_stream *rs, enum agent_event_type type, cons
 
 static struct json_object *snapshot(void)
 {
-	struct api_resp_meta m = { .id = "resp_s", .model = "hermes-agent", .truncation = "disabled",
+	struct agent_resp_meta m = { .id = "resp_s", .model = "hermes-agent", .truncation = "disabled",
 			       .created_at = 1, .store = true, .parallel_tool_calls = true };
 
-	return api_resp_obj_new(&m);
+	return agent_resp_obj_new(&m);
 }
 
 /* Check the invariants of a parsed stream; returns the index of the
@@ -179,7 +179,7 @@ static const char *fx_finish(struct fixture *fx)
 	size_t len;
 
 	api_resp_stream_close(&fx->rs);
-	status = api_resp_obj_finish(fx->snap, fx->rs.out, &fx->res, sse_gone(&fx->rs.sse));
+	status = agent_resp_obj_finish(fx->snap, fx->rs.out, &fx->res, sse_gone(&fx->rs.sse));
 	api_resp_stream_finish(&fx->rs, fx->snap, status);
 	out = hio_mem_output(&fx->io, &len);
 	parse_stream(out, len, &fx->p);
