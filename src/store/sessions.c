@@ -59,25 +59,6 @@ enum herr store_session_get(struct store *s, const char *id, struct json_object 
 		       "session_not_found", "Session", out, err);
 }
 
-enum herr store_session_list(struct store *s, const char *source, int limit, int offset,
-			     struct json_object **out, struct herror *err)
-{
-	sqlite3_stmt *st;
-	enum herr rc = store_db_prepare(s, "SELECT " SESSION_COLUMNS " FROM sessions"
-					" WHERE ?1 IS NULL OR source = ?1"
-					" ORDER BY started_at DESC, id LIMIT ?2 OFFSET ?3", &st, err);
-
-	*out = NULL;
-	if(rc)
-		return rc;
-	store_db_bind_text(st, 1, source);
-	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
-	sqlite3_bind_int(st, 3, offset > 0 ? offset : 0);
-	rc = store_db_rows(s, st, out, err);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* One UPDATE/DELETE on a session in its own transaction; HERR_NOT_FOUND
  * when no row changed. Binds ?1 id, ?2 text a, ?3 b, ?4 c, ?5 now; a
  * statement need not use them all (binding an absent index is ignored). */

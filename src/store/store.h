@@ -180,10 +180,6 @@ enum herr store_session_create(struct store *s, const struct store_session *sess
 enum herr store_session_get(struct store *s, const char *id, struct json_object **out,
 			    struct herror *err) __attribute__((warn_unused_result));
 
-/* Sessions, newest first; source may be NULL (all). Array of objects. */
-enum herr store_session_list(struct store *s, const char *source, int limit, int offset,
-			     struct json_object **out, struct herror *err)
-	__attribute__((warn_unused_result));
 
 /* Set the title (NULL clears it). HERR_NOT_FOUND if no such session. */
 enum herr store_session_set_title(struct store *s, const char *id, const char *title,

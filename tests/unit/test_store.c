@@ -149,7 +149,7 @@ static void sessions_runs_memory(void)
 	is_int(json_object_get_int(json_object_object_get(o, "input_tokens")), 10, "input tokens");
 	is_str(json_object_get_string(json_object_object_get(o, "title")), "New", "title");
 	json_object_put(o);
-	is_int(store_session_list(s, "api_server", 10, 0, &o, &err), HERR_OK, "list sessions");
+	is_int(store_session_page(s, "api_server", 10, 0, NULL, &o, &err), HERR_OK, "list sessions");
 	is_int(json_object_array_length(o), 2, "two sessions");
 	json_object_put(o);
 	is_int(store_session_delete(s, "s1", &err), HERR_OK, "delete session");
