@@ -338,6 +338,15 @@ static void nap(const struct llm_opts *o, long ms)
 	}
 }
 
+enum herr llm_configured(const struct llm_opts *o, struct herror *err)
+{
+	if(o->base_url && *o->base_url)
+		return HERR_OK;
+	return herr_set(err, HERR_UNAVAILABLE, "upstream_not_configured", NULL,
+			"No upstream LLM is configured: set OPENAI_BASE_URL (and "
+			"OPENAI_API_KEY) in $HERMES_HOME/.env or model.base_url in config.yaml.");
+}
+
 enum herr llm_call(const struct llm_opts *o, struct json_object *messages,
 		   struct json_object *tools, const struct llm_deltas *d, struct llm_reply *out,
 		   struct llm_call_info *info, struct herror *err)
@@ -347,11 +356,9 @@ enum herr llm_call(const struct llm_opts *o, struct json_object *messages,
 	long backoff = o->backoff_ms > 0 ? o->backoff_ms : 500;
 
 	memset(info, 0, sizeof(*info));
-	if(!o->base_url || !*o->base_url) {
+	if(llm_configured(o, err)) {
 		info->fail = LLM_FAIL_CONFIG;
-		return herr_set(err, HERR_UNAVAILABLE, "upstream_not_configured", NULL,
-				"No upstream LLM is configured: set OPENAI_BASE_URL (and "
-				"OPENAI_API_KEY) in $HERMES_HOME/.env or model.base_url in config.yaml.");
+		return err->rc;
 	}
 	if(lazy_curl_load(err)) { /* a 503 naming the package to install */
 		info->fail = LLM_FAIL_CONFIG;

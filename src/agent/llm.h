@@ -61,6 +61,11 @@ struct llm_call_info {
 	int attempts;
 };
 
+/* HERR_OK when o names an upstream; else 503 upstream_not_configured
+ * saying which settings to make. */
+enum herr llm_configured(const struct llm_opts *o, struct herror *err)
+	__attribute__((warn_unused_result));
+
 /* Call the upstream once (with retries). messages and tools (may be NULL
  * or empty) are borrowed. out must be llm_reply_init()ed; it holds the
  * reply on success. On failure err says what happened in words a user can

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/llm.h"
 #include "agent/response_events.h"
 #include "agent/response_obj.h"
 #include "agent/response_row.h"
@@ -107,6 +108,9 @@ enum herr api_resp_bg_admit(struct app *app, struct req *r, struct api_turn *t)
 		return herr_set(&r->err, HERR_UNAVAILABLE, "store_unavailable", "background",
 				"Background responses need the response store, which is not "
 				"available.");
+	/* as a foreground request would answer, before anything is queued */
+	if(llm_configured(&t->opts.llm, &r->err))
+		return r->err.rc;
 	return api_runs_capacity(app, r);
 }
 

@@ -60,4 +60,16 @@ cgi_resp '{"input":"x","previous_response_id":"resp_doesnotexist0000"}'
 check_envelope 400 previous_response_not_found "CGI: an unknown previous_response_id is 400 previous_response_not_found"
 up_requests "$T/up.json"
 is "$(jget 'len(j)' "$T/up.json")" 0 "CGI: ...and nothing reached the upstream"
+
+# No upstream configured: a background request is answered as a foreground
+# one would be (503 upstream_not_configured), and nothing is queued.
+mk_home "$T/home-none"
+CGI_HOME=$T/home-none
+cgi_resp '{"input":"x"}'
+check_envelope 503 upstream_not_configured "CGI, no upstream: a foreground response is 503 upstream_not_configured"
+n=$(sqlite3 "$T/home-none/state.db" "SELECT count(*) FROM responses")
+cgi_resp '{"input":"x","background":true}'
+check_envelope 503 upstream_not_configured "CGI, no upstream: a background one is the same 503 at once"
+is "$(sqlite3 "$T/home-none/state.db" "SELECT (SELECT count(*) FROM runs) || ' ' || (SELECT count(*) FROM responses)")" "0 $n" \
+	"CGI, no upstream: ...and neither a run nor a response was stored"
 done_testing
