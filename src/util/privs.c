@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -129,4 +130,33 @@ enum herr privs_become_home_owner(const char *home, const char **switched_to,
 	if(switched_to)
 		*switched_to = name;
 	return HERR_OK;
+}
+
+const char *const privs_secret_names[] = {
+	"API_SERVER_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY", "ANTHROPIC_API_KEY",
+	"HERMES_API_KEY", NULL,
+};
+
+extern char **environ;
+
+void privs_harden(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+void privs_scrub_secrets(void)
+{
+	for(size_t i = 0; privs_secret_names[i]; i++) {
+		size_t n = strlen(privs_secret_names[i]);
+
+		for(char **e = environ; e && *e; e++) {
+			if(strncmp(*e, privs_secret_names[i], n) == 0 && (*e)[n] == '=') {
+				volatile char *v = *e + n + 1;
+
+				while(*v)
+					*v++ = 'x';
+			}
+		}
+		unsetenv(privs_secret_names[i]);
+	}
 }

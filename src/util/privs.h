@@ -51,4 +51,18 @@ uid_t privs_path_owner(const char *path);
 enum herr privs_become_home_owner(const char *home, const char **switched_to,
 				  struct herror *err);
 
+/* Make this process non-dumpable (PR_SET_DUMPABLE 0): a child running as
+ * the same user (a tool's command) can then neither ptrace it nor read its
+ * /proc/PID/mem, environ or maps. Core dumps are off with it. */
+void privs_harden(void);
+
+/* The server's own secrets (API_SERVER_KEY, OPENAI_API_KEY and the other
+ * provider keys) out of the process environment once the configuration
+ * holds them: each value is overwritten in place (the initial environment
+ * block is what /proc/PID/environ shows), then the name is unset. */
+void privs_scrub_secrets(void);
+
+/* The names privs_scrub_secrets clears; NULL-terminated, static. */
+extern const char *const privs_secret_names[];
+
 #endif

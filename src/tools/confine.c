@@ -1,0 +1,504 @@
+/* src/tools/confine.c: the confinement level, the kernel probe, and the
+ * parent and child halves of confining one tool run.
+ *
+ * DESIGN. The child is cloned into a new user and PID namespace: it is
+ * PID 1 there, so when it exits or is killed the kernel kills everything
+ * it started, setsid descendants included. It maps its own uid and gid
+ * (so files it makes stay the user's), waits until the parent has put it
+ * in its pids cgroup (when one can be made), sets the resource limits
+ * (RLIMIT_NPROC counts per user namespace, so it bounds this run alone,
+ * except for real root, which the kernel exempts: root needs the cgroup),
+ * sets NO_NEW_PRIVS, drops every capability (bounding set included, so an
+ * exec as root regains none), and restricts itself with the Landlock
+ * ruleset the parent built. What the kernel lacks is skipped at basic and
+ * refused at strict. SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "tools/confine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tools/confine_landlock.h"
+#include "util/cfg.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+
+#define CGROUP_RMDIR_TRIES 50   /* x 20 ms: the killed processes take a moment to go */
+
+const char *tool_confine_level_name(enum tool_confine_level l)
+{
+	return l == TOOL_CONFINE_STRICT ? "strict" : l == TOOL_CONFINE_BASIC ? "basic" : "off";
+}
+
+/* ---- probing ------------------------------------------------------------------ */
+
+static pid_t clone_ns(void)
+{
+	return (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | CLONE_NEWPID | SIGCHLD),
+			      NULL, NULL, NULL, NULL);
+}
+
+/* Can a child be made in a new user + PID namespace? */
+static bool probe_userns(void)
+{
+	int st = 0;
+	pid_t pid = clone_ns(), got;
+
+	if(pid < 0)
+		return false;
+	if(pid == 0)
+		_exit(getpid() == 1 ? 0 : 1);
+	do
+		got = waitpid(pid, &st, 0);
+	while(got < 0 && errno == EINTR);
+	return got == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* A cgroup v1 pids hierarchy whose directory for this process we may
+ * write in (root, or a delegated tree). */
+static bool probe_cgroup(char *dir, size_t cap)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[1024], probe[700];
+	bool found = false;
+
+	if(!f)
+		return false;
+	while(!found && fgets(line, sizeof(line), f)) {
+		char *c = strstr(line, ":pids:");
+
+		if(!c)
+			continue;
+		c[strcspn(c, "\n")] = '\0';
+		if((size_t)snprintf(dir, cap, "/sys/fs/cgroup/pids%s", strcmp(c + 6, "/") ? c + 6 : "") < cap)
+			found = true;
+	}
+	fclose(f);
+	if(!found)
+		return false;
+	snprintf(probe, sizeof(probe), "%s/cgroup.procs", dir);
+	return access(dir, W_OK) == 0 && access(probe, W_OK) == 0;
+}
+
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for(const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ", ");
+
+		if(len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len;
+		p += strspn(p, ", ");
+	}
+	return false;
+}
+
+static void add_missing(struct tool_confine *tc, const char *what)
+{
+	size_t len = strlen(tc->missing);
+
+	snprintf(tc->missing + len, sizeof(tc->missing) - len, "%s%s", len ? ", " : "", what);
+}
+
+/* What the level goes without on this kernel (tc->missing). */
+static void find_missing(struct tool_confine *tc)
+{
+	tc->missing[0] = '\0';
+	if(!tc->f.landlock_abi)
+		add_missing(tc, "landlock (filesystem confinement)");
+	else if(tc->net != TOOL_NET_ANY && tc->f.landlock_abi < 4)
+		add_missing(tc, "landlock ABI 4 (tools.network)");
+	if(!tc->f.userns)
+		add_missing(tc, "user+PID namespace (process tree kill, per-run process count)");
+	if(!tc->f.cgroup_pids && (geteuid() == 0 || !tc->f.userns))
+		add_missing(tc, "pids cgroup (process count bound)");
+}
+
+/* ---- settings -------------------------------------------------------------------- */
+
+/* Split a comma list into a NULL-terminated array; canonical paths when
+ * canon (entries that do not exist are dropped). */
+static char **split_list(const char *list, bool canon, const char *first)
+{
+	size_t n = 2;
+	char **v, *copy = xstrdup(list ? list : ""), *save = NULL;
+	size_t k = 0;
+
+	for(const char *p = copy; *p; p++)
+		n += *p == ',';
+	v = xcalloc(n + 1, sizeof(*v));
+	if(first)
+		v[k++] = xstrdup(first);
+	for(char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char real[4096];
+		size_t len;
+		const char *s = str_trim(t, strlen(t), &len);
+
+		t[(s - t) + (ptrdiff_t)len] = '\0';
+		if(!len)
+			continue;
+		if(canon && !realpath(s, real))
+			continue;
+		v[k++] = xstrdup(canon ? real : s);
+	}
+	free(copy);
+	return v;
+}
+
+static void free_list(char **v)
+{
+	for(size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The port of base_url (http://host[:port]/...), 0 when unknown. */
+static unsigned short url_port(const char *url)
+{
+	const char *host, *colon, *end;
+	long port;
+
+	if(!url || !(host = strstr(url, "://")))
+		return 0;
+	host += 3;
+	end = host + strcspn(host, "/?#");
+	if(*host == '[')
+		host = memchr(host, ']', (size_t)(end - host)) ? memchr(host, ']', (size_t)(end - host)) : host;
+	colon = memchr(host, ':', (size_t)(end - host));
+	if(!colon)
+		return str_starts(url, "https") ? 443 : 80;
+	port = strtol(colon + 1, NULL, 10);
+	return port > 0 && port < 65536 ? (unsigned short)port : 0;
+}
+
+static enum herr parse_level(struct tool_confine *tc, const struct cfg *c, struct herror *err)
+{
+	const char *l = c->tools_confinement ? c->tools_confinement : "basic";
+	const char *n = c->tools_network ? c->tools_network : "any";
+
+	if(strcmp(l, "strict") == 0)
+		tc->level = TOOL_CONFINE_STRICT;
+	else if(strcmp(l, "basic") == 0)
+		tc->level = TOOL_CONFINE_BASIC;
+	else if(strcmp(l, "off") == 0)
+		tc->level = TOOL_CONFINE_OFF;
+	else
+		return herr_set(err, HERR_CONFIG, "config_error", NULL,
+				"tools.confinement / HERMES_TOOLS_CONFINEMENT must be strict, basic or "
+				"off, not '%s'", l);
+	if(strcmp(n, "any") == 0)
+		tc->net = TOOL_NET_ANY;
+	else if(strcmp(n, "upstream-only") == 0)
+		tc->net = TOOL_NET_UPSTREAM;
+	else if(strcmp(n, "none") == 0)
+		tc->net = TOOL_NET_NONE;
+	else
+		return herr_set(err, HERR_CONFIG, "config_error", NULL,
+				"tools.network / HERMES_TOOLS_NETWORK must be none, upstream-only or "
+				"any, not '%s'", n);
+	return HERR_OK;
+}
+
+/* The probe results for this process: the kernel does not change under it. */
+static void probe(struct tool_confine_features *f)
+{
+	static bool done;
+	static struct tool_confine_features cached;
+
+	if(!done) {
+		cached.landlock_abi = tool_landlock_abi();
+		cached.userns = probe_userns();
+		cached.cgroup_pids = probe_cgroup(cached.cgroup_dir, sizeof(cached.cgroup_dir));
+		done = true;
+	}
+	*f = cached;
+}
+
+enum herr tool_confine_init(struct tool_confine *tc, const struct cfg *c, struct herror *err)
+{
+	char home[4096];
+	const char *off = c->tools_confinement_disable;
+	enum herr rc;
+
+	memset(tc, 0, sizeof(*tc));
+	if((rc = parse_level(tc, c, err)))
+		return rc;
+	tc->upstream_port = url_port(c->base_url);
+	tc->mem_mb = c->tools_max_memory_mb;
+	tc->file_mb = c->tools_max_file_mb;
+	tc->nproc = c->tools_max_processes;
+	tc->nofile = c->tools_max_open_files;
+	tc->read_paths = split_list(c->tools_read_paths, false, NULL);
+	tc->hide_paths = split_list(c->tools_hide_paths, true, realpath(c->home, home) ? home : NULL);
+	if(tc->level == TOOL_CONFINE_OFF) {
+		LOG_WARN("tools.confinement is off: terminal and execute_code run with the full "
+			 "reach of this user (HERMES_HOME/.env, state.db, every file it can write); "
+			 "set tools.confinement: basic or strict (docs/security.md)");
+		return HERR_OK;
+	}
+	probe(&tc->f);
+	if(listed(off, "landlock"))
+		tc->f.landlock_abi = 0;
+	if(listed(off, "userns"))
+		tc->f.userns = false;
+	if(listed(off, "cgroup"))
+		tc->f.cgroup_pids = false;
+	find_missing(tc);
+	if(tc->missing[0])
+		LOG_INFO("tools.confinement %s: this host lacks %s%s", tool_confine_level_name(tc->level),
+			 tc->missing, tc->level == TOOL_CONFINE_STRICT
+				? "; terminal and execute_code refuse to run"
+				: "; the tools run without it (docs/security.md)");
+	return HERR_OK;
+}
+
+void tool_confine_release(struct tool_confine *tc)
+{
+	free_list(tc->read_paths);
+	free_list(tc->hide_paths);
+	memset(tc, 0, sizeof(*tc));
+}
+
+struct json_object *tool_confine_json(const struct tool_confine *tc)
+{
+	struct json_object *o = json_object_new_object(), *k = json_object_new_object();
+	static const char *const nets[] = { "any", "upstream-only", "none" };
+
+	jsonx_add_str(o, "level", tool_confine_level_name(tc->level));
+	jsonx_add_str(o, "network", nets[tc->net]);
+	jsonx_add_int(k, "landlock_abi", tc->f.landlock_abi);
+	jsonx_add_bool(k, "user_pid_namespace", tc->f.userns);
+	jsonx_add_bool(k, "pids_cgroup", tc->f.cgroup_pids);
+	jsonx_add_owned(o, "kernel", k);
+	if(tc->missing[0] && tc->level != TOOL_CONFINE_OFF)
+		jsonx_add_str(o, "missing", tc->missing);
+	else
+		jsonx_add_owned(o, "missing", NULL);
+	return o;
+}
+
+/* ---- one run: the parent half ------------------------------------------------------ */
+
+static enum herr make_cgroup(struct tool_confine_plan *p, struct herror *err)
+{
+	static unsigned seq;
+	char file[700], val[32];
+	int fd, n;
+
+	snprintf(p->cgroup, sizeof(p->cgroup), "%s/hermes-tool-%ld-%u", p->tc->f.cgroup_dir,
+		 (long)getpid(), ++seq);
+	if(mkdir(p->cgroup, 0700) != 0)
+		goto fail;
+	snprintf(file, sizeof(file), "%s/pids.max", p->cgroup);
+	n = snprintf(val, sizeof(val), "%ld\n", p->tc->nproc);
+	fd = open(file, O_WRONLY | O_CLOEXEC);
+	if(fd < 0 || write(fd, val, (size_t)n) != n) {
+		if(fd >= 0)
+			close(fd);
+		rmdir(p->cgroup);
+		goto fail;
+	}
+	close(fd);
+	return HERR_OK;
+fail:
+	p->cgroup[0] = '\0';
+	if(p->tc->level == TOOL_CONFINE_STRICT)
+		return herr_set(err, HERR_UNAVAILABLE, "confinement_unavailable", NULL,
+				"tools.confinement is strict and the run's pids cgroup cannot be made "
+				"under %s: %s", p->tc->f.cgroup_dir, strerror(errno));
+	return HERR_OK;
+}
+
+static enum herr strict_refuse(const struct tool_confine *tc, struct herror *err)
+{
+	return herr_set(err, HERR_UNAVAILABLE, "confinement_unavailable", NULL,
+			"tools.confinement is strict and this host lacks %s, so terminal and "
+			"execute_code do not run; the operator can set tools.confinement: basic "
+			"(docs/security.md)", tc->missing);
+}
+
+enum herr tool_confine_prepare(struct tool_confine_plan *p, const struct tool_confine *tc,
+			       const char *cwd, const char *tmpdir,
+			       const char *const *extra_read, long timeout_s, struct herror *err)
+{
+	const char *rw[3] = { cwd, tmpdir, NULL };
+	enum herr rc;
+
+	memset(p, 0, sizeof(*p));
+	p->ruleset_fd = -1;
+	p->sync[0] = p->sync[1] = -1;
+	if(!tc || tc->level == TOOL_CONFINE_OFF)
+		return HERR_OK;
+	p->tc = tc;
+	if(tc->level == TOOL_CONFINE_STRICT && tc->missing[0])
+		return strict_refuse(tc, err);
+	p->cpu_s = timeout_s + 5;
+	if(tc->f.landlock_abi) {
+		p->ruleset_fd = tool_landlock_ruleset(tc, rw, extra_read);
+		if(p->ruleset_fd < 0 && tc->level == TOOL_CONFINE_STRICT)
+			return herr_set(err, HERR_UNAVAILABLE, "confinement_unavailable", NULL,
+					"tools.confinement is strict and the Landlock rules cannot be "
+					"built: %s", strerror(errno));
+	}
+	p->newns = tc->f.userns;
+	p->uid_len = (size_t)snprintf(p->uid_map, sizeof(p->uid_map), "%lu %lu 1\n",
+				      (unsigned long)geteuid(), (unsigned long)geteuid());
+	p->gid_len = (size_t)snprintf(p->gid_map, sizeof(p->gid_map), "%lu %lu 1\n",
+				      (unsigned long)getegid(), (unsigned long)getegid());
+	if(tc->f.cgroup_pids && (rc = make_cgroup(p, err)))
+		return rc;
+	if(pipe2(p->sync, O_CLOEXEC) != 0)
+		return herr_set(err, HERR_INTERNAL, NULL, NULL, "cannot set up the run: %s",
+				strerror(errno));
+	return HERR_OK;
+}
+
+pid_t tool_confine_spawn(struct tool_confine_plan *p)
+{
+	return p->newns ? clone_ns() : fork();
+}
+
+static void write_file(const char *path, const char *s, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if(fd >= 0) {
+		ssize_t w = write(fd, s, len);
+
+		(void)w;
+		close(fd);
+	}
+}
+
+void tool_confine_started(struct tool_confine_plan *p, pid_t pid)
+{
+	if(!p->tc)
+		return;
+	if(pid > 0 && p->cgroup[0]) {
+		char file[700], val[32];
+		int n = snprintf(val, sizeof(val), "%ld\n", (long)pid);
+
+		snprintf(file, sizeof(file), "%s/cgroup.procs", p->cgroup);
+		write_file(file, val, (size_t)n);
+	}
+	if(p->sync[1] >= 0) {
+		ssize_t w = write(p->sync[1], "g", 1);
+
+		(void)w;
+		close(p->sync[1]);
+		p->sync[1] = -1;
+	}
+	if(p->sync[0] >= 0) {
+		close(p->sync[0]);
+		p->sync[0] = -1;
+	}
+}
+
+/* Kill what is left in the run's cgroup (it holds only this run's processes). */
+static void cgroup_kill(const char *dir)
+{
+	char file[700], line[32];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/cgroup.procs", dir);
+	if(!(f = fopen(file, "re")))
+		return;
+	while(fgets(line, sizeof(line), f)) {
+		long pid = strtol(line, NULL, 10);
+
+		if(pid > 1)
+			kill((pid_t)pid, SIGKILL);
+	}
+	fclose(f);
+}
+
+void tool_confine_plan_release(struct tool_confine_plan *p)
+{
+	if(p->cgroup[0]) {
+		struct timespec ts = { 0, 20 * 1000000L };
+
+		for(int i = 0; i < CGROUP_RMDIR_TRIES && rmdir(p->cgroup) != 0 && errno == EBUSY; i++) {
+			cgroup_kill(p->cgroup);
+			nanosleep(&ts, NULL);
+		}
+		p->cgroup[0] = '\0';
+	}
+	if(p->ruleset_fd >= 0)
+		close(p->ruleset_fd);
+	if(p->sync[0] >= 0)
+		close(p->sync[0]);
+	if(p->sync[1] >= 0)
+		close(p->sync[1]);
+	p->ruleset_fd = p->sync[0] = p->sync[1] = -1;
+}
+
+/* ---- one run: the child half (async-signal-safe only) ---------------------------- */
+
+static void limit(int res, long soft)
+{
+	struct rlimit rl = { (rlim_t)soft, (rlim_t)soft };
+
+	setrlimit(res, &rl);
+}
+
+static bool drop_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	for(int cap = 0; cap < 64; cap++)
+		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
+const char *tool_confine_child(struct tool_confine_plan *p)
+{
+	const struct tool_confine *tc = p->tc;
+	char go;
+
+	if(!tc)
+		return NULL;
+	if(p->newns) {
+		write_file("/proc/self/setgroups", "deny", 4);
+		write_file("/proc/self/uid_map", p->uid_map, p->uid_len);
+		write_file("/proc/self/gid_map", p->gid_map, p->gid_len);
+	}
+	if(p->sync[1] >= 0)
+		close(p->sync[1]);
+	if(p->sync[0] >= 0 && read(p->sync[0], &go, 1) != 1)
+		return "sandbox: the parent went away before the run was set up\n";
+	limit(RLIMIT_CPU, p->cpu_s);
+	limit(RLIMIT_DATA, tc->mem_mb * 1024L * 1024L);
+	limit(RLIMIT_FSIZE, tc->file_mb * 1024L * 1024L);
+	limit(RLIMIT_NOFILE, tc->nofile);
+	if(p->newns)   /* counted per user namespace: this run alone */
+		limit(RLIMIT_NPROC, tc->nproc);
+	if(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return "sandbox: cannot set no_new_privs\n";
+	if(!drop_caps() && tc->level == TOOL_CONFINE_STRICT)
+		return "sandbox: cannot drop capabilities\n";
+	if(p->ruleset_fd >= 0 && syscall(__NR_landlock_restrict_self, p->ruleset_fd, 0) != 0)
+		return "sandbox: cannot apply the Landlock rules\n";
+	return NULL;
+}
