@@ -178,6 +178,20 @@ tap_like "$(cat "$T/doc")" 'landlock ABI [0-9]' "and the kernel features"
 HERMES_TOOLS_CONFINEMENT=strict HERMES_TOOLS_CONFINEMENT_DISABLE=landlock "$HERMESCTL" doctor >"$T/doc" 2>&1
 tap_like "$(cat "$T/doc")" '^FAIL confinement: .*lacks landlock' "doctor fails strict without Landlock"
 
+# ---- the agent's own environment: keys scrubbed once the configuration is read --
+calls e1 terminal "$(json_obj command "sleep 30.$U")"
+"$HERMESCTL" chat "wait" >"$T/out" 2>"$T/err" &
+cpid=$!
+for _ in $(seq 1 200); do alive "30\\.$U" && break; sleep 0.05; done
+tap_ok "$(alive "30\\.$U"; echo $?)" "the tool's sleep runs"
+envs=$(tr '\0' '\n' <"/proc/$cpid/environ" 2>/dev/null)
+# root reads it despite PR_SET_DUMPABLE 0; the same user may not at all
+[ "$(id -u)" != 0 ] || tap_like "$envs" '^HERMES_HOME=' "root can read hermesctl's environment"
+tap_ok "$(printf '%s' "$envs" | grep -q "$MARK" && echo 1 || echo 0)" \
+	"OPENAI_API_KEY's value is gone from hermesctl's /proc/PID/environ while a tool runs"
+kill -INT "$cpid"
+wait "$cpid"
+
 # ---- hard links out of the workspace ---------------------------------------------
 ln "$HERMES_HOME/.env" "$WS/envlink-$U"
 printf 'inside\n' >"$WS/in-$U"
