@@ -59,7 +59,12 @@ for p in glob.glob('/proc/[0-9]*/environ'):
 try:
     open('../pwned-py-$U', 'w').write('x'); print('WROTE-OUTSIDE')
 except OSError as e:
-    print('write outside DENIED', e.errno)"
+    print('write outside DENIED', e.errno)
+import ctypes
+libc = ctypes.CDLL(None)
+print('no_new_privs', libc.prctl(39, 0, 0, 0, 0))
+print('cap_dac_override_bound', libc.prctl(23, 1, 0, 0, 0))
+print('uid', os.getuid(), 'pid', os.getpid())"
 
 # run_probes LEVEL [VAR=VALUE...]: one turn with the four probes.
 run_probes() {
@@ -103,6 +108,9 @@ tap_like "$r" '/proc/1/mem DENIED' "execute_code: /proc/1/mem denied"
 tap_ok "$(printf '%s' "$r" | grep -q 'LEAK' && echo 1 || echo 0)" "execute_code: no process environment with the key"
 tap_like "$r" 'write outside DENIED' "execute_code: writing outside the workspace denied"
 tap_ok "$([ ! -e "$HERMES_HOME/pwned-py-$U" ]; echo $?)" "and nothing was written"
+tap_like "$r" '^no_new_privs 1$' "the tool child runs with no_new_privs"
+tap_like "$r" '^cap_dac_override_bound 0$' "and no capability left in its bounding set (root too)"
+tap_like "$r" "^uid $(id -u) pid [0-9]+\$" "its uid is the caller's, mapped in its user namespace"
 
 # ---- without Landlock (simulated): basic runs and says what it lacks; strict refuses
 run_probes basic HERMES_TOOLS_CONFINEMENT_DISABLE=landlock
@@ -117,6 +125,33 @@ tap_ok "$([ ! -e "$HERMES_HOME/pwned-$U" ]; echo $?)" "nothing ran"
 run_probes strict
 tap_ok "$(result p1 | grep -q "$MARK" && echo 1 || echo 0)" "strict on this kernel: confined like basic"
 tap_like "$(result p3)" '^INSIDE-OK$' "and runs"
+
+# ---- tools.network (Landlock ABI 4+): TCP connect limited -------------------------
+netpy="import socket, errno
+for name, port in (('upstream', $UPSTREAM_PORT), ('other', 9)):
+    s = socket.socket()
+    try:
+        s.connect(('127.0.0.1', port)); print(name, 'connected')
+    except OSError as e:
+        print(name, errno.errorcode.get(e.errno, e.errno))
+    s.close()"
+for net in any upstream-only none; do
+	calls n1 execute_code "$(json_obj code "$netpy")"
+	HERMES_TOOLS_NETWORK=$net chat "connect"
+	fetch
+	eval "net_$(printf '%s' "$net" | tr - _)=\$(result n1)"
+done
+tap_like "$net_any" '^upstream connected$' "tools.network any: the upstream's port connects"
+tap_like "$net_any" '^other ECONNREFUSED$' "any: another port is only refused by nobody listening"
+tap_like "$net_upstream_only" '^upstream connected$' "upstream-only: the upstream's port connects"
+tap_like "$net_upstream_only" '^other EACCES$' "upstream-only: another port is denied by the kernel"
+tap_like "$net_none" '^upstream EACCES$' "none: even the upstream's port is denied"
+HERMES_TOOLS_NETWORK=somewhere chat "x"
+tap_like "$(cat "$T/out" "$T/err")" 'tools.network / HERMES_TOOLS_NETWORK must be none, upstream-only or any' \
+	"a bad tools.network is a configuration error naming the setting"
+HERMES_TOOLS_CONFINEMENT=loose chat "x"
+tap_like "$(cat "$T/out" "$T/err")" 'tools.confinement / HERMES_TOOLS_CONFINEMENT must be strict, basic or off' \
+	"a bad tools.confinement is a configuration error naming the setting"
 
 # ---- resource bounds (strict: it refuses when the process bound is missing) ---------
 cgi_home_health() {
