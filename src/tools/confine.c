@@ -34,12 +34,18 @@
 #include <unistd.h>
 
 #include "tools/confine_landlock.h"
+#include "util/buf.h"
 #include "util/cfg.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
+/* Hidden always: files only root can read, which a tool run as root
+ * (HERMES_ALLOW_ROOT) could otherwise read as their owner. */
+#define DEFAULT_HIDDEN "/etc/shadow,/etc/shadow-,/etc/gshadow,/etc/gshadow-,/etc/sudoers," \
+	"/etc/sudoers.d,/etc/ssh/ssh_host_rsa_key,/etc/ssh/ssh_host_ecdsa_key," \
+	"/etc/ssh/ssh_host_ed25519_key,/etc/ssh/ssh_host_dsa_key,/etc/ssl/private"
 #define CGROUP_RMDIR_TRIES 50   /* x 20 ms: the killed processes take a moment to go */
 
 const char *tool_confine_level_name(enum tool_confine_level l)
@@ -248,7 +254,18 @@ enum herr tool_confine_init(struct tool_confine *tc, const struct cfg *c, struct
 	tc->nproc = c->tools_max_processes;
 	tc->nofile = c->tools_max_open_files;
 	tc->read_paths = split_list(c->tools_read_paths, false, NULL);
-	tc->hide_paths = split_list(c->tools_hide_paths, true, realpath(c->home, home) ? home : NULL);
+	{
+		struct buf hide;
+
+		buf_init(&hide, 65536);
+		if(buf_adds(&hide, DEFAULT_HIDDEN) ||
+		   (c->tools_hide_paths && buf_addf(&hide, ",%s", c->tools_hide_paths)))
+			return herr_set(err, HERR_CONFIG, "config_error", NULL,
+					"tools.hide_paths / HERMES_TOOLS_HIDE_PATHS is too long");
+		tc->hide_paths = split_list(buf_str(&hide), true,
+					    realpath(c->home, home) ? home : NULL);
+		buf_release(&hide);
+	}
 	if(tc->level == TOOL_CONFINE_OFF) {
 		LOG_WARN("tools.confinement is off: terminal and execute_code run with the full "
 			 "reach of this user (HERMES_HOME/.env, state.db, every file it can write); "

@@ -40,7 +40,7 @@ gone() {
 
 # The probing commands: each prints what it could read (nothing, when
 # confined) and the shell's verdict.
-probe_home='cat ../.env ../config.yaml; head -c 16 ../state.db; echo; cat "$HERMES_HOME/.env"'
+probe_home='cat ../.env ../config.yaml; head -c 16 ../state.db; echo; cat "$HERMES_HOME/.env"; head -c 1 /etc/shadow >/dev/null && echo SHADOW-READ; head -c 1 /etc/hostname >/dev/null && echo ETC-READ'
 # Every /proc/PID/environ and mem this process can see (the agent's own
 # included), and the parent's by $PPID.
 probe_proc='for f in /proc/[0-9]*/environ /proc/$PPID/environ; do cat "$f"; done 2>&1 | tr "\0" "\n" | grep -c '"$MARK"'; head -c 1 /proc/$PPID/mem; ls /proc >/dev/null && echo PROC-LISTED'
@@ -81,6 +81,7 @@ run_probes() {
 run_probes off
 tap_like "$(cat "$T/err")" 'tools.confinement is off' "off: hermesctl warns at startup"
 tap_like "$(result p1)" "API_SERVER_KEY=$MARK" "off: the terminal reads ../.env (today's reach)"
+[ "$(id -u)" != 0 ] || tap_like "$(result p1)" '^SHADOW-READ$' "off, as root: /etc/shadow is readable"
 tap_like "$(result p4)" '\.\./\.env READ' "off: execute_code reads ../.env"
 tap_ok "$([ -e "$HERMES_HOME/pwned-$U" ]; echo $?)" "off: the terminal writes outside the workspace"
 rm -f "$HERMES_HOME/pwned-$U" "/tmp/pwned-$U" "$HERMES_HOME/pwned-py-$U" "$WS/inside-$U"
@@ -91,6 +92,8 @@ r=$(result p1)
 tap_ok "$(printf '%s' "$r" | grep -q "$MARK\|SQLite format" && echo 1 || echo 0)" \
 	"basic: .env, config.yaml and state.db are not readable from the terminal"
 tap_like "$r" 'Permission denied' "the shell says permission denied"
+tap_ok "$(printf '%s' "$r" | grep -q SHADOW-READ && echo 1 || echo 0)" "basic: /etc/shadow is hidden (root could read it as its owner)"
+tap_like "$r" '^ETC-READ$' "while the rest of /etc is readable"
 r=$(result p2)
 tap_like "$r" '^0$' "basic: no /proc/PID/environ (the agent's, \$PPID's) shows the key"
 tap_ok "$(printf '%s' "$r" | grep -q PROC-LISTED && echo 1 || echo 0)" "and /proc cannot even be listed"
