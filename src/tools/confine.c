@@ -16,6 +16,7 @@
 #include "config.h"
 #include "tools/confine.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -52,6 +53,8 @@ const char *tool_confine_level_name(enum tool_confine_level l)
 {
 	return l == TOOL_CONFINE_STRICT ? "strict" : l == TOOL_CONFINE_BASIC ? "basic" : "off";
 }
+
+static void cgroup_kill(const char *dir);
 
 /* ---- probing ------------------------------------------------------------------ */
 
@@ -224,6 +227,32 @@ static enum herr parse_level(struct tool_confine *tc, const struct cfg *c, struc
 	return HERR_OK;
 }
 
+/* Remove the cgroups of runs whose process is gone (killed mid-call):
+ * hermes-tool-PID-N with PID not alive. Only empty ones can go. */
+static void sweep_cgroups(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if(!d)
+		return;
+	while((e = readdir(d))) {
+		char path[1024], *end;
+		long pid;
+
+		if(strncmp(e->d_name, "hermes-tool-", 12) != 0)
+			continue;
+		pid = strtol(e->d_name + 12, &end, 10);
+		if(pid <= 0 || *end != '-' || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < sizeof(path)) {
+			cgroup_kill(path);
+			rmdir(path);
+		}
+	}
+	closedir(d);
+}
+
 /* The probe results for this process: the kernel does not change under it. */
 static void probe(struct tool_confine_features *f)
 {
@@ -234,6 +263,8 @@ static void probe(struct tool_confine_features *f)
 		cached.landlock_abi = tool_landlock_abi();
 		cached.userns = probe_userns();
 		cached.cgroup_pids = probe_cgroup(cached.cgroup_dir, sizeof(cached.cgroup_dir));
+		if(cached.cgroup_pids)
+			sweep_cgroups(cached.cgroup_dir);
 		done = true;
 	}
 	*f = cached;
@@ -501,6 +532,8 @@ const char *tool_confine_child(struct tool_confine_plan *p)
 		write_file("/proc/self/uid_map", p->uid_map, p->uid_len);
 		write_file("/proc/self/gid_map", p->gid_map, p->gid_len);
 	}
+	/* the supervisor killed (kill -9 of a responder): the run dies with it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if(p->sync[1] >= 0)
 		close(p->sync[1]);
 	if(p->sync[0] >= 0 && read(p->sync[0], &go, 1) != 1)

@@ -227,8 +227,16 @@ envs=$(tr '\0' '\n' <"/proc/$cpid/environ" 2>/dev/null)
 [ "$(id -u)" != 0 ] || tap_like "$envs" '^HERMES_HOME=' "root can read hermesctl's environment"
 tap_ok "$(printf '%s' "$envs" | grep -q "$MARK" && echo 1 || echo 0)" \
 	"OPENAI_API_KEY's value is gone from hermesctl's /proc/PID/environ while a tool runs"
-kill -INT "$cpid"
-wait "$cpid"
+# kill -9 of the agent's process (a responder killed mid-call): the run dies with it
+kill -KILL "$cpid"
+{ wait "$cpid"; } 2>/dev/null
+tap_ok "$(gone "30\\.$U"; echo $?)" "after kill -9 of the agent process, the tool's sleep is gone (parent-death signal)"
+calls e2 terminal "$(json_obj command "echo next")"
+chat "next"
+if [ -w /sys/fs/cgroup/pids ] && [ "$(id -u)" = 0 ]; then
+	left=$(ls -d /sys/fs/cgroup/pids/hermes-tool-"$cpid"-* 2>/dev/null)
+	tap_is "$left" "" "the killed run's pids cgroup was swept by the next process"
+fi
 
 # ---- hard links out of the workspace ---------------------------------------------
 ln "$HERMES_HOME/.env" "$WS/envlink-$U"
