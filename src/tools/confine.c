@@ -528,9 +528,13 @@ const char *tool_confine_child(struct tool_confine_plan *p)
 	if(!tc)
 		return NULL;
 	if(p->newns) {
+		/* A non-dumpable process's /proc files belong to root: only for
+		 * these three writes is the child dumpable (exec sets it anyway). */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 		write_file("/proc/self/setgroups", "deny", 4);
 		write_file("/proc/self/uid_map", p->uid_map, p->uid_len);
 		write_file("/proc/self/gid_map", p->gid_map, p->gid_len);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	}
 	/* the supervisor killed (kill -9 of a responder): the run dies with it */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
