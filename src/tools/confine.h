@@ -94,8 +94,4 @@ const char *tool_confine_child(struct tool_confine_plan *p);
  * remove it, close the ruleset. */
 void tool_confine_plan_release(struct tool_confine_plan *p);
 
-/* Is the file at fd (opened in the workspace) a hard link whose other
- * names may lie outside it (a regular file with st_nlink > 1)? */
-bool tool_confine_foreign_link(int fd);
-
 #endif

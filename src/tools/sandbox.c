@@ -17,6 +17,9 @@
  * hold them), and only then is the leader reaped. If SIGCHLD is ignored
  * (or SA_NOCLDWAIT), children would be auto-reaped and their status lost,
  * so the disposition is set to default for the run and restored after.
+ * Under tools.confinement the child is cloned into its own user and PID
+ * namespace instead of forked, and confines itself (confine.c) before it
+ * execs: then its exit or SIGKILL takes every process it started along.
  * SPEC: runs-discovery-security §4.6
  * SPDX-License-Identifier: MIT
  */

@@ -1,6 +1,7 @@
 /* src/tools/sandbox.h: the child-process sandbox shared by terminal and
  * execute_code: the environment scrub, capped head-and-tail output capture,
- * and running one child in its own process group with a timeout.
+ * and running one child in its own process group with a timeout, confined
+ * by the kernel as tools.confinement says (tools/confine.h).
  *
  * Invariants: a run leaves nothing behind. Every pipe end is O_CLOEXEC and
  * closed before tool_sandbox_run() returns; the child's whole process group

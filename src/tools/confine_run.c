@@ -1,0 +1,257 @@
+/* src/tools/confine_run.c: confining one tool run: the parent half
+ * (tool_confine_prepare, _spawn, _started, _plan_release) and the child
+ * half (tool_confine_child).
+ *
+ * DESIGN. The child is cloned into a new user and PID namespace: it is
+ * PID 1 there, so when it exits or is killed the kernel kills everything
+ * it started, setsid descendants included. It maps its own uid and gid
+ * (so files it makes stay the user's), waits until the parent has put it
+ * in its pids cgroup (when one can be made), sets the resource limits
+ * (RLIMIT_NPROC counts per user namespace, so it bounds this run alone,
+ * except for real root, which the kernel exempts: root needs the cgroup),
+ * sets NO_NEW_PRIVS, drops every capability (bounding set included, so an
+ * exec as root regains none), and restricts itself with the Landlock
+ * ruleset the parent built. What the kernel lacks is skipped at basic and
+ * refused at strict. SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+#include "tools/confine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tools/confine_int.h"
+#include "tools/confine_landlock.h"
+
+#define CGROUP_RMDIR_TRIES 50   /* x 20 ms: the killed processes take a moment to go */
+
+pid_t tool_confine_clone_ns(void)
+{
+	return (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | CLONE_NEWPID | SIGCHLD),
+			      NULL, NULL, NULL, NULL);
+}
+
+/* ---- one run: the parent half ------------------------------------------------------ */
+
+static enum herr make_cgroup(struct tool_confine_plan *p, struct herror *err)
+{
+	static unsigned seq;
+	char file[700], val[32];
+	int fd, n;
+
+	snprintf(p->cgroup, sizeof(p->cgroup), "%s/hermes-tool-%ld-%u", p->tc->f.cgroup_dir,
+		 (long)getpid(), ++seq);
+	if(mkdir(p->cgroup, 0700) != 0)
+		goto fail;
+	snprintf(file, sizeof(file), "%s/pids.max", p->cgroup);
+	n = snprintf(val, sizeof(val), "%ld\n", p->tc->nproc);
+	fd = open(file, O_WRONLY | O_CLOEXEC);
+	if(fd < 0 || write(fd, val, (size_t)n) != n) {
+		if(fd >= 0)
+			close(fd);
+		rmdir(p->cgroup);
+		goto fail;
+	}
+	close(fd);
+	return HERR_OK;
+fail:
+	p->cgroup[0] = '\0';
+	if(p->tc->level == TOOL_CONFINE_STRICT)
+		return herr_set(err, HERR_UNAVAILABLE, "confinement_unavailable", NULL,
+				"tools.confinement is strict and the run's pids cgroup cannot be made "
+				"under %s: %s", p->tc->f.cgroup_dir, strerror(errno));
+	return HERR_OK;
+}
+
+static enum herr strict_refuse(const struct tool_confine *tc, struct herror *err)
+{
+	return herr_set(err, HERR_UNAVAILABLE, "confinement_unavailable", NULL,
+			"tools.confinement is strict and this host lacks %s, so terminal and "
+			"execute_code do not run; the operator can set tools.confinement: basic "
+			"(docs/security.md)", tc->missing);
+}
+
+enum herr tool_confine_prepare(struct tool_confine_plan *p, const struct tool_confine *tc,
+			       const char *cwd, const char *tmpdir,
+			       const char *const *extra_read, long timeout_s, struct herror *err)
+{
+	const char *rw[3] = { cwd, tmpdir, NULL };
+	enum herr rc;
+
+	memset(p, 0, sizeof(*p));
+	p->ruleset_fd = -1;
+	p->sync[0] = p->sync[1] = -1;
+	if(!tc || tc->level == TOOL_CONFINE_OFF)
+		return HERR_OK;
+	p->tc = tc;
+	if(tc->level == TOOL_CONFINE_STRICT && tc->missing[0])
+		return strict_refuse(tc, err);
+	p->cpu_s = timeout_s + 5;
+	if(tc->f.landlock_abi) {
+		p->ruleset_fd = tool_landlock_ruleset(tc, rw, extra_read);
+		if(p->ruleset_fd < 0 && tc->level == TOOL_CONFINE_STRICT)
+			return herr_set(err, HERR_UNAVAILABLE, "confinement_unavailable", NULL,
+					"tools.confinement is strict and the Landlock rules cannot be "
+					"built: %s", strerror(errno));
+	}
+	p->newns = tc->f.userns;
+	p->uid_len = (size_t)snprintf(p->uid_map, sizeof(p->uid_map), "%lu %lu 1\n",
+				      (unsigned long)geteuid(), (unsigned long)geteuid());
+	p->gid_len = (size_t)snprintf(p->gid_map, sizeof(p->gid_map), "%lu %lu 1\n",
+				      (unsigned long)getegid(), (unsigned long)getegid());
+	if(tc->f.cgroup_pids && (rc = make_cgroup(p, err)))
+		return rc;
+	if(pipe2(p->sync, O_CLOEXEC) != 0)
+		return herr_set(err, HERR_INTERNAL, NULL, NULL, "cannot set up the run: %s",
+				strerror(errno));
+	return HERR_OK;
+}
+
+pid_t tool_confine_spawn(struct tool_confine_plan *p)
+{
+	return p->newns ? tool_confine_clone_ns() : fork();
+}
+
+static void write_file(const char *path, const char *s, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if(fd >= 0) {
+		ssize_t w = write(fd, s, len);
+
+		(void)w;
+		close(fd);
+	}
+}
+
+void tool_confine_started(struct tool_confine_plan *p, pid_t pid)
+{
+	if(!p->tc)
+		return;
+	if(pid > 0 && p->cgroup[0]) {
+		char file[700], val[32];
+		int n = snprintf(val, sizeof(val), "%ld\n", (long)pid);
+
+		snprintf(file, sizeof(file), "%s/cgroup.procs", p->cgroup);
+		write_file(file, val, (size_t)n);
+	}
+	if(p->sync[1] >= 0) {
+		ssize_t w = write(p->sync[1], "g", 1);
+
+		(void)w;
+		close(p->sync[1]);
+		p->sync[1] = -1;
+	}
+	if(p->sync[0] >= 0) {
+		close(p->sync[0]);
+		p->sync[0] = -1;
+	}
+}
+
+/* Kill what is left in the run's cgroup (it holds only this run's processes). */
+void tool_confine_cgroup_kill(const char *dir)
+{
+	char file[700], line[32];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/cgroup.procs", dir);
+	if(!(f = fopen(file, "re")))
+		return;
+	while(fgets(line, sizeof(line), f)) {
+		long pid = strtol(line, NULL, 10);
+
+		if(pid > 1)
+			kill((pid_t)pid, SIGKILL);
+	}
+	fclose(f);
+}
+
+void tool_confine_plan_release(struct tool_confine_plan *p)
+{
+	if(p->cgroup[0]) {
+		struct timespec ts = { 0, 20 * 1000000L };
+
+		for(int i = 0; i < CGROUP_RMDIR_TRIES && rmdir(p->cgroup) != 0 && errno == EBUSY; i++) {
+			tool_confine_cgroup_kill(p->cgroup);
+			nanosleep(&ts, NULL);
+		}
+		p->cgroup[0] = '\0';
+	}
+	if(p->ruleset_fd >= 0)
+		close(p->ruleset_fd);
+	if(p->sync[0] >= 0)
+		close(p->sync[0]);
+	if(p->sync[1] >= 0)
+		close(p->sync[1]);
+	p->ruleset_fd = p->sync[0] = p->sync[1] = -1;
+}
+
+/* ---- one run: the child half (async-signal-safe only) ---------------------------- */
+
+static void limit(int res, long soft)
+{
+	struct rlimit rl = { (rlim_t)soft, (rlim_t)soft };
+
+	setrlimit(res, &rl);
+}
+
+static bool drop_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	for(int cap = 0; cap < 64; cap++)
+		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
+const char *tool_confine_child(struct tool_confine_plan *p)
+{
+	const struct tool_confine *tc = p->tc;
+	char go;
+
+	if(!tc)
+		return NULL;
+	if(p->newns) {
+		/* A non-dumpable process's /proc files belong to root: only for
+		 * these three writes is the child dumpable (exec sets it anyway). */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+		write_file("/proc/self/setgroups", "deny", 4);
+		write_file("/proc/self/uid_map", p->uid_map, p->uid_len);
+		write_file("/proc/self/gid_map", p->gid_map, p->gid_len);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	}
+	/* the supervisor killed (kill -9 of a responder): the run dies with it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if(p->sync[1] >= 0)
+		close(p->sync[1]);
+	if(p->sync[0] >= 0 && read(p->sync[0], &go, 1) != 1)
+		return "sandbox: the parent went away before the run was set up\n";
+	limit(RLIMIT_CPU, p->cpu_s);
+	limit(RLIMIT_DATA, tc->mem_mb * 1024L * 1024L);
+	limit(RLIMIT_FSIZE, tc->file_mb * 1024L * 1024L);
+	limit(RLIMIT_NOFILE, tc->nofile);
+	if(p->newns)   /* counted per user namespace: this run alone */
+		limit(RLIMIT_NPROC, tc->nproc);
+	if(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return "sandbox: cannot set no_new_privs\n";
+	if(!drop_caps() && tc->level == TOOL_CONFINE_STRICT)
+		return "sandbox: cannot drop capabilities\n";
+	if(p->ruleset_fd >= 0 && syscall(__NR_landlock_restrict_self, p->ruleset_fd, 0) != 0)
+		return "sandbox: cannot apply the Landlock rules\n";
+	return NULL;
+}
