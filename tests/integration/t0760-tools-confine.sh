@@ -115,6 +115,20 @@ tap_like "$r" '^no_new_privs 1$' "the tool child runs with no_new_privs"
 tap_like "$r" '^cap_dac_override_bound 0$' "and no capability left in its bounding set (root too)"
 tap_like "$r" "^uid $(id -u) pid [0-9]+\$" "its uid is the caller's, mapped in its user namespace"
 
+# ---- a workspace that holds HERMES_HOME: granted around it ----------------------------
+outer="$T/outer-ws"
+mkdir -p "$outer/sub"
+printf 'keep\n' >"$outer/sub/file"
+calls w1 terminal "$(json_obj command "cat sub/file; ls >/dev/null && echo LISTED; echo new > sub/new && echo WROTE; cat $HERMES_HOME/.env; ls $HERMES_HOME >/dev/null && echo HOME-LISTED")"
+mv "$HERMES_HOME" "$outer/home"
+HERMES_HOME="$outer/home" HERMES_WORKSPACE="$outer" "$HERMESCTL" chat "w" >"$T/out" 2>"$T/err"
+mv "$outer/home" "$HERMES_HOME"
+fetch
+r=$(result w1)
+tap_like "$r" '^keep$' "HERMES_HOME inside the workspace: the rest of the workspace is readable"
+tap_like "$r" '^WROTE$' "and writable"
+tap_ok "$(printf '%s' "$r" | grep -q "$MARK\|HOME-LISTED" && echo 1 || echo 0)" "while HERMES_HOME in it stays out of reach"
+
 # ---- without Landlock (simulated): basic runs and says what it lacks; strict refuses
 run_probes basic HERMES_TOOLS_CONFINEMENT_DISABLE=landlock
 tap_like "$(result p1)" "API_SERVER_KEY=$MARK" "basic without Landlock: files are reachable again (documented)"
