@@ -43,13 +43,17 @@ const char *tool_confine_level_name(enum tool_confine_level l)
 /* Can a child be made in a new user + PID namespace? */
 static bool probe_userns(void)
 {
-	int st = 0;
-	pid_t pid = tool_confine_clone_ns(), got;
+	char um[32], gm[32];
+	int st = 0, ul, gl;
+	pid_t pid, got;
 
+	ul = snprintf(um, sizeof(um), "%lu %lu 1\n", (unsigned long)geteuid(), (unsigned long)geteuid());
+	gl = snprintf(gm, sizeof(gm), "%lu %lu 1\n", (unsigned long)getegid(), (unsigned long)getegid());
+	pid = tool_confine_clone_ns();
 	if(pid < 0)
 		return false;
-	if(pid == 0)
-		_exit(getpid() == 1 ? 0 : 1);
+	if(pid == 0) /* the whole setup a run needs, or it does not count */
+		_exit(getpid() == 1 && tool_confine_map_self(um, (size_t)ul, gm, (size_t)gl) ? 0 : 1);
 	do
 		got = waitpid(pid, &st, 0);
 	while(got < 0 && errno == EINTR);

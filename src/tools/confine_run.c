@@ -124,16 +124,31 @@ pid_t tool_confine_spawn(struct tool_confine_plan *p)
 	return p->newns ? tool_confine_clone_ns() : fork();
 }
 
-static void write_file(const char *path, const char *s, size_t len)
+static bool write_file(const char *path, const char *s, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	bool done;
 
-	if(fd >= 0) {
-		ssize_t w = write(fd, s, len);
+	if(fd < 0)
+		return false;
+	done = write(fd, s, len) == (ssize_t)len;
+	close(fd);
+	return done;
+}
 
-		(void)w;
-		close(fd);
-	}
+bool tool_confine_map_self(const char *uid_map, size_t uid_len, const char *gid_map,
+			   size_t gid_len)
+{
+	bool done;
+
+	/* A non-dumpable process's /proc files belong to root: only for these
+	 * three writes is the process dumpable (exec sets it anyway). */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	done = write_file("/proc/self/setgroups", "deny", 4) &&
+	       write_file("/proc/self/uid_map", uid_map, uid_len) &&
+	       write_file("/proc/self/gid_map", gid_map, gid_len);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	return done;
 }
 
 void tool_confine_started(struct tool_confine_plan *p, pid_t pid)
@@ -226,15 +241,10 @@ const char *tool_confine_child(struct tool_confine_plan *p)
 
 	if(!tc)
 		return NULL;
-	if(p->newns) {
-		/* A non-dumpable process's /proc files belong to root: only for
-		 * these three writes is the child dumpable (exec sets it anyway). */
-		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-		write_file("/proc/self/setgroups", "deny", 4);
-		write_file("/proc/self/uid_map", p->uid_map, p->uid_len);
-		write_file("/proc/self/gid_map", p->gid_map, p->gid_len);
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	}
+	if(p->newns && !tool_confine_map_self(p->uid_map, p->uid_len, p->gid_map, p->gid_len))
+		return "sandbox: cannot map the user into the run's user namespace (a policy "
+		       "such as AppArmor's restricting unprivileged user namespaces?); set "
+		       "tools.confinement_disable: userns\n";
 	/* the supervisor killed (kill -9 of a responder): the run dies with it */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if(p->sync[1] >= 0)
