@@ -34,6 +34,7 @@
 
 #include "tools/confine_int.h"
 #include "tools/confine_landlock.h"
+#include "util/log.h"
 
 #define CGROUP_RMDIR_TRIES 50   /* x 20 ms: the killed processes take a moment to go */
 
@@ -68,6 +69,10 @@ static enum herr make_cgroup(struct tool_confine_plan *p, struct herror *err)
 	return HERR_OK;
 fail:
 	p->cgroup[0] = '\0';
+	if(p->tc->level != TOOL_CONFINE_STRICT)
+		LOG_WARN("tools.confinement basic: the run's pids cgroup cannot be made under %s "
+			 "(%s); this call runs without its process-count bound",
+			 p->tc->f.cgroup_dir, strerror(errno));
 	if(p->tc->level == TOOL_CONFINE_STRICT)
 		return herr_set(err, HERR_UNAVAILABLE, "confinement_unavailable", NULL,
 				"tools.confinement is strict and the run's pids cgroup cannot be made "
