@@ -265,9 +265,9 @@ static void check_confinement(struct tally *t, const struct cfg *cfg)
 		fail(t, "confinement", err.msg, "set tools.confinement to strict, basic or off.");
 		return;
 	}
-	snprintf(line, sizeof(line), "tools.confinement %s, tools.network %s; kernel: landlock "
-		 "ABI %d, user+PID namespace %s, pids cgroup %s%s%s",
-		 tool_confine_level_name(tc.level),
+	snprintf(line, sizeof(line), "tools.confinement %s (%s backend), tools.network %s; kernel: "
+		 "landlock ABI %d, user+PID namespace %s, pids cgroup %s%s%s",
+		 tool_confine_level_name(tc.level), tc.bwrap[0] ? "bubblewrap" : "native",
 		 tc.net == TOOL_NET_ANY ? "any" : tc.net == TOOL_NET_NONE ? "none" : "upstream-only",
 		 tc.f.landlock_abi, tc.f.userns ? "yes" : "no", tc.f.cgroup_pids ? "yes" : "no",
 		 tc.missing[0] ? "; lacks " : "", tc.missing);

@@ -112,6 +112,13 @@ static void add_missing(struct tool_confine *tc, const char *what)
 static void find_missing(struct tool_confine *tc)
 {
 	tc->missing[0] = '\0';
+	if(tc->bwrap[0]) { /* bubblewrap does the namespaces and the file system */
+		if(tc->net == TOOL_NET_UPSTREAM)
+			add_missing(tc, "a port filter (tools.network upstream-only with bubblewrap)");
+		if(!tc->f.cgroup_pids && geteuid() == 0)
+			add_missing(tc, "pids cgroup (process count bound)");
+		return;
+	}
 	if(!tc->f.landlock_abi)
 		add_missing(tc, "landlock (filesystem confinement)");
 	else if(tc->net != TOOL_NET_ANY && tc->f.landlock_abi < 4)
@@ -233,6 +240,19 @@ static void sweep_cgroups(const char *dir)
 	closedir(d);
 }
 
+/* name in /usr/bin, /bin, /usr/local/bin: the system's copy, not one the
+ * PATH of a request could point elsewhere. */
+static bool find_program(const char *name, char *out, size_t cap)
+{
+	static const char *const dirs[] = { "/usr/bin", "/bin", "/usr/local/bin", NULL };
+
+	for(size_t i = 0; dirs[i]; i++)
+		if((size_t)snprintf(out, cap, "%s/%s", dirs[i], name) < cap && access(out, X_OK) == 0)
+			return true;
+	out[0] = '\0';
+	return false;
+}
+
 /* The probe results for this process: the kernel does not change under it. */
 static void probe(struct tool_confine_features *f)
 {
@@ -284,6 +304,16 @@ enum herr tool_confine_init(struct tool_confine *tc, const struct cfg *c, struct
 		return HERR_OK;
 	}
 	probe(&tc->f);
+	if(c->tools_backend && strcmp(c->tools_backend, "bubblewrap") == 0) {
+		if(!find_program("bwrap", tc->bwrap, sizeof(tc->bwrap)))
+			return herr_set(err, HERR_CONFIG, "config_error", NULL,
+					"tools.backend is bubblewrap but no bwrap program is installed "
+					"(Debian package bubblewrap)");
+	} else if(c->tools_backend && strcmp(c->tools_backend, "native") != 0) {
+		return herr_set(err, HERR_CONFIG, "config_error", NULL,
+				"tools.backend / HERMES_TOOLS_BACKEND must be native or bubblewrap, "
+				"not '%s'", c->tools_backend);
+	}
 	if(listed(off, "landlock"))
 		tc->f.landlock_abi = 0;
 	if(listed(off, "userns"))
@@ -313,6 +343,7 @@ struct json_object *tool_confine_json(const struct tool_confine *tc)
 
 	jsonx_add_str(o, "level", tool_confine_level_name(tc->level));
 	jsonx_add_str(o, "network", nets[tc->net]);
+	jsonx_add_str(o, "backend", tc->bwrap[0] ? "bubblewrap" : "native");
 	jsonx_add_int(k, "landlock_abi", tc->f.landlock_abi);
 	jsonx_add_bool(k, "user_pid_namespace", tc->f.userns);
 	jsonx_add_bool(k, "pids_cgroup", tc->f.cgroup_pids);

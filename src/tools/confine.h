@@ -41,6 +41,8 @@ struct tool_confine {
 	char **hide_paths;              /* owned, NULL-terminated, canonical: never reachable
 	                                   (HERMES_HOME first, then tools.hide_paths) */
 	struct tool_confine_features f;
+	char bwrap[256];                /* tools.backend bubblewrap: the bwrap binary the
+	                                   runs exec; "" = the native backend */
 	char missing[256];              /* features the level goes without ("" = none) */
 };
 
@@ -66,16 +68,19 @@ struct tool_confine_plan {
 	size_t uid_len, gid_len;
 	char cgroup[600];                /* this run's pids cgroup, or "" */
 	long cpu_s;                      /* RLIMIT_CPU */
+	char **argv;                     /* owned: bwrap's argv around the command, or
+	                                    NULL: exec the command itself */
 	int sync[2];                     /* parent → child: set up, go on */
 };
 
-/* Prepare a run (cwd read-write, tmpdir read-write, extra_read: NULL-
- * terminated read-only trees, may be NULL). With tc NULL or level off,
+/* Prepare a run of argv (cwd read-write, tmpdir read-write, extra_read:
+ * NULL-terminated read-only trees, may be NULL). With the bubblewrap
+ * backend p->argv is then the command wrapped in bwrap. With tc NULL or level off,
  * p is an empty plan. HERR_UNAVAILABLE (err says which feature) when the
  * level is strict and something cannot be had. Release with
  * tool_confine_plan_release whatever the result. */
 enum herr tool_confine_prepare(struct tool_confine_plan *p, const struct tool_confine *tc,
-			       const char *cwd, const char *tmpdir,
+			       const char *const *argv, const char *cwd, const char *tmpdir,
 			       const char *const *extra_read, long timeout_s, struct herror *err)
 	__attribute__((warn_unused_result));
 

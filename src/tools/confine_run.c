@@ -35,6 +35,7 @@
 #include "tools/confine_int.h"
 #include "tools/confine_landlock.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 #define CGROUP_RMDIR_TRIES 50   /* x 20 ms: the killed processes take a moment to go */
 
@@ -80,6 +81,116 @@ fail:
 	return HERR_OK;
 }
 
+/* ---- the bubblewrap backend ---- */
+
+struct argv_b {
+	char **v;
+	size_t n, cap;
+};
+
+static void arg(struct argv_b *a, const char *s)
+{
+	if(a->n + 2 > a->cap) {
+		a->cap = a->cap * 2 + 32;
+		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	a->v[a->n++] = xstrdup(s);
+	a->v[a->n] = NULL;
+}
+
+static void arg3(struct argv_b *a, const char *opt, const char *x, const char *y)
+{
+	arg(a, opt);
+	arg(a, x);
+	if(y)
+		arg(a, y);
+}
+
+static bool under(const char *path, const char *tree)
+{
+	size_t n = strlen(tree);
+
+	return strncmp(path, tree, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* Bind the tree read-only (ro) or read-write at its canonical path. */
+static void bind_tree(struct argv_b *a, const char *path, bool rw, char ***bound, size_t *nb)
+{
+	char real[4096];
+
+	if(!path || !*path || !realpath(path, real))
+		return;
+	arg3(a, rw ? "--bind" : "--ro-bind", real, real);
+	*bound = xrealloc(*bound, (*nb + 2) * sizeof(**bound));
+	(*bound)[(*nb)++] = xstrdup(real);
+	(*bound)[*nb] = NULL;
+}
+
+/* bwrap … -- argv: the system trees read-only, the workspace and the tmp
+ * directory read-write, fresh /dev and /proc, hidden trees masked, the
+ * network unshared for tools.network none. */
+static char **bwrap_argv(const struct tool_confine *tc, const char *const *argv, const char *cwd,
+			 const char *tmpdir, const char *const *extra_read)
+{
+	static const char *const roots[] = { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+					     "/libx32", "/etc", "/opt", NULL };
+	struct argv_b a = { NULL, 0, 0 };
+	char **bound = NULL;
+	size_t nb = 0;
+
+	arg(&a, tc->bwrap);
+	arg(&a, "--die-with-parent");
+	arg(&a, "--unshare-pid");
+	arg(&a, "--unshare-ipc");
+	arg(&a, "--unshare-uts");
+	arg(&a, "--unshare-cgroup-try");
+	if(tc->net == TOOL_NET_NONE)
+		arg(&a, "--unshare-net");
+	for(size_t i = 0; roots[i]; i++) {
+		char target[256];
+		ssize_t n = readlink(roots[i], target, sizeof(target) - 1);
+
+		if(n > 0) { /* merged /usr: /bin -> usr/bin */
+			target[n] = '\0';
+			arg3(&a, "--symlink", target, roots[i]);
+		} else {
+			bind_tree(&a, roots[i], false, &bound, &nb);
+		}
+	}
+	for(size_t i = 0; tc->read_paths && tc->read_paths[i]; i++)
+		bind_tree(&a, tc->read_paths[i], false, &bound, &nb);
+	for(size_t i = 0; extra_read && extra_read[i]; i++)
+		bind_tree(&a, extra_read[i], false, &bound, &nb);
+	bind_tree(&a, cwd, true, &bound, &nb);
+	bind_tree(&a, tmpdir, true, &bound, &nb);
+	arg3(&a, "--dev", "/dev", NULL);
+	arg3(&a, "--proc", "/proc", NULL);
+	/* Hidden trees under a bound one: a dir gets an empty tmpfs, a file
+	 * /dev/null. The workspace and tmp dir themselves stay. */
+	for(size_t i = 0; tc->hide_paths && tc->hide_paths[i]; i++) {
+		const char *h = tc->hide_paths[i];
+		struct stat st;
+		bool inside = false;
+
+		for(size_t k = 0; k < nb; k++)
+			inside = inside || (under(h, bound[k]) && strcmp(h, bound[k]) != 0);
+		if(!inside || stat(h, &st) != 0)
+			continue;
+		if(S_ISDIR(st.st_mode))
+			arg3(&a, "--tmpfs", h, NULL);
+		else
+			arg3(&a, "--ro-bind", "/dev/null", h);
+	}
+	arg3(&a, "--chdir", cwd, NULL);
+	arg(&a, "--");
+	for(size_t i = 0; argv[i]; i++)
+		arg(&a, argv[i]);
+	for(size_t k = 0; k < nb; k++)
+		free(bound[k]);
+	free(bound);
+	return a.v;
+}
+
 static enum herr strict_refuse(const struct tool_confine *tc, struct herror *err)
 {
 	return herr_set(err, HERR_UNAVAILABLE, "confinement_unavailable", NULL,
@@ -89,7 +200,7 @@ static enum herr strict_refuse(const struct tool_confine *tc, struct herror *err
 }
 
 enum herr tool_confine_prepare(struct tool_confine_plan *p, const struct tool_confine *tc,
-			       const char *cwd, const char *tmpdir,
+			       const char *const *argv, const char *cwd, const char *tmpdir,
 			       const char *const *extra_read, long timeout_s, struct herror *err)
 {
 	const char *rw[3] = { cwd, tmpdir, NULL };
@@ -104,14 +215,16 @@ enum herr tool_confine_prepare(struct tool_confine_plan *p, const struct tool_co
 	if(tc->level == TOOL_CONFINE_STRICT && tc->missing[0])
 		return strict_refuse(tc, err);
 	p->cpu_s = timeout_s + 5;
-	if(tc->f.landlock_abi) {
+	if(tc->bwrap[0]) {
+		p->argv = bwrap_argv(tc, argv, cwd, tmpdir, extra_read);
+	} else if(tc->f.landlock_abi) {
 		p->ruleset_fd = tool_landlock_ruleset(tc, rw, extra_read);
 		if(p->ruleset_fd < 0 && tc->level == TOOL_CONFINE_STRICT)
 			return herr_set(err, HERR_UNAVAILABLE, "confinement_unavailable", NULL,
 					"tools.confinement is strict and the Landlock rules cannot be "
 					"built: %s", strerror(errno));
 	}
-	p->newns = tc->f.userns;
+	p->newns = tc->f.userns && !tc->bwrap[0];
 	p->uid_len = (size_t)snprintf(p->uid_map, sizeof(p->uid_map), "%lu %lu 1\n",
 				      (unsigned long)geteuid(), (unsigned long)geteuid());
 	p->gid_len = (size_t)snprintf(p->gid_map, sizeof(p->gid_map), "%lu %lu 1\n",
@@ -211,6 +324,10 @@ void tool_confine_plan_release(struct tool_confine_plan *p)
 	}
 	if(p->ruleset_fd >= 0)
 		close(p->ruleset_fd);
+	for(size_t i = 0; p->argv && p->argv[i]; i++)
+		free(p->argv[i]);
+	free(p->argv);
+	p->argv = NULL;
 	if(p->sync[0] >= 0)
 		close(p->sync[0]);
 	if(p->sync[1] >= 0)
@@ -264,6 +381,8 @@ const char *tool_confine_child(struct tool_confine_plan *p)
 		limit(RLIMIT_NPROC, tc->nproc);
 	if(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return "sandbox: cannot set no_new_privs\n";
+	if(tc->bwrap[0]) /* bwrap needs its capabilities (as root) and drops them itself */
+		return NULL;
 	if(!drop_caps() && tc->level == TOOL_CONFINE_STRICT)
 		return "sandbox: cannot drop capabilities\n";
 	if(p->ruleset_fd >= 0 && syscall(__NR_landlock_restrict_self, p->ruleset_fd, 0) != 0)

@@ -143,7 +143,10 @@ static void __attribute__((noreturn)) child_run(const struct child_plan *p)
 		_exit(126);
 	}
 	setrlimit(RLIMIT_CORE, &nocore);
-	execve(p->o->argv[0], (char *const *)p->o->argv, p->o->envp);
+	if(p->confine->argv)
+		execve(p->confine->argv[0], p->confine->argv, p->o->envp);
+	else
+		execve(p->o->argv[0], (char *const *)p->o->argv, p->o->envp);
 	why = errno_word(errno);
 	child_say(p->exec_msg, p->exec_len);
 	child_say(why, strlen(why));
@@ -325,7 +328,7 @@ enum herr tool_sandbox_run(const struct tool_sandbox_opts *o, struct tool_sandbo
 	res->exit_code = -1;
 	tool_capture_init(&res->out, o->out_cap);
 	tool_capture_init(&res->err, o->merge_stderr ? 0 : o->err_cap);
-	if((rc = tool_confine_prepare(&cp, o->confine, o->cwd, o->tmpdir, o->extra_read,
+	if((rc = tool_confine_prepare(&cp, o->confine, o->argv, o->cwd, o->tmpdir, o->extra_read,
 				      o->timeout_ms / 1000, err)))
 		goto out;
 	if(pipe2(outp, O_CLOEXEC) != 0 || (!o->merge_stderr && pipe2(errp, O_CLOEXEC) != 0) ||

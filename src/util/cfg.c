@@ -209,6 +209,7 @@ static const struct setting settings[] = {
 	{ F(runner_path), "HERMES_RUNNER", "runner.path", NULL },
 	{ F(tools_confinement), "HERMES_TOOLS_CONFINEMENT", "tools.confinement", "basic" },
 	{ F(tools_network), "HERMES_TOOLS_NETWORK", "tools.network", "any" },
+	{ F(tools_backend), "HERMES_TOOLS_BACKEND", "tools.backend", "native" },
 	{ F(tools_read_paths), "HERMES_TOOLS_READ_PATHS", "tools.read_paths", NULL },
 	{ F(tools_hide_paths), "HERMES_TOOLS_HIDE_PATHS", "tools.hide_paths", NULL },
 	{ F(tools_confinement_disable), "HERMES_TOOLS_CONFINEMENT_DISABLE",

@@ -45,6 +45,8 @@ struct cfg {
 	                         NULL = next to the running program, else PATH */
 	char *tools_confinement; /* HERMES_TOOLS_CONFINEMENT | tools.confinement:
 	                            strict, basic, off; basic */
+	char *tools_backend;  /* HERMES_TOOLS_BACKEND | tools.backend: native,
+	                         bubblewrap; native */
 	char *tools_network;  /* HERMES_TOOLS_NETWORK | tools.network: any,
 	                         upstream-only, none; any */
 	char *tools_read_paths; /* HERMES_TOOLS_READ_PATHS | tools.read_paths (list) */

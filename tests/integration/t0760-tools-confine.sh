@@ -12,7 +12,8 @@
 #  - Landlock (and the namespaces) switched off by tools.confinement_disable:
 #    basic runs without them and says so, strict refuses to run;
 #  - /health/detailed and hermesctl doctor report the level and features;
-#  - read_file refuses a hard link to a file outside the workspace.
+#  - read_file refuses a hard link to a file outside the workspace;
+#  - the bubblewrap backend (tools.backend) keeps the same files out of reach.
 # Processes are only ever looked at with pgrep on a unique marker; this
 # script signals none but its own.
 # SPDX-License-Identifier: MIT
@@ -114,6 +115,34 @@ tap_ok "$([ ! -e "$HERMES_HOME/pwned-py-$U" ]; echo $?)" "and nothing was writte
 tap_like "$r" '^no_new_privs 1$' "the tool child runs with no_new_privs"
 tap_like "$r" '^cap_dac_override_bound 0$' "and no capability left in its bounding set (root too)"
 tap_like "$r" "^uid $(id -u) pid [0-9]+\$" "its uid is the caller's, mapped in its user namespace"
+
+# ---- the bubblewrap backend (tools.backend: bubblewrap) -----------------------------
+if command -v bwrap >/dev/null || [ -n "${CI:-}" ]; then
+	run_probes basic HERMES_TOOLS_BACKEND=bubblewrap
+	tap_ok "$(result p1 | grep -q "$MARK\|SQLite format\|SHADOW-READ" && echo 1 || echo 0)" \
+		"bubblewrap: .env, config.yaml, state.db and /etc/shadow are out of reach"
+	tap_like "$(result p1)" '^ETC-READ$' "bubblewrap: /etc is readable"
+	r=$(result p3)
+	tap_ok "$([ ! -e "$HERMES_HOME/pwned-$U" ] && [ ! -e "/tmp/pwned-$U" ]; echo $?)" \
+		"bubblewrap: nothing is written beside the workspace or in /tmp"
+	tap_like "$r" '^INSIDE-OK$' "bubblewrap: the workspace is writable"
+	tap_like "$r" '^TMP-OK$' "bubblewrap: the private \$TMPDIR is writable"
+	r=$(result p4)
+	tap_like "$r" '\.\./\.env DENIED' "bubblewrap: execute_code cannot open ../.env"
+	tap_ok "$(printf '%s' "$r" | grep -q 'LEAK' && echo 1 || echo 0)" "bubblewrap: no process environment with the key"
+	tap_like "$r" '^no_new_privs 1$' "bubblewrap: no_new_privs"
+	rm -f "$WS/inside-$U"
+	calls b1 terminal "$(json_obj command "setsid sleep 600.${U}w & echo started")"
+	HERMES_TOOLS_BACKEND=bubblewrap chat "leave"
+	fetch
+	tap_like "$(result b1)" '^started$' "bubblewrap: the setsid sleep started"
+	tap_ok "$(gone "600\\.${U}w"; echo $?)" "bubblewrap: and is gone after the call"
+	CGI_HOME=$HERMES_HOME cgi PATH_INFO=/health/detailed HTTP_AUTHORIZATION="Bearer $MARK" \
+		HERMES_TOOLS_BACKEND=bubblewrap
+	tap_is "$(jget 'j["tools"]["confinement"]["backend"]')" bubblewrap "/health/detailed names the backend"
+else
+	tap_ok 0 "# SKIP bwrap is not installed (scripts/deps.sh installs bubblewrap)"
+fi
 
 # ---- a workspace that holds HERMES_HOME: granted around it ----------------------------
 outer="$T/outer-ws"
@@ -225,7 +254,7 @@ tap_is "$(jget 'j["tools"]["confinement"]["kernel"]["landlock_abi"] >= 1')" true
 tap_is "$(jget 'j["tools"]["confinement"]["kernel"]["user_pid_namespace"]')" true \
 	"and the namespaces"
 "$HERMESCTL" doctor >"$T/doc" 2>&1
-tap_like "$(cat "$T/doc")" '^ok confinement: tools.confinement basic' "hermesctl doctor reports the level"
+tap_like "$(cat "$T/doc")" '^ok confinement: tools.confinement basic \(native backend\)' "hermesctl doctor reports the level and backend"
 tap_like "$(cat "$T/doc")" 'landlock ABI [0-9]' "and the kernel features"
 HERMES_TOOLS_CONFINEMENT=strict HERMES_TOOLS_CONFINEMENT_DISABLE=landlock "$HERMESCTL" doctor >"$T/doc" 2>&1
 tap_like "$(cat "$T/doc")" '^FAIL confinement: .*lacks landlock' "doctor fails strict without Landlock"
