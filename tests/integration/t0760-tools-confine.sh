@@ -78,6 +78,16 @@ run_probes() {
 	fetch
 }
 
+# writes_confined LABEL: probe p3 wrote in the workspace and its $TMPDIR only.
+writes_confined() {
+	local r
+	r=$(result p3)
+	tap_ok "$([ ! -e "$HERMES_HOME/pwned-$U" ] && [ ! -e "/tmp/pwned-$U" ]; echo $?)" \
+		"$1: nothing is written beside the workspace or in /tmp"
+	tap_like "$r" '^INSIDE-OK$' "$1: the workspace is writable"
+	tap_like "$r" '^TMP-OK$' "$1: the run's private \$TMPDIR is writable"
+}
+
 # ---- level off: the probes do see the secrets (the checks below can fail) ---------
 run_probes off
 tap_like "$(cat "$T/err")" 'tools.confinement is off' "off: hermesctl warns at startup"
@@ -98,11 +108,7 @@ tap_like "$r" '^ETC-READ$' "while the rest of /etc is readable"
 r=$(result p2)
 tap_like "$r" '^0$' "basic: no /proc/PID/environ (the agent's, \$PPID's) shows the key"
 tap_ok "$(printf '%s' "$r" | grep -q PROC-LISTED && echo 1 || echo 0)" "and /proc cannot even be listed"
-r=$(result p3)
-tap_ok "$([ ! -e "$HERMES_HOME/pwned-$U" ] && [ ! -e "/tmp/pwned-$U" ]; echo $?)" \
-	"basic: nothing is written beside the workspace or in /tmp"
-tap_like "$r" '^INSIDE-OK$' "the workspace is writable"
-tap_like "$r" '^TMP-OK$' "the run's private \$TMPDIR is writable"
+writes_confined basic
 r=$(result p4)
 tap_like "$r" '\.\./\.env DENIED 13' "execute_code: ../.env denied (EACCES)"
 tap_like "$r" '\.\./config\.yaml DENIED' "execute_code: config.yaml denied"
@@ -122,11 +128,7 @@ if command -v bwrap >/dev/null || [ -n "${CI:-}" ]; then
 	tap_ok "$(result p1 | grep -q "$MARK\|SQLite format\|SHADOW-READ" && echo 1 || echo 0)" \
 		"bubblewrap: .env, config.yaml, state.db and /etc/shadow are out of reach"
 	tap_like "$(result p1)" '^ETC-READ$' "bubblewrap: /etc is readable"
-	r=$(result p3)
-	tap_ok "$([ ! -e "$HERMES_HOME/pwned-$U" ] && [ ! -e "/tmp/pwned-$U" ]; echo $?)" \
-		"bubblewrap: nothing is written beside the workspace or in /tmp"
-	tap_like "$r" '^INSIDE-OK$' "bubblewrap: the workspace is writable"
-	tap_like "$r" '^TMP-OK$' "bubblewrap: the private \$TMPDIR is writable"
+	writes_confined bubblewrap
 	r=$(result p4)
 	tap_like "$r" '\.\./\.env DENIED' "bubblewrap: execute_code cannot open ../.env"
 	tap_ok "$(printf '%s' "$r" | grep -q 'LEAK' && echo 1 || echo 0)" "bubblewrap: no process environment with the key"
