@@ -16,6 +16,7 @@ PACKAGES=(
 	libsqlite3-dev sqlite3 libjson-c-dev libcurl4-openssl-dev libyaml-dev
 	libssl-dev libxml2-dev libpcre2-dev
 	lighttpd apache2 libapache2-mod-fcgid
+	bubblewrap
 	curl python3 wrk time ca-certificates git
 	nodejs npm
 )

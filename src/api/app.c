@@ -119,4 +119,6 @@ void api_app_configure(struct app *app, struct req *r)
 		return;
 	}
 	report_configuration(app);
+	/* The configuration holds the keys now: out of the environment with them. */
+	privs_scrub_secrets(&app->cfg.models);
 }

@@ -18,6 +18,7 @@
 #include "http/resp.h"
 #include "runner/runner.h"
 #include "store/store.h"
+#include "tools/confine.h"
 #include "util/auth.h"
 #include "util/jsonx.h"
 
@@ -97,6 +98,10 @@ static struct json_object *tools_info(const struct app *app)
 		jsonx_add_str(t, "exec_disabled", app->tools.exec_disabled);
 	else
 		jsonx_add_owned(t, "exec_disabled", NULL);
+	if(app->tools.confine)
+		jsonx_add_owned(t, "confinement", tool_confine_json(app->tools.confine));
+	else
+		jsonx_add_owned(t, "confinement", NULL);
 	return t;
 }
 

@@ -121,6 +121,7 @@ int ctl_chat(const char *session_id, const char *session_key, const char *text, 
 		agent_env_release(&env);
 		return 1;
 	}
+	privs_scrub_secrets(&env.cfg.models); /* the configuration holds the keys now */
 	if(!env.store)
 		fprintf(msg, "warning: %s; this conversation will not be saved\n", env.store_err.msg);
 	memset(&sa, 0, sizeof(sa));

@@ -15,6 +15,7 @@
 #include "ctl/ownership.h"
 #include "runner/runner.h"
 #include "store/store.h"
+#include "tools/confine.h"
 #include "util/auth.h"
 #include "util/buf.h"
 #include "util/cfg.h"
@@ -253,6 +254,39 @@ static void check_runner(struct tally *t, const struct cfg *cfg)
 	store_close(s);
 }
 
+/* The confinement level of the exec tools and what the kernel offers. */
+static void check_confinement(struct tally *t, const struct cfg *cfg)
+{
+	struct tool_confine tc;
+	struct herror err;
+	char line[800];
+
+	herr_clear(&err);
+	if(tool_confine_init(&tc, cfg, &err)) {
+		fail(t, "confinement", err.msg, "set tools.confinement to strict, basic or off.");
+		return;
+	}
+	snprintf(line, sizeof(line), "tools.confinement %s (%s backend), tools.network %s; kernel: "
+		 "landlock ABI %d, user+PID namespace %s, pids cgroup %s%s%s",
+		 tool_confine_level_name(tc.level), tc.bwrap[0] ? "bubblewrap" : "native",
+		 tc.net == TOOL_NET_ANY ? "any" : tc.net == TOOL_NET_NONE ? "none" : "upstream-only",
+		 tc.f.landlock_abi, tc.f.userns ? "yes" : "no", tc.f.cgroup_pids ? "yes" : "no",
+		 tc.missing[0] ? "; lacks " : "", tc.missing);
+	if(tc.level == TOOL_CONFINE_OFF)
+		warn(t, "confinement", "tools.confinement is off: terminal and execute_code can read "
+		     ".env, state.db and every file this user can.", "set tools.confinement: basic "
+		     "(or strict) in config.yaml.");
+	else if(tc.level == TOOL_CONFINE_STRICT && tc.missing[0])
+		fail(t, "confinement", line, "terminal and execute_code refuse to run: use a kernel "
+		     "with what is missing, or set tools.confinement: basic.");
+	else if(tc.missing[0])
+		warn(t, "confinement", line, "docs/security.md says what each missing feature "
+		     "leaves open.");
+	else
+		ok(t, "confinement", line);
+	tool_confine_release(&tc);
+}
+
 int ctl_doctor(FILE *out)
 {
 	struct tally t = { out, 0 };
@@ -302,6 +336,8 @@ int ctl_doctor(FILE *out)
 	}
 	if(!cfg.err.rc)
 		check_runner(&t, &cfg);
+	if(!cfg.err.rc)
+		check_confinement(&t, &cfg);
 	cfg_release(&cfg);
 	fprintf(out, "%s\n", t.fails ? "doctor: problems found" : "doctor: all checks passed");
 	return t.fails ? 1 : 0;

@@ -28,6 +28,7 @@
 #include "http/req.h"
 #include "runner/runner.h"
 #include "util/log.h"
+#include "util/privs.h"
 
 extern char **environ;
 
@@ -112,6 +113,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	log_init("hermes-fcgi");
+	privs_harden();
 	signal(SIGPIPE, SIG_IGN);
 	api_runs_set_waker(runner_ensure);
 	/* libcurl (and with it OpenSSL's TLS setup) is initialised on first use

@@ -32,6 +32,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	log_init("hermes-runner");
+	privs_harden();
 	for(int i = 1; i < argc; i++) {
 		if(strcmp(argv[i], "--once") == 0) {
 			o.once = true;
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
 	}
 	if(log_level_parse(c.log_level, &lvl))
 		log_set_level(lvl);
+	privs_scrub_secrets(&c.models);
 	rc = runner_serve(&c, &o, stderr);
 	cfg_release(&c);
 	return rc;

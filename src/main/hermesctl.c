@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	log_init("hermesctl");
+	privs_harden();
 	if(argc < 2) {
 		usage(stderr);
 		return 2;

@@ -168,6 +168,7 @@ static void become_worker(struct runner *r, pid_t parent, const char *run_id)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
+	runner_export_secrets(r->cfg); /* the daemon scrubbed them; runner_work loads anew */
 	_exit(runner_work(run_id));
 }
 

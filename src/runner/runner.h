@@ -79,6 +79,12 @@ int runner_serve(const struct cfg *c, const struct runner_opts *o, FILE *msg);
  * then _exit()s with the result (0 = the run ended as it should). */
 int runner_work(const char *run_id);
 
+/* The keys a process scrubbed from its environment once its configuration
+ * held them (privs_scrub_secrets), set again from c (never overwriting):
+ * for a process about to load the configuration anew, a runner the
+ * responder starts or a worker the runner forks. */
+void runner_export_secrets(const struct cfg *c);
+
 /* ---- what it is doing (src/runner/info.c) ------------------------------ */
 
 /* The runner of home and its queue, for /health/detailed, hermesctl runner

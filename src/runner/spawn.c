@@ -100,9 +100,21 @@ static void close_inherited(void)
 		close(fd);
 }
 
-/* In the grandchild: become the daemon. Never returns. */
-static void exec_runner(const char *home, const char *binary)
+void runner_export_secrets(const struct cfg *c)
 {
+	if(c->api_key)
+		setenv("API_SERVER_KEY", c->api_key, 0);
+	if(c->upstream_key)
+		setenv("OPENAI_API_KEY", c->upstream_key, 0);
+	for(size_t i = 0; i < c->models.n; i++)
+		if(c->models.v[i].api_key_env && c->models.v[i].api_key)
+			setenv(c->models.v[i].api_key_env, c->models.v[i].api_key, 0);
+}
+
+/* In the grandchild: become the daemon. Never returns. */
+static void exec_runner(const struct cfg *c, const char *binary)
+{
+	const char *home = c->home;
 	char log[4096];
 	int fd;
 	sigset_t none;
@@ -134,6 +146,7 @@ static void exec_runner(const char *home, const char *binary)
 	if(chdir(home) != 0 && chdir("/") != 0)
 		_exit(127);
 	setenv("HERMES_HOME", home, 1);
+	runner_export_secrets(c);
 	execlp(binary, "hermes-runner", "--if-absent", (char *)NULL);
 	dprintf(2, "hermes-runner: cannot exec %s: %s\n", binary, strerror(errno));
 	_exit(127);
@@ -162,7 +175,7 @@ enum herr runner_ensure(const struct cfg *c, struct herror *err)
 		case -1:
 			_exit(1);
 		case 0:
-			exec_runner(c->home, binary);
+			exec_runner(c, binary);
 			break;
 		default:
 			_exit(0);

@@ -28,6 +28,7 @@
 #include "tools/narrow.h"
 #include "util/jsonx.h"
 #include "util/log.h"
+#include "util/privs.h"
 
 #define REQUEST_MAX_DEPTH 64
 
@@ -262,6 +263,7 @@ int runner_work(const char *run_id)
 		agent_env_release(&env);
 		return 1;
 	}
+	privs_scrub_secrets(&env.cfg.models); /* the configuration holds the keys now */
 	rc = store_run_get(env.store, run_id, &run, &err);
 	if(!rc && run.status == STORE_RUN_STOPPING) {
 		rc = runner_run_end(env.store, run_id, STORE_RUN_BIT(STORE_RUN_STOPPING), STORE_RUN_CANCELLED,

@@ -4,8 +4,10 @@
  * The match is deliberately syntactic and errs on the side of refusing:
  * quotes and backslashes are dropped, white space is collapsed, and each
  * simple command is looked at past sudo/env/nohup/sh -c style wrappers, so
- * `sudo  /bin/rm -r -f "/"` and `echo 'rm -rf /'` both match. It is a
- * tripwire for accidents and obvious abuse, not a security boundary.
+ * `sudo  /bin/rm -r -f "/"` and `echo 'rm -rf /'` both match. It decides
+ * when a human is asked (approvals.mode ask) or the command refused (deny);
+ * it is not a security boundary: the kernel confinement of the tool child
+ * (tools/confine.h) is.
  * SPDX-License-Identifier: MIT
  */
 #ifndef HERMES_TOOLS_DANGER_H

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,39 +31,18 @@
 struct script {
 	char dir[512];
 	char path[600];
+	char prefix[2][1024];   /* the interpreter's install trees, read-only */
 };
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* Remove the temporary directory and whatever the script left in it. */
-static void script_remove(struct script *s)
-{
-	if(s->dir[0])
-		nftw(s->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	s->dir[0] = '\0';
-}
-
-/* Write code to a new 0600 file in a new 0700 directory under $TMPDIR. */
+/* Write code to a new 0600 file in the run's new private directory. */
 static enum herr script_write(struct script *s, const char *code, const char *ext,
 			      struct herror *err)
 {
-	const char *tmp = getenv("TMPDIR");
 	size_t len = strlen(code);
 	int fd, e;
 
-	if(!tmp || tmp[0] != '/')
-		tmp = "/tmp";
-	if((size_t)snprintf(s->dir, sizeof(s->dir), "%s/hermes-code.XXXXXX", tmp) >= sizeof(s->dir) ||
-	   !mkdtemp(s->dir)) {
-		s->dir[0] = '\0';
-		return herr_set(err, HERR_UNAVAILABLE, NULL, NULL,
-				"cannot create a temporary directory in %s: %s", tmp, strerror(errno));
-	}
+	if(tool_sandbox_tmp_new(s->dir, sizeof(s->dir), err))
+		return err->rc;
 	snprintf(s->path, sizeof(s->path), "%s/script.%s", s->dir, ext);
 	fd = open(s->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if(fd < 0)
@@ -77,6 +55,32 @@ static enum herr script_write(struct script *s, const char *code, const char *ex
 	}
 	close(fd);
 	return HERR_OK;
+}
+
+/* The tree an interpreter is installed in: two levels above it
+ * (/usr/bin/python3 → /usr; a venv's or a version manager's root). */
+static void tree_of(const char *path, char *out, size_t cap)
+{
+	char *slash;
+
+	out[0] = '\0';
+	if((size_t)snprintf(out, cap, "%s", path) >= cap)
+		return (void)(out[0] = '\0');
+	for(int i = 0; i < 2; i++)
+		if((slash = strrchr(out, '/')))
+			*slash = '\0';
+	if(!out[0])
+		snprintf(out, cap, "/usr");   /* never the whole filesystem */
+}
+
+/* Under confinement the interpreter must stay readable where it lives. */
+static void interp_trees(struct script *s, const char *interp)
+{
+	char real[4096];
+
+	tree_of(interp, s->prefix[0], sizeof(s->prefix[0]));
+	if(realpath(interp, real))
+		tree_of(real, s->prefix[1], sizeof(s->prefix[1]));
 }
 
 /* Check the arguments; *lang is "python" or "sh". */
@@ -121,8 +125,10 @@ static enum herr run_script(const struct tool_ctx *ctx, struct tool_env *env, co
 	long timeout_s = ctx->cfg && ctx->cfg->code_timeout_s > 0 ? ctx->cfg->code_timeout_s
 								   : CODE_TIMEOUT_DEFAULT;
 	const char *argv[3] = { interp, s->path, NULL };
+	const char *extra[3] = { s->prefix[0], s->prefix[1], NULL };
 	struct tool_sandbox_opts o = {
-		.argv = argv, .envp = env->v, .cwd = cwd, .timeout_ms = timeout_s * 1000,
+		.argv = argv, .confine = ctx->cfg ? ctx->cfg->confine : NULL, .tmpdir = s->dir,
+		.extra_read = extra, .envp = env->v, .cwd = cwd, .timeout_ms = timeout_s * 1000,
 		.interrupt = ctx->interrupt, .tick = ctx->tick, .tick_ctx = ctx->tick_ctx, .out_cap = CODE_STDOUT_MAX, .err_cap = CODE_STDERR_MAX,
 	};
 	struct tool_sandbox_result res;
@@ -140,7 +146,7 @@ static enum herr execute_code_run(const struct tool_ctx *ctx, struct json_object
 	const char *lang, *code, *cwd = ctx->cfg && ctx->cfg->workspace ? ctx->cfg->workspace : ".";
 	bool py;
 	char interp[1024];
-	struct script s = { "", "" };
+	struct script s = { "", "", { "", "" } };
 	struct tool_env env;
 	struct stat st;
 	enum herr rc;
@@ -165,10 +171,13 @@ static enum herr execute_code_run(const struct tool_ctx *ctx, struct json_object
 				 : "/bin/sh is missing on this host");
 		goto out;
 	}
-	if(!(rc = script_write(&s, code, py ? "py" : "sh", err)))
+	interp_trees(&s, interp);
+	if(!(rc = script_write(&s, code, py ? "py" : "sh", err))) {
+		tool_env_set(&env, "TMPDIR", s.dir);
 		rc = run_script(ctx, &env, interp, &s, cwd, out, err);
+	}
 out:
-	script_remove(&s);
+	tool_sandbox_tmp_remove(s.dir);
 	tool_env_release(&env);
 	return rc;
 }

@@ -130,7 +130,7 @@ static enum herr patch_run(const struct tool_ctx *ctx, struct json_object *args,
 			   struct buf *out, struct herror *err)
 {
 	struct tool_ws ws = { NULL, -1 };
-	struct tool_ws_path p = { -1, NULL, NULL, false };
+	struct tool_ws_path p = { -1, NULL, NULL, false, NULL };
 	struct edit e = { NULL, NULL, 0, 0, false, 0, 0 };
 	const char *path;
 	size_t plen;

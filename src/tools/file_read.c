@@ -105,7 +105,7 @@ static enum herr read_run(const struct tool_ctx *ctx, struct json_object *args, 
 			  struct herror *err)
 {
 	struct tool_ws ws = { NULL, -1 };
-	struct tool_ws_path p = { -1, NULL, NULL, false };
+	struct tool_ws_path p = { -1, NULL, NULL, false, NULL };
 	struct window w = { 1, READ_LIMIT_DEFAULT, 0, 0, false, false, false };
 	const char *path;
 	size_t plen, size;

@@ -43,6 +43,7 @@
 
 struct search {
 	const struct tool_ctx *ctx;
+	const char *root;             /* borrowed: the workspace's real path */
 	const char *pattern, *glob;
 	struct tool_search_match *match;
 	size_t limit, matches, files;
@@ -148,8 +149,9 @@ static enum herr scan_file(struct search *s, int dirfd, const char *name, const 
 
 	if(fd < 0)
 		return HERR_OK;
+	/* a hard link with a name outside the workspace is not searched (workspace_links.c) */
 	if(fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > SEARCH_FILE_SIZE_MAX ||
-	   tool_ws_fd_is_binary(fd) || !(f = fdopen(fd, "r"))) {
+	   !tool_ws_links_inside(s->root, &st) || tool_ws_fd_is_binary(fd) || !(f = fdopen(fd, "r"))) {
 		close(fd);
 		return HERR_OK;
 	}
@@ -289,7 +291,7 @@ static enum herr search_run(const struct tool_ctx *ctx, struct json_object *args
 {
 	struct search s = { .ctx = ctx, .out = out, .err = err };
 	struct tool_ws ws = { NULL, -1 };
-	struct tool_ws_path p = { -1, NULL, NULL, false };
+	struct tool_ws_path p = { -1, NULL, NULL, false, NULL };
 	const char *path = jsonx_get_str(args, "path");
 	size_t len;
 	long limit;
@@ -307,7 +309,7 @@ static enum herr search_run(const struct tool_ctx *ctx, struct json_object *args
 	s.glob = jsonx_get_str(args, "glob");
 	if(s.glob && !*s.glob)
 		s.glob = NULL;
-	if(!(rc = tool_ws_open(ctx, &ws, err)) &&
+	if(!(rc = tool_ws_open(ctx, &ws, err)) && (s.root = ws.root) &&
 	   !(rc = tool_ws_resolve(&ws, path && *path ? path : ".", TOOL_WS_EXISTING, &p, err)) &&
 	   !(rc = search_target(&s, &p, err)))
 		rc = summary(&s, p.shown, out);

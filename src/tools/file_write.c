@@ -17,7 +17,7 @@ static enum herr write_run(const struct tool_ctx *ctx, struct json_object *args,
 			   struct buf *out, struct herror *err)
 {
 	struct tool_ws ws = { NULL, -1 };
-	struct tool_ws_path p = { -1, NULL, NULL, false };
+	struct tool_ws_path p = { -1, NULL, NULL, false, NULL };
 	const char *path, *content;
 	size_t plen, clen;
 	bool created = false;

@@ -17,6 +17,7 @@
 
 struct json_object;
 struct store;
+struct tool_confine;
 
 #define TOOL_RESULT_MAX (100u * 1024)
 
@@ -41,6 +42,8 @@ struct tool_config {
 	char *toolsets_text;        /* owned storage the toolsets point into */
 	char *exec_disabled;        /* owned; why terminal and code_execution are off
 	                               (shared web user), or NULL */
+	struct tool_confine *confine; /* owned: the exec tools' kernel confinement
+	                               (tools/confine.h), or NULL: none */
 };
 
 /* What a tool may use while it runs (all borrowed). */

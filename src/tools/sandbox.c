@@ -17,6 +17,9 @@
  * hold them), and only then is the leader reaped. If SIGCHLD is ignored
  * (or SA_NOCLDWAIT), children would be auto-reaped and their status lost,
  * so the disposition is set to default for the run and restored after.
+ * Under tools.confinement the child is cloned into its own user and PID
+ * namespace instead of forked, and confines itself (confine.c) before it
+ * execs: then its exit or SIGKILL takes every process it started along.
  * SPEC: runs-discovery-security §4.6
  * SPDX-License-Identifier: MIT
  */
@@ -25,16 +28,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "tools/confine.h"
 #include "tools/registry.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -54,6 +60,7 @@ extern char **environ;
  * as the child may only make async-signal-safe calls. */
 struct child_plan {
 	const struct tool_sandbox_opts *o;
+	struct tool_confine_plan *confine;
 	int in, out, err;             /* err < 0: stderr goes to out */
 	char exec_msg[600], cwd_msg[600];
 	size_t exec_len, cwd_len;
@@ -126,13 +133,20 @@ static void __attribute__((noreturn)) child_run(const struct child_plan *p)
 	errfd = p->err >= 0 ? fcntl(p->err, F_DUPFD, 10) : out;
 	if(in < 0 || out < 0 || errfd < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
 		_exit(126);
+	if((why = tool_confine_child(p->confine))) {
+		child_say(why, strlen(why));
+		_exit(126);
+	}
 	close_from(3);
 	if(chdir(p->o->cwd) != 0) {
 		child_say(p->cwd_msg, p->cwd_len);
 		_exit(126);
 	}
 	setrlimit(RLIMIT_CORE, &nocore);
-	execve(p->o->argv[0], (char *const *)p->o->argv, p->o->envp);
+	if(p->confine->argv)
+		execve(p->confine->argv[0], p->confine->argv, p->o->envp);
+	else
+		execve(p->o->argv[0], (char *const *)p->o->argv, p->o->envp);
 	why = errno_word(errno);
 	child_say(p->exec_msg, p->exec_len);
 	child_say(why, strlen(why));
@@ -302,7 +316,8 @@ enum herr tool_sandbox_run(const struct tool_sandbox_opts *o, struct tool_sandbo
 			   struct herror *err)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, devnull = -1;
-	struct child_plan plan = { .o = o };
+	struct tool_confine_plan cp;
+	struct child_plan plan = { .o = o, .confine = &cp };
 	struct pump pumps[2];
 	struct sigaction saved;
 	bool restore = false;
@@ -313,6 +328,9 @@ enum herr tool_sandbox_run(const struct tool_sandbox_opts *o, struct tool_sandbo
 	res->exit_code = -1;
 	tool_capture_init(&res->out, o->out_cap);
 	tool_capture_init(&res->err, o->merge_stderr ? 0 : o->err_cap);
+	if((rc = tool_confine_prepare(&cp, o->confine, o->argv, o->cwd, o->tmpdir, o->extra_read,
+				      o->timeout_ms / 1000, err)))
+		goto out;
 	if(pipe2(outp, O_CLOEXEC) != 0 || (!o->merge_stderr && pipe2(errp, O_CLOEXEC) != 0) ||
 	   (devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
 		rc = herr_set(err, HERR_INTERNAL, NULL, NULL,
@@ -324,7 +342,7 @@ enum herr tool_sandbox_run(const struct tool_sandbox_opts *o, struct tool_sandbo
 	plan.err = errp[1];
 	plan_messages(&plan);
 	restore = chld_default(&saved);
-	pid = fork();
+	pid = tool_confine_spawn(&cp);
 	if(pid < 0) {
 		rc = herr_set(err, HERR_INTERNAL, NULL, NULL, "cannot start the command: %s",
 			      strerror(errno));
@@ -333,6 +351,7 @@ enum herr tool_sandbox_run(const struct tool_sandbox_opts *o, struct tool_sandbo
 	if(pid == 0)
 		child_run(&plan);
 	setpgid(pid, pid); /* also in the child: whichever runs first */
+	tool_confine_started(&cp, pid);
 	close_fd(&outp[1]);
 	close_fd(&errp[1]);
 	close_fd(&devnull);
@@ -351,9 +370,38 @@ out:
 	close_fd(&errp[0]);
 	close_fd(&errp[1]);
 	close_fd(&devnull);
+	tool_confine_plan_release(&cp);
 	if(restore)
 		sigaction(SIGCHLD, &saved, NULL);
 	return rc;
+}
+
+enum herr tool_sandbox_tmp_new(char *dir, size_t cap, struct herror *err)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if(!tmp || tmp[0] != '/')
+		tmp = "/tmp";
+	if((size_t)snprintf(dir, cap, "%s/hermes-tool.XXXXXX", tmp) >= cap || !mkdtemp(dir)) {
+		dir[0] = '\0';
+		return herr_set(err, HERR_UNAVAILABLE, NULL, NULL,
+				"cannot create a temporary directory in %s: %s", tmp, strerror(errno));
+	}
+	return HERR_OK;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+void tool_sandbox_tmp_remove(char *dir)
+{
+	if(dir[0])
+		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	dir[0] = '\0';
 }
 
 void tool_sandbox_result_release(struct tool_sandbox_result *res)

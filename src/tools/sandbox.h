@@ -1,6 +1,7 @@
 /* src/tools/sandbox.h: the child-process sandbox shared by terminal and
  * execute_code: the environment scrub, capped head-and-tail output capture,
- * and running one child in its own process group with a timeout.
+ * and running one child in its own process group with a timeout, confined
+ * by the kernel as tools.confinement says (tools/confine.h).
  *
  * Invariants: a run leaves nothing behind. Every pipe end is O_CLOEXEC and
  * closed before tool_sandbox_run() returns; the child's whole process group
@@ -100,8 +101,14 @@ enum herr tool_capture_render(const struct tool_capture *c, struct buf *out)
 
 /* ---- running a child ------------------------------------------------------ */
 
+struct tool_confine;
+
 struct tool_sandbox_opts {
 	const char *const *argv;   /* argv[0] is an absolute path */
+	const struct tool_confine *confine; /* kernel confinement; NULL = none */
+	const char *tmpdir;        /* the run's private temporary directory (read-write
+	                              under confinement); may be NULL */
+	const char *const *extra_read; /* more read-only trees (the interpreter's); may be NULL */
 	char *const *envp;         /* the child's whole environment */
 	const char *cwd;           /* the child's working directory */
 	long timeout_ms;           /* > 0 */
@@ -122,11 +129,21 @@ struct tool_sandbox_result {
 	struct tool_capture out, err;
 };
 
+/* A private temporary directory for one run: a new 0700 directory under
+ * $TMPDIR (else /tmp) into dir (cap bytes). HERR_UNAVAILABLE when it cannot
+ * be made (dir is then ""). */
+enum herr tool_sandbox_tmp_new(char *dir, size_t cap, struct herror *err)
+	__attribute__((warn_unused_result));
+/* Remove dir and whatever the run left in it; dir becomes "". */
+void tool_sandbox_tmp_remove(char *dir);
+
 /* Run the child: stdin /dev/null, stdout/stderr into res->out/err, its own
- * process group, killed as a group at the end (see the file comment).
+ * process group, killed as a group at the end (see the file comment),
+ * confined as o->confine says (tools/confine.h).
  * res is initialised here; release it with tool_sandbox_result_release()
- * whatever the return. HERR_INTERNAL (err set) only when the child could
- * not be started (no pipes, no fork). */
+ * whatever the return. HERR_INTERNAL (err set) when the child could
+ * not be started (no pipes, no fork); HERR_UNAVAILABLE when the
+ * confinement level is strict and the kernel cannot provide it. */
 enum herr tool_sandbox_run(const struct tool_sandbox_opts *o, struct tool_sandbox_result *res,
 			   struct herror *err) __attribute__((warn_unused_result));
 void tool_sandbox_result_release(struct tool_sandbox_result *res);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tools/confine.h"
 #include "util/buf.h"
 #include "util/cfg.h"
 #include "util/privs.h"
@@ -173,6 +174,9 @@ enum herr tool_config_init(struct tool_config *tc, const struct cfg *c, struct h
 	tc->toolsets[k] = NULL;
 	exec_policy(tc, c);
 workspace:
+	tc->confine = xcalloc(1, sizeof(*tc->confine));
+	if(tool_confine_init(tc->confine, c, err))
+		return err->rc;
 	if(mkdir(tc->workspace, 0700) != 0 && errno != EEXIST)
 		return herr_set(err, HERR_CONFIG, "config_error", NULL,
 				"cannot create the workspace %s: %s (set terminal.cwd or "
@@ -195,5 +199,8 @@ void tool_config_release(struct tool_config *tc)
 		free(tc->dotenv_env[i]);
 	free(tc->dotenv_env);
 	free(tc->exec_disabled);
+	if(tc->confine)
+		tool_confine_release(tc->confine);
+	free(tc->confine);
 	memset(tc, 0, sizeof(*tc));
 }

@@ -64,6 +64,7 @@ static enum herr terminal_run(const struct tool_ctx *ctx, struct json_object *ar
 	const char *cmd = jsonx_get_str(args, "command");
 	const char *argv[4] = { "/bin/sh", "-c", cmd, NULL };
 	const char *cwd;
+	char tmp[512] = "";
 	struct tool_env env;
 	struct tool_sandbox_result res;
 	long timeout_s;
@@ -79,11 +80,15 @@ static enum herr terminal_run(const struct tool_ctx *ctx, struct json_object *ar
 	if((rc = timeout_of(ctx, args, &timeout_s, err)) || (rc = workspace_of(ctx, &cwd, err)) ||
 	   (rc = tool_danger_check(ctx, "terminal", cmd, err)))
 		return rc;
+	if((rc = tool_sandbox_tmp_new(tmp, sizeof(tmp), err)))
+		return rc;
 	tool_env_init(&env);
 	tool_sandbox_env(&env, ctx, cwd);
+	tool_env_set(&env, "TMPDIR", tmp);
 	{
 		struct tool_sandbox_opts o = {
-			.argv = argv, .envp = env.v, .cwd = cwd, .timeout_ms = timeout_s * 1000,
+			.argv = argv, .confine = ctx->cfg ? ctx->cfg->confine : NULL, .tmpdir = tmp,
+			.envp = env.v, .cwd = cwd, .timeout_ms = timeout_s * 1000,
 			.interrupt = ctx->interrupt, .tick = ctx->tick, .tick_ctx = ctx->tick_ctx,
 			.merge_stderr = true,
 			.out_cap = TERMINAL_OUTPUT_MAX,
@@ -101,6 +106,7 @@ static enum herr terminal_run(const struct tool_ctx *ctx, struct json_object *ar
 		herr_set(err, rc, NULL, NULL, "the output did not fit in the tool result");
 	tool_sandbox_result_release(&res);
 	tool_env_release(&env);
+	tool_sandbox_tmp_remove(tmp);
 	return rc;
 }
 

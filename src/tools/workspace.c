@@ -279,6 +279,7 @@ enum herr tool_ws_resolve(const struct tool_ws *ws, const char *path, enum tool_
 	p->dirfd = -1;
 	p->name = p->shown = NULL;
 	p->exists = false;
+	p->root = ws->root;
 	buf_init(&tail, (size_t)TOOL_WS_PATH_MAX * 2);
 	if(!plen)
 		return herr_set(err, HERR_BAD_REQUEST, NULL, "path",
@@ -355,6 +356,14 @@ enum herr tool_ws_open_file(const struct tool_ws_path *p, int *fd, size_t *size,
 				e ? "'%.300s' is a directory; use search_files to look inside it"
 				  : "'%.300s' is not a regular file (device, FIFO or socket); only "
 				    "regular files can be read", p->shown);
+	}
+	if(!tool_ws_links_inside(p->root, &st)) {
+		close(*fd);
+		*fd = -1;
+		return herr_set(err, HERR_FORBIDDEN, NULL, "path",
+				"'%.300s' is a hard link to a file that also has a name outside the "
+				"workspace (%lu names); it is not read. Copy what you need into the "
+				"workspace instead.", p->shown, (unsigned long)st.st_nlink);
 	}
 	fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK);
 	*size = (size_t)st.st_size;

@@ -38,6 +38,7 @@ struct tool_ws_path {
 	char *name;    /* owned: the last component; "." when the target is the workspace */
 	char *shown;   /* owned: the path relative to the workspace ("." for itself) */
 	bool exists;   /* the target existed when it was resolved */
+	const char *root; /* borrowed: the workspace's real path (ws->root) */
 };
 
 /* Open the workspace of ctx->cfg. Refuses (HERR_FORBIDDEN) when there is no
@@ -63,10 +64,17 @@ void tool_ws_path_release(struct tool_ws_path *p);
 
 /* Open p's target for reading without following a symlink or blocking on a
  * FIFO; only regular files are accepted (a directory gets a message pointing
- * to search_files). *fd (caller closes) and *size are set on success. */
+ * to search_files), and a hard link with a name outside the workspace is
+ * refused (HERR_FORBIDDEN). *fd (caller closes) and *size are set on success. */
 enum herr tool_ws_open_file(const struct tool_ws_path *p, int *fd, size_t *size,
 			    struct herror *err)
 	__attribute__((warn_unused_result));
+
+struct stat;
+/* Are all the names of the regular file st (st_nlink of them) inside the
+ * workspace at root? Walks it (bounded; workspace_links.c); true at once
+ * for a file with one name. */
+bool tool_ws_links_inside(const char *root, const struct stat *st);
 
 /* Read all of fd (at most max bytes, else HERR_TOO_LARGE naming shown) into
  * out, which is reset first. */

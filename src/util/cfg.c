@@ -207,6 +207,13 @@ static const struct setting settings[] = {
 	{ F(env_passthrough), "HERMES_ENV_PASSTHROUGH", "terminal.env_passthrough", NULL },
 	{ F(approvals_mode), "HERMES_APPROVALS_MODE", "approvals.mode", "deny" },
 	{ F(runner_path), "HERMES_RUNNER", "runner.path", NULL },
+	{ F(tools_confinement), "HERMES_TOOLS_CONFINEMENT", "tools.confinement", "basic" },
+	{ F(tools_network), "HERMES_TOOLS_NETWORK", "tools.network", "any" },
+	{ F(tools_backend), "HERMES_TOOLS_BACKEND", "tools.backend", "native" },
+	{ F(tools_read_paths), "HERMES_TOOLS_READ_PATHS", "tools.read_paths", NULL },
+	{ F(tools_hide_paths), "HERMES_TOOLS_HIDE_PATHS", "tools.hide_paths", NULL },
+	{ F(tools_confinement_disable), "HERMES_TOOLS_CONFINEMENT_DISABLE",
+	  "tools.confinement_disable", NULL },
 };
 
 /* Numeric and boolean settings, checked at load time so a bad value is a
@@ -239,6 +246,14 @@ static const struct num_setting numbers[] = {
 	{ F(compression), NUM_BOOL, "HERMES_COMPRESSION", "compression.enabled", 1, 0, 1 },
 	{ F(terminal_timeout), NUM_INT, "HERMES_TERMINAL_TIMEOUT", "terminal.timeout", 180, 1, 86400 },
 	{ F(code_timeout), NUM_INT, "HERMES_CODE_TIMEOUT", "code_execution.timeout", 300, 1, 86400 },
+	{ F(tools_max_memory_mb), NUM_INT, "HERMES_TOOLS_MAX_MEMORY_MB", "tools.max_memory_mb", 1024,
+	  16, 1048576 },
+	{ F(tools_max_file_mb), NUM_INT, "HERMES_TOOLS_MAX_FILE_MB", "tools.max_file_mb", 256, 1,
+	  1048576 },
+	{ F(tools_max_processes), NUM_INT, "HERMES_TOOLS_MAX_PROCESSES", "tools.max_processes", 128,
+	  4, 100000 },
+	{ F(tools_max_open_files), NUM_INT, "HERMES_TOOLS_MAX_OPEN_FILES", "tools.max_open_files",
+	  256, 16, 1048576 },
 	{ F(web_allow_private), NUM_BOOL, "HERMES_WEB_ALLOW_PRIVATE", "web.allow_private_urls", 0, 0, 1 },
 	{ F(server_tools), NUM_BOOL, "API_SERVER_TOOLS", "api.server_tools", 1, 0, 1 },
 	{ F(allow_root), NUM_BOOL, "HERMES_ALLOW_ROOT", "security.allow_root", 0, 0, 1 },

@@ -44,6 +44,17 @@ struct cfg {
 	char *approvals_mode; /* HERMES_APPROVALS_MODE | approvals.mode: deny, off, ask; deny */
 	char *runner_path;    /* HERMES_RUNNER | runner.path: the hermes-runner binary;
 	                         NULL = next to the running program, else PATH */
+	char *tools_confinement; /* HERMES_TOOLS_CONFINEMENT | tools.confinement:
+	                            strict, basic, off; basic */
+	char *tools_backend;  /* HERMES_TOOLS_BACKEND | tools.backend: native,
+	                         bubblewrap; native */
+	char *tools_network;  /* HERMES_TOOLS_NETWORK | tools.network: any,
+	                         upstream-only, none; any */
+	char *tools_read_paths; /* HERMES_TOOLS_READ_PATHS | tools.read_paths (list) */
+	char *tools_hide_paths; /* HERMES_TOOLS_HIDE_PATHS | tools.hide_paths (list) */
+	char *tools_confinement_disable; /* HERMES_TOOLS_CONFINEMENT_DISABLE |
+	                            tools.confinement_disable: features to treat as
+	                            absent (landlock, userns, cgroup) */
 
 	/* Numbers and switches (env | config.yaml; default), checked at load. */
 	long max_stored_responses;   /* API_SERVER_MAX_STORED_RESPONSES | …extra.max_stored_responses; 100 */
@@ -64,6 +75,10 @@ struct cfg {
 	double compression_threshold; /* HERMES_COMPRESSION_THRESHOLD | compression.threshold; 0.5 */
 	long terminal_timeout;       /* HERMES_TERMINAL_TIMEOUT | terminal.timeout; 180 s */
 	long code_timeout;           /* HERMES_CODE_TIMEOUT | code_execution.timeout; 300 s */
+	long tools_max_memory_mb;    /* HERMES_TOOLS_MAX_MEMORY_MB | tools.max_memory_mb; 1024 */
+	long tools_max_file_mb;      /* HERMES_TOOLS_MAX_FILE_MB | tools.max_file_mb; 256 */
+	long tools_max_processes;    /* HERMES_TOOLS_MAX_PROCESSES | tools.max_processes; 128 */
+	long tools_max_open_files;   /* HERMES_TOOLS_MAX_OPEN_FILES | tools.max_open_files; 256 */
 	bool web_allow_private;      /* HERMES_WEB_ALLOW_PRIVATE | web.allow_private_urls; false */
 	bool allow_root;             /* HERMES_ALLOW_ROOT | security.allow_root; false: the
 	                                responder and hermesctl chat refuse uid 0 */

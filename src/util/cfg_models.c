@@ -107,6 +107,7 @@ static enum herr entry_strings(struct cfg *cfg, size_t i, struct json_object *e,
 	m->base_url = xstrdup(url);
 	m->model = dup_or_null(model);
 	m->api_key = dup_or_null(key);
+	m->api_key_env = dup_or_null(key_env);
 	m->reasoning_effort = dup_or_null(effort);
 	return HERR_OK;
 }
@@ -207,6 +208,7 @@ void cfg_models_release(struct cfg_models *m)
 		free(m->v[i].base_url);
 		free(m->v[i].model);
 		free(m->v[i].api_key);
+		free(m->v[i].api_key_env);
 		free(m->v[i].reasoning_effort);
 	}
 	free(m->v);

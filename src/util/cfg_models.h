@@ -25,6 +25,7 @@ struct cfg_model {              /* every string owned by the list */
 	char *base_url;         /* upstream API root (".../v1"); may be NULL */
 	char *model;            /* upstream model id; may be NULL */
 	char *api_key;          /* resolved key; NULL = no Authorization */
+	char *api_key_env;      /* the variable it came from (api_key_env:); may be NULL */
 	char *reasoning_effort; /* default sent upstream; may be NULL */
 	long context_length;    /* tokens */
 	long max_tokens;        /* default; 0 = not sent */

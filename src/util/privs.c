@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "util/cfg_models.h"
 
 #define ALLOW_ROOT_HINT \
 	" To allow root anyway set HERMES_ALLOW_ROOT=1 (or security.allow_root: true in " \
@@ -129,4 +132,40 @@ enum herr privs_become_home_owner(const char *home, const char **switched_to,
 	if(switched_to)
 		*switched_to = name;
 	return HERR_OK;
+}
+
+const char *const privs_secret_names[] = {
+	"API_SERVER_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY", "ANTHROPIC_API_KEY",
+	"HERMES_API_KEY", NULL,
+};
+
+extern char **environ;
+
+void privs_harden(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+static void scrub(const char *name)
+{
+	size_t n = strlen(name);
+
+	for(char **e = environ; e && *e; e++) {
+		if(strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
+			volatile char *v = *e + n + 1;
+
+			while(*v)
+				*v++ = 'x';
+		}
+	}
+	unsetenv(name);
+}
+
+void privs_scrub_secrets(const struct cfg_models *models)
+{
+	for(size_t i = 0; privs_secret_names[i]; i++)
+		scrub(privs_secret_names[i]);
+	for(size_t i = 0; models && i < models->n; i++)
+		if(models->v[i].api_key_env)
+			scrub(models->v[i].api_key_env);
 }

@@ -20,6 +20,8 @@
 
 #include "util/err.h"
 
+struct cfg_models;
+
 /* Who is refused, so the message names the fix that applies. */
 enum privs_program {
 	PRIVS_RESPONDER,   /* hermes-fcgi under a web server or spawn-fcgi */
@@ -50,5 +52,20 @@ uid_t privs_path_owner(const char *path);
  * then not continue. */
 enum herr privs_become_home_owner(const char *home, const char **switched_to,
 				  struct herror *err);
+
+/* Make this process non-dumpable (PR_SET_DUMPABLE 0): a child running as
+ * the same user (a tool's command) can then neither ptrace it nor read its
+ * /proc/PID/mem, environ or maps. Core dumps are off with it. */
+void privs_harden(void);
+
+/* The server's own secrets (API_SERVER_KEY, OPENAI_API_KEY and the other
+ * provider keys, and the api_key_env variable of each of models, which
+ * may be NULL) out of the process environment once the configuration
+ * holds them: each value is overwritten in place (the initial environment
+ * block is what /proc/PID/environ shows), then the name is unset. */
+void privs_scrub_secrets(const struct cfg_models *models);
+
+/* The names privs_scrub_secrets clears; NULL-terminated, static. */
+extern const char *const privs_secret_names[];
 
 #endif

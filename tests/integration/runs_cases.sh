@@ -561,8 +561,9 @@ run_runs_approval_cases() {
 	local home=$1 where=$2 rid s choice nx mark
 	nx="/hermes-t0880-nonexistent-$$"
 	for choice in once session always deny; do
-		# In HOME: the web user Apache runs the runner as may write there.
-		mark=$home/approved-$choice
+		# In the workspace: the only place the confined command may write
+		# (tools.confinement; HERMES_HOME itself is out of its reach).
+		mark=$home/workspace/approved-$choice
 		up_script '[{"tool_calls":['"$(tcall call_d "touch $mark; rm -rf $nx/*")"']},{"reply":"after the approval"}]'
 		rpost '{"input":"do something dangerous"}'
 		rid=$RUN_ID
@@ -598,7 +599,7 @@ if not any(x.get("event") == "approval.responded" and x.get("choice") == argv[0]
 	rctl "$rid" approval '{"choice":"once"}'
 	like "$RESP_STATUS" '^409$' "$where: an approval for a finished run → 409"
 
-	mark=$home/approved-timeout
+	mark=$home/workspace/approved-timeout
 	up_script '[{"tool_calls":['"$(tcall call_t "touch $mark; rm -rf $nx/*")"']},{"reply":"after the timeout"}]'
 	rpost '{"input":"nobody answers"}'
 	rid=$RUN_ID

@@ -18,47 +18,6 @@ unset API_SERVER_TOOLSETS HERMES_WORKSPACE HERMES_ENV_PASSTHROUGH HERMES_APPROVA
 	HERMES_TERMINAL_TIMEOUT HERMES_CODE_TIMEOUT
 WS="$HERMES_HOME/workspace"
 U="$$$RANDOM" # unique marker for this run's processes and paths
-# json_obj k v k v …: a JSON object of strings (plain bash: no process).
-json_str() {
-	local s=${1//\\/\\\\}
-	s=${s//\"/\\\"}
-	s=${s//$'\n'/\\n}
-	s=${s//$'\t'/\\t}
-	printf '"%s"' "$s"
-}
-json_obj() {
-	local o="{" sep=""
-	while [ $# -ge 2 ]; do
-		o="$o$sep$(json_str "$1"):$(json_str "$2")"
-		sep=","
-		shift 2
-	done
-	printf '%s}' "$o"
-}
-# calls ID TOOL ARGS-JSON [ID TOOL ARGS-JSON …]: script one model reply
-# asking for all these calls (run in order in one turn), then a final reply.
-calls() {
-	local c="" sep=""
-	while [ $# -ge 3 ]; do
-		c="$c$sep{\"id\":\"$1\",\"name\":\"$2\",\"arguments\":$3}"
-		sep=","
-		shift 3
-	done
-	script_upstream "[{\"tool_calls\":[$c]},{\"reply\":\"done\"}]"
-}
-# fetch: save each tool result the upstream received in the turn's second
-# request as $TAP_TMP/res.<call id> (one python run per turn).
-fetch() {
-	rm -f "$TAP_TMP"/res.*
-	upstream_requests | "$PYTHON" -c '
-import json, os, sys
-d = json.load(sys.stdin)
-for m in d[1]["body"]["messages"]:
-    if m.get("tool_call_id"):
-        with open(os.path.join(sys.argv[1], "res." + m["tool_call_id"]), "w", encoding="utf-8") as f:
-            f.write(m["content"])' "$TAP_TMP"
-}
-result() { cat "$TAP_TMP/res.$1" 2>/dev/null; }
 alive() { pgrep -f "$1" >/dev/null; } # checks only; never kills by name
 now_ms() { date +%s%3N; }
 

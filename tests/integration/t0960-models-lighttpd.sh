@@ -39,4 +39,27 @@ check "single model: OPENAI_BASE_URL, OPENAI_API_KEY and HERMES_MODEL used" \
 	"$(m_routed "$MA_PORT" "$MB_PORT" key-a llama-a 'pass')"
 stop_pid "$LIGHTTPD_PID"
 
+# A key the web server hands the responder in its environment (Apache
+# SetEnv, lighttpd bin-environment), named by api_key_env: the responder
+# scrubs it from its environment once read, and hands it on to the runner
+# it starts, whose worker calls that model's upstream with it.
+models_home "$T/home-e" 'model:
+  strict: true'
+sed -i 's/^    api_key: key-b$/    api_key_env: OPENROUTER_API_KEY/' "$T/home-e/config.yaml"
+CGI_HOME=$T/home-e
+m_reset
+cgi_post /v1/runs '{"model":"remote","input":"run with a key from the environment"}' \
+	"HTTP_AUTHORIZATION=Bearer $TEST_KEY" OPENROUTER_API_KEY=key-b
+run=$(jget 'j.get("run_id") or ""')
+is "$RESP_STATUS" 202 "CGI, key in the environment: the run is queued"
+for i in $(seq 1 600); do
+	s=$(sqlite3 "$T/home-e/state.db" "SELECT status FROM runs WHERE id = '$run'" 2>/dev/null)
+	case $s in completed|failed|cancelled) break ;; esac
+	sleep 0.1
+done
+is "$s" completed "CGI, key in the environment: the runner's worker completed the run"
+check "CGI, key in the environment: the worker called upstream B with it" \
+	"$(m_routed "$MB_PORT" "$MA_PORT" key-b vendor/model-b "$M_B_EXTRA")"
+stop_runner "$T/home-e"
+
 done_testing

@@ -97,7 +97,7 @@ static enum herr resolve(const char *path, enum tool_ws_mode mode, struct herror
 			 char *shown, size_t cap)
 {
 	struct tool_ws ws;
-	struct tool_ws_path p = { -1, NULL, NULL, false };
+	struct tool_ws_path p = { -1, NULL, NULL, false, NULL };
 	enum herr rc;
 
 	herr_clear(err);
@@ -196,7 +196,7 @@ static void test_swap_race(void)
 {
 	struct herror err;
 	struct tool_ws ws;
-	struct tool_ws_path p = { -1, NULL, NULL, false };
+	struct tool_ws_path p = { -1, NULL, NULL, false, NULL };
 	char dir[700], moved[700], f[800];
 
 	herr_clear(&err);
