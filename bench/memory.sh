@@ -108,17 +108,18 @@ chat_body() { # text stream(true|false)
 
 # ---- measuring ----------------------------------------------------------------
 rows=()
-mem_of() { # pid: "rss pss private_dirty" (kB) from /proc/PID/smaps_rollup
-	awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } /^Private_Dirty:/ { d = $2 }
-		END { if(r == "") exit 1; print r, p, d }' "/proc/$1/smaps_rollup" 2>/dev/null
+mem_of() { # pid: "rss pss private_dirty vmhwm" (kB): /proc/PID/smaps_rollup, status
+	awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } /^Private_Dirty:/ { d = $2 } /^VmHWM:/ { h = $2 }
+		END { if(r == "" || h == "") exit 1; print r, p, d, h }' \
+		"/proc/$1/smaps_rollup" "/proc/$1/status" 2>/dev/null
 }
 row() { # process state pid: measure pid now, add a table row
 	local m
 	m=$(mem_of "$3") || die "cannot read /proc/$3/smaps_rollup ($1, $2)"
 	# shellcheck disable=SC2086
 	set -- "$1" "$2" "$3" $m
-	rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |")
-	echo "measured: $1, $2: pid $3 RSS $4 kB, PSS $5 kB, Private_Dirty $6 kB" >&2
+	rows+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 |")
+	echo "measured: $1, $2: pid $3 RSS $4 kB, PSS $5 kB, Private_Dirty $6 kB, VmHWM $7 kB" >&2
 }
 switches() { # pid: context switches so far (a responder waiting in accept makes none)
 	awk '/ctxt_switches/ { s += $2 } END { print s + 0 }' "/proc/$1/status" 2>/dev/null
@@ -228,6 +229,19 @@ for p in $responder_pids; do
 	row "$(name_of "$p")" "after $TURNS more mixed turns (tools, streams, stored responses)" "$p"
 done
 
+# ---- a request at the body cap --------------------------------------------------
+# 161 messages of 60,000 characters: about 9.7 MB, under the 10,000,000-byte
+# cap. The responder holds the body, its parsed tree and the history built
+# from it at once; VmHWM shows that peak, the other columns what stays.
+"$PYTHON" -c 'import json, sys
+m = [{"role": ("user", "assistant")[i % 2], "content": "[big] " + "y" * 60000} for i in range(161)]
+json.dump({"model": "hermes-agent", "messages": m}, sys.stdout)' >"$tmp/big.json"
+upstream_script "[]"
+mark
+must 200 POST /v1/chat/completions "@$tmp/big.json"
+p=$(served)
+row "$(name_of "$p")" "after a 9.7 MB chat request (161 messages; the cap is 10 MB)" "$p"
+
 # ---- the runner --------------------------------------------------------------
 # shellcheck disable=SC2317 # called by bench_cleanup
 bench_before_cleanup() {
@@ -270,10 +284,10 @@ row lighttpd "serving the set-up above" "$lighttpd_pid"
 # The whole set-up at that moment: PSS adds up across processes.
 total_pss=0 total_pd=0
 for p in "$lighttpd_pid" $responder_pids "$runner_pid" "$worker"; do
-	read -r _ s d < <(mem_of "$p") || die "cannot read /proc/$p/smaps_rollup"
+	read -r _ s d _ < <(mem_of "$p") || die "cannot read /proc/$p/smaps_rollup"
 	total_pss=$((total_pss + s)) total_pd=$((total_pd + d))
 done
-rows+=("| all of them | lighttpd, $MAXPROCS responders, runner daemon and worker, at that moment | - | - | **$total_pss** | **$total_pd** |")
+rows+=("| all of them | lighttpd, $MAXPROCS responders, runner daemon and worker, at that moment | - | - | **$total_pss** | **$total_pd** | - |")
 
 must 200 POST "/v1/runs/$run_id/stop" "{}"
 
@@ -286,9 +300,10 @@ echo "Build: $HERMES_FCGI (CFLAGS '${cflags:-?}', sanitizers: $sanitized)."
 echo "$("$LIGHTTPD" -v 2>&1 | head -n 1 | cut -d' ' -f1), max-procs $MAXPROCS; store.cache_kb and" \
 	"runner.max_concurrent at their defaults; upstream: tests/upstream/upstream.py."
 echo
-echo "| process | state | pid | RSS kB | PSS kB | Private_Dirty kB |"
-echo "| --- | --- | --- | ---: | ---: | ---: |"
+echo "| process | state | pid | RSS kB | PSS kB | Private_Dirty kB | VmHWM kB |"
+echo "| --- | --- | --- | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
 echo
-echo "RSS counts every shared page in full for each process, so it is not added up."
+echo "RSS counts every shared page in full for each process, so it is not added up." \
+	"VmHWM is the process's peak RSS so far."
 exit 0

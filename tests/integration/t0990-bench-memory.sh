@@ -2,7 +2,7 @@
 # tests/integration/t0990-bench-memory.sh: bench/memory.sh in its quick mode
 # (QUICK=1: two mixed turns, short waits), so the script docs/boards.md
 # takes its table from keeps working. It must exit 0, print a table row
-# with four numbers for each process and stage, and leave nothing running.
+# with five numbers for each process and stage, and leave nothing running.
 # The figures themselves are never judged (this tree may be an ASan build).
 # SPDX-License-Identifier: MIT
 . "$top_srcdir/tests/integration/lib.sh"
@@ -20,10 +20,10 @@ is "$rc" 0 "bench/memory.sh QUICK=1 exits 0"
 out=$(cat "$T/out")
 
 num='[0-9]+'
-row() { # process-ERE state-ERE DESC: a row with a pid and three figures
-	like "$out" "^\| $1 \| $2 \| $num \| $num \| $num \| $num \|\$" "$3"
+row() { # process-ERE state-ERE DESC: a row with a pid and four figures
+	like "$out" "^\| $1 \| $2 \| $num \| $num \| $num \| $num \| $num \|\$" "$3"
 }
-like "$out" '^\| process \| state \| pid \| RSS kB \| PSS kB \| Private_Dirty kB \|$' "the table's header"
+like "$out" '^\| process \| state \| pid \| RSS kB \| PSS kB \| Private_Dirty kB \| VmHWM kB \|$' "the table's header"
 like "$out" '^Build: .*hermes-fcgi' "it names the build it measured"
 row 'responder 1' 'idle, before its first request' "responder 1, idle"
 row 'responder 2' 'idle, before its first request' "responder 2, idle"
@@ -33,11 +33,12 @@ row 'responder [12]' 'after a streamed chat turn' "a responder after a streamed 
 row 'responder [12]' 'after a Responses turn \(a tool call, stored\)' "a responder after a Responses turn"
 row 'responder 1' 'after 2 more mixed turns \(tools, streams, stored responses\)' "responder 1 after the mixed turns"
 row 'responder 2' 'after 2 more mixed turns \(tools, streams, stored responses\)' "responder 2 after the mixed turns"
+row 'responder [12]' 'after a 9.7 MB chat request \(161 messages; the cap is 10 MB\)' "a responder after a request near the body cap"
 row hermes-runner 'daemon, idle' "the runner daemon, idle"
 row hermes-runner 'worker, mid-run \(streaming its answer, after a tool round\)' "a worker mid-run"
 row hermes-runner 'daemon, while its worker runs' "the runner daemon while its worker runs"
 row lighttpd 'serving the set-up above' "lighttpd"
-like "$out" "^\| all of them \| lighttpd, 2 responders, runner daemon and worker, at that moment \| - \| - \| \*\*$num\*\* \| \*\*$num\*\* \|\$" \
+like "$out" "^\| all of them \| lighttpd, 2 responders, runner daemon and worker, at that moment \| - \| - \| \*\*$num\*\* \| \*\*$num\*\* \| - \|\$" \
 	"the set-up's total PSS and Private_Dirty"
 
 # Nothing left: no scratch dir, and no process working in it or naming it
