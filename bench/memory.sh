@@ -287,9 +287,32 @@ for p in "$lighttpd_pid" $responder_pids "$runner_pid" "$worker"; do
 	read -r _ s d _ < <(mem_of "$p") || die "cannot read /proc/$p/smaps_rollup"
 	total_pss=$((total_pss + s)) total_pd=$((total_pd + d))
 done
-rows+=("| all of them | lighttpd, $MAXPROCS responders, runner daemon and worker, at that moment | - | - | **$total_pss** | **$total_pd** | - |")
-
+total_row="| all of them | lighttpd, $MAXPROCS responders, runner daemon and worker, at that moment | - | - | **$total_pss** | **$total_pd** | - |"
 must 200 POST "/v1/runs/$run_id/stop" "{}"
+
+# ---- a run near the body cap --------------------------------------------------------
+# The same 160 messages of 60,000 characters as the run's history. The
+# upstream holds its answer, so the worker is measured once it has read the
+# run, built the turn and called the upstream; then the run is stopped.
+"$PYTHON" -c 'import json, sys
+m = [{"role": ("user", "assistant")[i % 2], "content": "[big] " + "y" * 60000} for i in range(160)]
+json.dump({"input": "Go on.", "conversation_history": m}, sys.stdout)' >"$tmp/bigrun.json"
+n0=$(upstream_count)
+upstream_script '[{"reply":"held","first_delay":60},{"reply":"held","first_delay":60}]'
+must 202 POST /v1/runs "@$tmp/bigrun.json"
+run_id=$(resp_field "d['run_id']")
+worker=""
+for _ in $(seq 1 300); do
+	if [ "$(upstream_count)" -gt "$n0" ]; then
+		worker=$(children_of "$runner_pid" | head -n 1)
+		[ -n "$worker" ] && break
+	fi
+	sleep 0.1
+done
+[ -n "$worker" ] || die "no worker calling the upstream for run $run_id after 30 s"
+row hermes-runner "worker of a run with 9.7 MB of history, at its first upstream call" "$worker"
+must 200 POST "/v1/runs/$run_id/stop" "{}"
+rows+=("$total_row")
 
 # ---- the table -------------------------------------------------------------------
 cflags=$(sed -n 's/^CFLAGS = //p' "$builddir/Makefile" 2>/dev/null)

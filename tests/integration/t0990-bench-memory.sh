@@ -37,6 +37,7 @@ row 'responder [12]' 'after a 9.7 MB chat request \(161 messages; the cap is 10 
 row hermes-runner 'daemon, idle' "the runner daemon, idle"
 row hermes-runner 'worker, mid-run \(streaming its answer, after a tool round\)' "a worker mid-run"
 row hermes-runner 'daemon, while its worker runs' "the runner daemon while its worker runs"
+row hermes-runner 'worker of a run with 9.7 MB of history, at its first upstream call' "a worker of a run near the body cap"
 row lighttpd 'serving the set-up above' "lighttpd"
 like "$out" "^\| all of them \| lighttpd, 2 responders, runner daemon and worker, at that moment \| - \| - \| \*\*$num\*\* \| \*\*$num\*\* \| - \|\$" \
 	"the set-up's total PSS and Private_Dirty"
