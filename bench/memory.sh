@@ -188,15 +188,16 @@ p=$(served)
 row "$(name_of "$p")" "after a Responses turn (a tool call, stored)" "$p"
 
 # ---- TURNS more, mixed, from two clients at once --------------------------------
-# Two clients keep both responders busy (lighttpd gives a request to the
-# responder with the fewest connections, so one client alone would only
-# ever reach the first). Each turn's upstream steps are matched by a marker
-# in its text ("[turn N]"), since the two clients' requests interleave.
+# Two clients, so that both responders work (lighttpd gives a request to
+# the responder with the fewest connections: one client alone only ever
+# reaches the same one; the streamed turns last about 2 s). Each turn's
+# upstream steps are matched by a marker in its text ("[turn N]"), since
+# the two clients' requests interleave.
 steps=""
 for i in $(seq 1 "$TURNS"); do
 	case $((i % 3)) in
 	0) steps="$steps,{\"match\":\"[turn $i]\",$(tool_call "c$i" | sed 's/^{//'),{\"match\":\"[turn $i]\",\"reply\":\"Turn $i done.\"}" ;;
-	1) steps="$steps,{\"match\":\"[turn $i]\",\"reply\":\"$long_reply\",\"chunk_size\":8}" ;;
+	1) steps="$steps,{\"match\":\"[turn $i]\",\"reply\":\"$long_reply\",\"chunk_size\":8,\"delay\":0.01}" ;;
 	2) steps="$steps,{\"match\":\"[turn $i]\",\"reply\":\"Answer $i, continuing the stored conversation.\"}" ;;
 	esac
 done
@@ -219,13 +220,17 @@ client() { # first-turn: turns first-turn, first-turn + 2, ... up to TURNS
 		esac
 	done
 }
+declare -A start=()
+for p in $responder_pids; do start[$p]=$(switches "$p"); done
 client 1 &
 c1=$!
 client 2 &
 c2=$!
 wait "$c1" || die "client 1 of the mixed turns failed"
 wait "$c2" || die "client 2 of the mixed turns failed"
+# Each responder that took part (which ones did depends on timing).
 for p in $responder_pids; do
+	[ "$(switches "$p")" -gt "${start[$p]}" ] || continue
 	row "$(name_of "$p")" "after $TURNS more mixed turns (tools, streams, stored responses)" "$p"
 done
 
