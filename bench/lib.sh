@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh: what the bench scripts share (sourced, not run).
 #
 #   bench_name=memory.sh
