@@ -23,196 +23,39 @@
 # SPDX-License-Identifier: MIT
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-srcdir=$(cd "$here/.." && pwd)
-builddir=${1:-$srcdir}
-if [ ! -d "$builddir" ]; then
-	echo "usage: $0 [BUILD_DIR]" >&2
-	exit 2
-fi
-builddir=$(cd "$builddir" && pwd)
+bench_name=models.sh
+# shellcheck source=bench/lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+bench_args "$@"
 
-HERMES_FCGI=${HERMES_FCGI:-$builddir/hermes-fcgi}
 FLOOR_FCGI=${FLOOR_FCGI:-$builddir/bench/floor-fcgi}
 WRK_THREADS=${WRK_THREADS:-2}
 WRK_CONNS=${WRK_CONNS:-16}
 WRK_DURATION=${WRK_DURATION:-10s}
 WARMUP=${WARMUP:-2s}
 ROUNDS=${ROUNDS:-3}
-MAXPROCS=${MAXPROCS:-2}
-MOUNT=${MOUNT:-}
-MOUNT=${MOUNT%/} # "/" and "" both mean the site root; URLs use "$MOUNT/v1/..."
 RATIO_TARGET=0.90
 RSS_TARGET_KB=8192 # 8 MiB
 
-die() {
-	echo "models.sh: $*" >&2
-	exit 1
-}
-
-find_prog() { # name [extra dirs...]: print the path of a program or nothing
-	local name=$1 d
-	shift
-	command -v "$name" 2>/dev/null && return 0
-	for d in "$@" /usr/sbin /usr/local/sbin /sbin; do
-		[ -x "$d/$name" ] && { echo "$d/$name"; return 0; }
-	done
-	return 1
-}
-
-LIGHTTPD=${LIGHTTPD:-$(find_prog lighttpd)} || true
+need_lighttpd
 WRK=${WRK:-$(find_prog wrk)} || true
-if [ -z "$LIGHTTPD" ] || [ ! -x "$LIGHTTPD" ]; then
-	die "lighttpd not found (apt-get install lighttpd, or set LIGHTTPD)"
-fi
 if [ -z "$WRK" ] || [ ! -x "$WRK" ]; then
 	die "wrk not found (apt-get install wrk, or set WRK)"
 fi
-command -v curl >/dev/null || die "curl not found (apt-get install curl)"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (apt-get install time)"
-[ -x "$HERMES_FCGI" ] || die "no hermes-fcgi at $HERMES_FCGI (build it, see bench/README.md, or set HERMES_FCGI)"
 [ -x "$FLOOR_FCGI" ] || die "no floor-fcgi at $FLOOR_FCGI (build it, see bench/README.md, or set FLOOR_FCGI)"
-[ -f "$srcdir/lighttpd/lighttpd.conf.in" ] || die "missing $srcdir/lighttpd/lighttpd.conf.in"
-[ -x "$srcdir/lighttpd/render.sh" ] || die "missing $srcdir/lighttpd/render.sh"
 
 # A sanitizer build measures the sanitizer, not us.
 for b in "$HERMES_FCGI" "$FLOOR_FCGI"; do
-	if ldd "$b" 2>/dev/null | grep -Eq 'lib(asan|ubsan|tsan)'; then
-		die "$b is a sanitizer build; build an optimized copy (bench/README.md)"
-	fi
+	is_sanitized "$b" && die "$b is a sanitizer build; build an optimized copy (bench/README.md)"
 done
 
-# ---- scratch space, cleaned on exit ----------------------------------------
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hermes-bench.XXXXXX") || die "mktemp failed"
-lighttpd_pid=""   # the lighttpd this script started
-responder_pids="" # its bin-path children, seen while it ran
-responder_bin=""  # their executable, to recognise them after lighttpd exits
-
-stop_server() { # stop the lighttpd we started and the responders it spawned
-	local p
-	if [ -n "$lighttpd_pid" ]; then
-		kill -TERM "$lighttpd_pid" 2>/dev/null
-		for _ in $(seq 1 50); do
-			kill -0 "$lighttpd_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$lighttpd_pid" 2>/dev/null
-		wait "$lighttpd_pid" 2>/dev/null
-		lighttpd_pid=""
-	fi
-	# lighttpd ends its bin-path children itself; make sure, by pid, and
-	# only while the pid still runs the binary we gave lighttpd.
-	for p in $responder_pids; do
-		for _ in $(seq 1 20); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.1
-		done
-		if [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$responder_bin" ]; then
-			kill -KILL "$p" 2>/dev/null
-		fi
-	done
-	responder_pids=""
-}
-
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-	stop_server
-	if [ -n "${BENCH_KEEP:-}" ]; then
-		echo "scratch kept in $tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# ---- HERMES_HOME with a valid key -------------------------------------------
-home=$tmp/home
-mkdir -m 0700 "$home" || die "cannot create $home"
-key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-[ ${#key} -eq 64 ] || die "cannot generate an API key"
-(umask 077 && printf 'API_SERVER_KEY=%s\n' "$key" >"$home/.env")
-# The bench runs lighttpd and the responders as the user that runs it; as
-# root the responder refuses to serve unless told (docs/security.md). Only
-# GET /v1/models is called here: no agent tool runs.
-if [ "$(id -u)" -eq 0 ]; then
-	printf 'HERMES_ALLOW_ROOT=1\n' >>"$home/.env"
-fi
-
-# ---- helpers -----------------------------------------------------------------
-port_in_use() {
-	ss -Htln "sport = :$1" 2>/dev/null | grep -q .
-}
-
-pick_port() { # a free 127.0.0.1 TCP port in the ephemeral-free range
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 30000))
-		port_in_use "$p" || { echo "$p"; return 0; }
-	done
-	return 1
-}
-
-render_conf() { # bin port statedir out
-	"$srcdir/lighttpd/render.sh" \
-		BIND=127.0.0.1 PORT="$2" STATEDIR="$3" BIN="$1" \
-		HERMES_HOME="$home" MOUNT="${MOUNT:-/}" MAXPROCS="$MAXPROCS" RUN_USER= \
-		TEMPLATE="$srcdir/lighttpd/lighttpd.conf.in" >"$4"
-}
-
-children_of() { # pid: direct children (the bin-path responders)
-	local f ppid
-	for f in /proc/[0-9]*/stat; do
-		# field 4 is ppid; comm (field 2) may hold spaces, so cut after ')'
-		ppid=$(sed -e 's/^.*) [A-Za-z] //' -e 's/ .*//' "$f" 2>/dev/null) || continue
-		[ "$ppid" = "$1" ] && { f=${f#/proc/}; echo "${f%/stat}"; }
-	done
-}
+bench_scratch
+# Only GET /v1/models is called here: no agent tool runs.
+bench_home
 
 vmhwm_kb() { # pid
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null
-}
-
-url() { echo "http://127.0.0.1:$1$MOUNT/v1/models"; }
-
-# Start lighttpd with bin on a free port; sets lighttpd_pid, port, responder_pids.
-start_server() { # bin tag
-	local bin=$1 tag=$2 code conf log state
-	responder_bin=$(readlink -f "$bin")
-	for _ in 1 2 3 4 5; do
-		port=$(pick_port) || die "no free port found"
-		state=$tmp/state-$tag-$port
-		conf=$state.conf
-		log=$state.log
-		render_conf "$bin" "$port" "$state" "$conf" || die "lighttpd/render.sh failed"
-		"$LIGHTTPD" -tt -f "$conf" >"$log" 2>&1 || { cat "$log" >&2; die "lighttpd rejects $conf"; }
-		"$LIGHTTPD" -D -f "$conf" >>"$log" 2>&1 &
-		lighttpd_pid=$!
-		for _ in $(seq 1 100); do
-			kill -0 "$lighttpd_pid" 2>/dev/null || break
-			code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 \
-				-H "Authorization: Bearer $key" "$(url "$port")" 2>/dev/null)
-			if [ "$code" = 200 ]; then
-				responder_pids=$(children_of "$lighttpd_pid" | tr '\n' ' ')
-				[ -n "$responder_pids" ] || die "no responder processes under lighttpd pid $lighttpd_pid"
-				return 0
-			fi
-			sleep 0.1
-		done
-		if kill -0 "$lighttpd_pid" 2>/dev/null; then
-			echo "models.sh: GET $(url "$port") via $tag answered '${code:-nothing}', not 200:" >&2
-			curl -s -m 2 -H "Authorization: Bearer $key" "$(url "$port")" >&2
-			echo >&2
-			tail -n 20 "$log" "$state/error.log" >&2
-			stop_server
-			die "$tag did not come up"
-		fi
-		wait "$lighttpd_pid" 2>/dev/null
-		lighttpd_pid=""
-		cat "$state/error.log" >>"$log" 2>/dev/null
-		grep -qi 'address already in use' "$log" || { tail -n 20 "$log" >&2; die "lighttpd ($tag) exited at start"; }
-	done
-	die "could not bind a free port in 5 tries"
 }
 
 wrk_run() { # port duration: run wrk, leave its output in $tmp/wrk.out

@@ -23,87 +23,30 @@
 # SPDX-License-Identifier: MIT
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-srcdir=$(cd "$here/.." && pwd)
-builddir=${1:-$srcdir}
-if [ ! -d "$builddir" ]; then
-	echo "usage: $0 [BUILD_DIR]" >&2
-	exit 2
-fi
-builddir=$(cd "$builddir" && pwd)
-HERMES_FCGI=${HERMES_FCGI:-$builddir/hermes-fcgi}
+bench_name=run-events.sh
+MAXPROCS=${MAXPROCS:-4}
+MOUNT= # the readers below speak to the site root
+# shellcheck source=bench/lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+bench_args "$@"
 EVENTS=${EVENTS:-200}
 GAP_MS=${GAP_MS:-20}
 READERS=${READERS:-2}
-MAXPROCS=${MAXPROCS:-4}
 PYTHON=${PYTHON:-python3}
 
-die() {
-	echo "run-events.sh: $*" >&2
-	exit 1
-}
-
-find_prog() {
-	command -v "$1" 2>/dev/null && return 0
-	local d
-	for d in /usr/sbin /usr/local/sbin /sbin; do
-		[ -x "$d/$1" ] && { echo "$d/$1"; return 0; }
-	done
-	return 1
-}
-LIGHTTPD=${LIGHTTPD:-$(find_prog lighttpd)} || true
-[ -n "$LIGHTTPD" ] && [ -x "$LIGHTTPD" ] || die "lighttpd not found (apt-get install lighttpd, or set LIGHTTPD)"
-command -v curl >/dev/null || die "curl not found"
+need_lighttpd
 "$PYTHON" -c 'import sqlite3' 2>/dev/null || die "$PYTHON with sqlite3 not found (set PYTHON)"
-[ -x "$HERMES_FCGI" ] || die "no hermes-fcgi at $HERMES_FCGI (build it, or set HERMES_FCGI)"
-if ldd "$HERMES_FCGI" 2>/dev/null | grep -Eq 'lib(asan|ubsan|tsan)'; then
+if is_sanitized "$HERMES_FCGI"; then
 	echo "run-events.sh: note: $HERMES_FCGI is a sanitizer build; the figures include the sanitizer" >&2
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hermes-bench-ev.XXXXXX") || die "mktemp failed"
-lighttpd_pid=
-cleanup() {
-	if [ -n "$lighttpd_pid" ]; then
-		kill -TERM "$lighttpd_pid" 2>/dev/null
-		for _ in $(seq 1 50); do
-			kill -0 "$lighttpd_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$lighttpd_pid" 2>/dev/null
-		wait "$lighttpd_pid" 2>/dev/null
-	fi
-	if [ -n "${BENCH_KEEP:-}" ]; then
-		echo "kept $tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-home=$tmp/home
-mkdir -m 0700 "$home" || die "cannot create $home"
-key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-(umask 077 && printf 'API_SERVER_KEY=%s\n' "$key" > "$home/.env")
-[ "$(id -u)" -ne 0 ] || printf 'HERMES_ALLOW_ROOT=1\n' >> "$home/.env"
-
-port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$srcdir/lighttpd/render.sh" BIND=127.0.0.1 PORT="$port" STATEDIR="$tmp/state" BIN="$HERMES_FCGI" \
-	HERMES_HOME="$home" MOUNT=/ MAXPROCS="$MAXPROCS" RUN_USER= \
-	TEMPLATE="$srcdir/lighttpd/lighttpd.conf.in" > "$tmp/lighttpd.conf" || die "lighttpd/render.sh failed"
-"$LIGHTTPD" -D -f "$tmp/lighttpd.conf" > "$tmp/lighttpd.log" 2>&1 &
-lighttpd_pid=$!
-code=
-for _ in $(seq 1 100); do
-	kill -0 "$lighttpd_pid" 2>/dev/null || break
-	# Any runs request opens (and migrates) state.db.
-	code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 -H "Authorization: Bearer $key" \
-		"http://127.0.0.1:$port/v1/runs?limit=1" 2>/dev/null)
-	[ "$code" = 200 ] && break
-	sleep 0.1
-done
-[ "$code" = 200 ] || { tail -n 20 "$tmp/lighttpd.log" "$tmp/state/error.log" >&2 2>/dev/null; die "GET /v1/runs answered '${code:-nothing}'"; }
+bench_scratch
+bench_home
+start_server "$HERMES_FCGI" hermes
+# Any runs request opens (and migrates) state.db.
+code=$(curl -s -o /dev/null -w '%{http_code}' -m 5 -H "Authorization: Bearer $key" \
+	"$(url "$port" '/v1/runs?limit=1')" 2>/dev/null)
+[ "$code" = 200 ] || { tail -n 20 "$state/error.log" >&2 2>/dev/null; die "GET /v1/runs answered '${code:-nothing}'"; }
 [ -f "$home/state.db" ] || die "no $home/state.db after a request"
 
 "$PYTHON" - "$home/state.db" "http://127.0.0.1:$port" "$key" "$EVENTS" "$GAP_MS" "$READERS" <<'PY'
