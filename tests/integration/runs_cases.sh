@@ -20,7 +20,7 @@
 #                               second is a CGI run of hermes-fcgi),
 #                               validation leaving no rows, the runner's fds
 #   run_runs_approval_cases HOME LABEL
-#                               approvals.mode ask (timeout 3 s): once,
+#                               approvals.mode ask (timeout 10 s): once,
 #                               session, deny, and the timeout
 #   run_runs_life_cases HOME LABEL
 #                               runner.ttl 2, runner.idle_exit 4: the sweep,
@@ -475,7 +475,7 @@ if len(st) != 1 or "bananas" not in json.dumps(st[0]):
 	is "$RESP_STATUS" 202 "$where: a POST after the runner was killed is 202"
 	rp2=$(wait_runner "$home" 10)
 	check "$where: the runner is back (new pid $rp2, old $rp)" "$([ -n "$rp2" ] && [ "$rp2" != "$rp" ] || echo "no new runner")"
-	s=$(rwait "$rid" 'completed|failed|cancelled|interrupted' 15)
+	s=$(rwait "$rid" 'completed|failed|cancelled|interrupted' 40)
 	is "$s" interrupted "$where: the orphaned run is interrupted"
 	like "$(jget 'j.get("error") or ""')" '.' "$where: ... with an error"
 	revents "$rid" "$T/orphan.sse"
@@ -605,8 +605,8 @@ if not any(x.get("event") == "approval.responded" and x.get("choice") == argv[0]
 	rid=$RUN_ID
 	s=$(rwait "$rid" waiting_for_approval 20)
 	is "$s" waiting_for_approval "$where: waiting for an approval nobody gives"
-	s=$(rwait "$rid" 'completed|failed|cancelled|interrupted' 15)
-	is "$s $(jget 'j.get("output")')" "completed after the timeout" "$where: approvals.timeout (3 s) denies and the run goes on"
+	s=$(rwait "$rid" 'completed|failed|cancelled|interrupted' 40)
+	is "$s $(jget 'j.get("output")')" "completed after the timeout" "$where: approvals.timeout (10 s) denies and the run goes on"
 	ok "$where: the timed-out command did not run" test ! -e "$mark"
 	up_requests "$T/up.json"
 	like "$(jget 'json.dumps(j[-1]["body"]["messages"][-1])' "$T/up.json")" '(denied|refused|timed out|timeout)' \

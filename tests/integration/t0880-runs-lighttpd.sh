@@ -32,7 +32,7 @@ stop_runner "$T/home"
 
 runs_env "$T/home-ap" 'approvals:
   mode: ask
-  timeout: 3'
+  timeout: 10'
 start_lighttpd ap / "$T/home-ap" 1
 RB=http://127.0.0.1:$LIGHTTPD_PORT
 run_runs_approval_cases "$T/home-ap" "lighttpd approvals"

@@ -37,7 +37,7 @@ stop_runner "$T/home"
 
 runs_env "$T/home-ap" 'approvals:
   mode: ask
-  timeout: 3'
+  timeout: 10'
 start_apache_fcgid ap / "$T/home-ap"
 RB=http://127.0.0.1:$APACHE_PORT
 run_runs_approval_cases "$T/home-ap" "apache fcgid approvals"
