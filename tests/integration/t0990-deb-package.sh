@@ -17,7 +17,9 @@
 # lighttpd of the test's own includes the enabled modules, with the
 # module's 127.0.0.1:8642 moved to a free port; /v1/models, a chat turn and
 # a queued run (which starts the runner) answer through it from the
-# scripted upstream. `apt-get remove` must leave no process of the package
+# scripted upstream; /v1/models and a chat turn also through an Apache of
+# the test's own that includes what `a2enconf hermes` enabled (/hermes).
+# `apt-get remove` must leave no process of the package
 # and keep /var/lib/hermes; `apt-get purge` deletes it and disables the
 # lighttpd module and the Apache configuration (configtests pass after).
 # SPDX-License-Identifier: MIT
@@ -30,7 +32,8 @@ fi
 
 [ "$(id -u)" = 0 ] || skip_or_fail "needs root: installs a package"
 [ -n "${HERMES_DEB_NS:-}" ] || skip_or_fail "unshare (util-linux) is not installed"
-need dpkg-buildpackage dh fakeroot lintian apt-get lighttpd lighty-enable-mod spawn-fcgi curl "$PYTHON"
+need dpkg-buildpackage dh fakeroot lintian apt-get lighttpd lighty-enable-mod spawn-fcgi curl "$PYTHON" \
+	a2enconf a2enmod apache2ctl
 
 # ---- build and lintian ----------------------------------------------------------
 B=$T/deb
@@ -210,6 +213,41 @@ RPID=$(pids_in_file /var/lib/hermes/.hermes/runner.pid | head -n 1)
 is "$(stat -c %U "/proc/$RPID" 2>&1) $(readlink "/proc/$RPID/exe" 2>&1)" "hermes /usr/bin/hermes-runner" \
 	"the runner runs as hermes, from the package"
 
+# ---- Apache with the enabled configuration -----------------------------------------
+# a2enconf hermes; Apache of the test's own (apache/test-httpd.conf.in on a
+# free port, as www-data, mod_proxy_fcgi) includes what a2enconf enabled.
+HTTPD=$(apache_bin) || fail "Apache httpd (apache2) is installed"
+MODS=$(apache_modules_dir) || fail "the Apache modules directory is there"
+a2enmod -q proxy_fcgi setenvif > /dev/null 2>&1
+a2enconf -q hermes > "$T/a2enconf.out" 2>&1 || fail "a2enconf hermes" "$(cat "$T/a2enconf.out")"
+ok "apache2ctl configtest with the hermes configuration enabled" sh -c "apache2ctl configtest > /dev/null 2>&1"
+AD=$T/apache
+mkdir -p "$AD/htdocs"
+chmod 0755 "$AD" "$AD/htdocs"
+echo 'Include /etc/apache2/conf-enabled/hermes.conf' > "$AD/site.conf"
+HPORT=$(free_port)
+"$top_srcdir/apache/render.sh" test-httpd PORT="$HPORT" STATEDIR="$AD" SITE="$AD/site.conf" \
+	MODULES_DIR="$MODS" RUN_USER=www-data RUN_GROUP=www-data > "$AD/httpd.conf" ||
+	bail_out "apache/render.sh test-httpd failed"
+track_log "$AD/error.log"
+"$HTTPD" -f "$AD/httpd.conf" -DHERMES_PROXY_FCGI -DFOREGROUND < /dev/null > "$AD/httpd.out" 2>&1 &
+HPID=$!
+track_pid "$HPID"
+if wait_port "$HPORT" "$HPID" 30; then
+	http GET "http://127.0.0.1:$HPORT/hermes/v1/models" -H "Authorization: Bearer $KEY"
+	is "$RESP_STATUS $(jget 'j["data"][0]["id"]')" "200 hermes-agent" \
+		"GET /hermes/v1/models through Apache (a2enconf hermes) and the packaged responder"
+	script_upstream '[{"reply":"Hello through Apache"}]' || diag "could not script the upstream"
+	http POST "http://127.0.0.1:$HPORT/hermes/v1/chat/completions" -H "Authorization: Bearer $KEY" \
+		-H 'Content-Type: application/json' \
+		--data-binary '{"model":"hermes-agent","messages":[{"role":"user","content":"hi"}]}'
+	is "$RESP_STATUS $(jget 'j["choices"][0]["message"]["content"]')" "200 Hello through Apache" \
+		"a chat turn through Apache"
+else
+	fail "Apache with the hermes configuration starts" "$(cat "$AD/httpd.out" "$AD/error.log" 2>/dev/null)"
+fi
+stop_pid "$HPID"
+
 # ---- remove ----------------------------------------------------------------------
 # What systemd and the admin would do before: lighttpd and the units stop.
 stop_pid "$LPID"
@@ -231,14 +269,7 @@ ok "remove deletes the programs" test ! -e /usr/bin/hermes-fcgi
 is "$(sed -n 's/^API_SERVER_KEY=//p' /var/lib/hermes/.hermes/.env 2>&1)" "$KEY" "remove keeps /var/lib/hermes: the key"
 ok "remove keeps /var/lib/hermes: state.db" test -s /var/lib/hermes/.hermes/state.db
 
-# ---- Apache configuration, then purge ---------------------------------------------
-if command -v a2enconf > /dev/null 2>&1 && command -v apache2ctl > /dev/null 2>&1; then
-	a2enmod -q proxy_fcgi setenvif > /dev/null 2>&1
-	a2enconf -q hermes > "$T/a2enconf.out" 2>&1 || fail "a2enconf hermes" "$(cat "$T/a2enconf.out")"
-	ok "apache2ctl configtest with the hermes configuration" sh -c "apache2ctl configtest > /dev/null 2>&1"
-else
-	fail "a2enconf and apache2ctl are installed" "apache2 is missing"
-fi
+# ---- purge ---------------------------------------------------------------------------
 if "${APT[@]}" purge hermes-fcgi > "$T/purge.log" 2>&1; then
 	pass "apt-get purge hermes-fcgi"
 else
