@@ -216,8 +216,6 @@ is "$(stat -c %U "/proc/$RPID" 2>&1) $(readlink "/proc/$RPID/exe" 2>&1)" "hermes
 # ---- Apache with the enabled configuration -----------------------------------------
 # a2enconf hermes; Apache of the test's own (apache/test-httpd.conf.in on a
 # free port, as www-data, mod_proxy_fcgi) includes what a2enconf enabled.
-HTTPD=$(apache_bin) || fail "Apache httpd (apache2) is installed"
-MODS=$(apache_modules_dir) || fail "the Apache modules directory is there"
 a2enmod -q proxy_fcgi setenvif > /dev/null 2>&1
 a2enconf -q hermes > "$T/a2enconf.out" 2>&1 || fail "a2enconf hermes" "$(cat "$T/a2enconf.out")"
 ok "apache2ctl configtest with the hermes configuration enabled" sh -c "apache2ctl configtest > /dev/null 2>&1"
@@ -226,14 +224,7 @@ mkdir -p "$AD/htdocs"
 chmod 0755 "$AD" "$AD/htdocs"
 echo 'Include /etc/apache2/conf-enabled/hermes.conf' > "$AD/site.conf"
 HPORT=$(free_port)
-"$top_srcdir/apache/render.sh" test-httpd PORT="$HPORT" STATEDIR="$AD" SITE="$AD/site.conf" \
-	MODULES_DIR="$MODS" RUN_USER=www-data RUN_GROUP=www-data > "$AD/httpd.conf" ||
-	bail_out "apache/render.sh test-httpd failed"
-track_log "$AD/error.log"
-"$HTTPD" -f "$AD/httpd.conf" -DHERMES_PROXY_FCGI -DFOREGROUND < /dev/null > "$AD/httpd.out" 2>&1 &
-HPID=$!
-track_pid "$HPID"
-if wait_port "$HPORT" "$HPID" 30; then
+if start_site_httpd "$AD" "$AD/site.conf" www-data "$HPORT" HERMES_PROXY_FCGI; then
 	http GET "http://127.0.0.1:$HPORT/hermes/v1/models" -H "Authorization: Bearer $KEY"
 	is "$RESP_STATUS $(jget 'j["data"][0]["id"]')" "200 hermes-agent" \
 		"GET /hermes/v1/models through Apache (a2enconf hermes) and the packaged responder"
@@ -246,7 +237,7 @@ if wait_port "$HPORT" "$HPID" 30; then
 else
 	fail "Apache with the hermes configuration starts" "$(cat "$AD/httpd.out" "$AD/error.log" 2>/dev/null)"
 fi
-stop_pid "$HPID"
+stop_pid "$SITE_HTTPD_PID"
 
 # ---- remove ----------------------------------------------------------------------
 # What systemd and the admin would do before: lighttpd and the units stop.
