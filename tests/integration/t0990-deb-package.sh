@@ -38,7 +38,7 @@ need dpkg-buildpackage dh fakeroot lintian apt-get lighttpd lighty-enable-mod sp
 # ---- build and lintian ----------------------------------------------------------
 B=$T/deb
 started=$(date +%s)
-if DEB_BUILD_OPTIONS="nocheck parallel=2" bash "$top_srcdir/scripts/deb.sh" "$B" > "$T/build.log" 2>&1; then
+if DEB_BUILD_OPTIONS="nocheck noautodbgsym parallel=2" bash "$top_srcdir/scripts/deb.sh" "$B" > "$T/build.log" 2>&1; then
 	pass "scripts/deb.sh builds the package ($(($(date +%s) - started)) s)"
 else
 	fail "scripts/deb.sh builds the package" "$(tail -n 40 "$T/build.log")"
