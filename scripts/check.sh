@@ -2,7 +2,8 @@
 # scripts/check.sh: README command 2. Installs what is needed, builds from
 # clean and runs every test. .ci/run calls this and nothing else.
 #
-#   1. scripts/deps.sh (Debian packages; no-op when all are there)
+#   1. scripts/deps.sh --deb (Debian packages, with the packaging tools the
+#      package test t0990 needs; no-op when all are there)
 #   2. autoreconf -fi
 #   3. build/ci: --enable-werror --enable-sanitizers, make, make check
 #   4. build/o2: --enable-werror CFLAGS=-O2, make, make check: what ships
@@ -34,7 +35,7 @@ die_build() {
 }
 
 say "dependencies"
-bash "$ROOT/scripts/deps.sh" || die_build "scripts/deps.sh failed"
+bash "$ROOT/scripts/deps.sh" --deb || die_build "scripts/deps.sh failed"
 
 # A VPATH build refuses a source tree that was configured in place.
 if [ -f "$ROOT/config.status" ]; then

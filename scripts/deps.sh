@@ -7,6 +7,12 @@
 # apache2 and lighttpd packages from starting their system services: the
 # project starts its own servers on its own ports. A pre-existing
 # policy-rc.d is put back afterwards.
+#
+# usage: scripts/deps.sh [--deb]
+#   --deb  also the tools that build and check the Debian package
+#          (debian/, docs/packaging.md): scripts/check.sh passes it for
+#          tests/integration/t0990-deb-package.sh; building and running
+#          the server never needs them.
 # SPDX-License-Identifier: MIT
 set -euo pipefail
 
@@ -20,6 +26,14 @@ PACKAGES=(
 	curl python3 wrk time ca-certificates git
 	nodejs npm
 )
+DEB_PACKAGES=(
+	dpkg-dev debhelper fakeroot lintian
+)
+case ${1:-} in
+--deb) PACKAGES+=("${DEB_PACKAGES[@]}") ;;
+'') ;;
+*) printf 'usage: scripts/deps.sh [--deb]\n' >&2; exit 2 ;;
+esac
 
 say() { printf 'deps: %s\n' "$*"; }
 

@@ -747,6 +747,31 @@ apache_user() {
 	fi
 }
 
+# start_site_httpd DIR SITE USER PORT [DEFINE...]: Apache httpd with
+# apache/test-httpd.conf.in on 127.0.0.1:PORT, DIR its state dir (logs,
+# pid; DIR/htdocs must exist), SITE included, its workers running as USER,
+# started with -D for each DEFINE (HERMES_PROXY_FCGI, HERMES_FCGID, ...).
+# Sets SITE_HTTPD_PID (tracked); false when it does not come to listen
+# (its output: DIR/httpd.out, DIR/error.log).
+start_site_httpd() {
+	local dir=$1 site=$2 user=$3 port=$4 httpd mods d
+	local -a defines=()
+	shift 4
+	httpd=$(apache_bin) || skip_or_fail "Apache httpd (apache2) is not installed"
+	mods=$(apache_modules_dir) || skip_or_fail "Apache modules directory not found"
+	for d in "$@"; do
+		defines+=("-D$d")
+	done
+	"$top_srcdir/apache/render.sh" test-httpd PORT="$port" STATEDIR="$dir" SITE="$site" \
+		MODULES_DIR="$mods" RUN_USER="$user" RUN_GROUP="$(id -gn "$user")" > "$dir/httpd.conf" ||
+		bail_out "apache/render.sh test-httpd failed"
+	track_log "$dir/error.log"
+	"$httpd" -f "$dir/httpd.conf" "${defines[@]}" -DFOREGROUND < /dev/null > "$dir/httpd.out" 2>&1 &
+	SITE_HTTPD_PID=$!
+	track_pid "$SITE_HTTPD_PID"
+	wait_port "$port" "$SITE_HTTPD_PID" 30
+}
+
 # start_apache VARIANT NAME MOUNT ARG: Apache httpd on a free port with
 # apache/test-httpd.conf.in and the shipped files for VARIANT:
 #   fcgid:        apache/hermes-fcgid.conf.in; ARG is HERMES_HOME

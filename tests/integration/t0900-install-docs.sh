@@ -25,7 +25,7 @@
 
 need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl lighttpd useradd userdel runuser
 [ "$(id -u)" = 0 ] || skip_or_fail "needs root: the page's root blocks create a user"
-HTTPD=$(apache_bin) || skip_or_fail "Apache httpd (apache2) is not installed"
+apache_bin > /dev/null || skip_or_fail "Apache httpd (apache2) is not installed"
 MODS=$(apache_modules_dir) || skip_or_fail "Apache modules directory not found"
 for m in fcgid cgid rewrite mime; do
 	[ -e "$MODS/mod_$m.so" ] || skip_or_fail "Apache mod_$m is not installed"
@@ -256,21 +256,14 @@ chmod 0755 "$AD" "$AD/htdocs"
 sed '/^# suexec:begin/,/^# suexec:end/d' "$SNIP" > "$AD/hermes-fcgid.conf"
 APORT=$(free_port)
 printf '<VirtualHost 127.0.0.1:%s>\n\tInclude "%s"\n</VirtualHost>\n' "$APORT" "$AD/hermes-fcgid.conf" > "$AD/site.conf"
-"$top_srcdir/apache/render.sh" test-httpd PORT="$APORT" STATEDIR="$AD" SITE="$AD/site.conf" \
-	MODULES_DIR="$MODS" RUN_USER="$TUSER" RUN_GROUP="$(id -gn "$TUSER")" > "$AD/httpd.conf" ||
-	bail_out "apache/render.sh test-httpd failed"
-track_log "$AD/error.log"
-"$HTTPD" -f "$AD/httpd.conf" -DHERMES_FCGID -DFOREGROUND < /dev/null > "$AD/httpd.out" 2>&1 &
-APID=$!
-track_pid "$APID"
-if wait_port "$APORT" "$APID" 30; then
+if start_site_httpd "$AD" "$AD/site.conf" "$TUSER" "$APORT" HERMES_FCGID; then
 	pass "Apache with the page's mod_fcgid snippet in a virtual host starts"
 	chat_turn "http://127.0.0.1:$APORT" "$KEY" "Apache mod_fcgid (page)"
 	is "$(responder_users)" "$TUSER " "Apache mod_fcgid (page): the responders run as the created user"
 else
 	fail "Apache with the page's mod_fcgid snippet in a virtual host starts" "$(cat "$AD/httpd.out" "$AD/error.log" 2>/dev/null)"
 fi
-stop_pid "$APID"
+stop_pid "$SITE_HTTPD_PID"
 
 # ---- plain CGI on shared hosting -----------------------------------------------------------
 # What the reader uploads: the programs and the two shipped files.
@@ -286,14 +279,7 @@ chown "$TUSER:" "$CD/htdocs"
 run_section cgi
 CPORT=$(free_port)
 echo "# shared hosting: everything is in the .htaccess" > "$CD/site.conf"
-"$top_srcdir/apache/render.sh" test-httpd PORT="$CPORT" STATEDIR="$CD" SITE="$CD/site.conf" \
-	MODULES_DIR="$MODS" RUN_USER="$TUSER" RUN_GROUP="$(id -gn "$TUSER")" > "$CD/httpd.conf" ||
-	bail_out "apache/render.sh test-httpd failed"
-track_log "$CD/error.log"
-"$HTTPD" -f "$CD/httpd.conf" -DHERMES_SHARED -DHERMES_CGI -DFOREGROUND < /dev/null > "$CD/httpd.out" 2>&1 &
-CPID=$!
-track_pid "$CPID"
-if wait_port "$CPORT" "$CPID" 30; then
+if start_site_httpd "$CD" "$CD/site.conf" "$TUSER" "$CPORT" HERMES_SHARED HERMES_CGI; then
 	pass "Apache with the page's shared-hosting files starts (AllowOverride FileInfo Options)"
 	base=http://127.0.0.1:$CPORT/hermes
 	http GET "$base/v1/models" -H "Authorization: Bearer $KEY"
@@ -306,7 +292,7 @@ else
 	fail "Apache with the page's shared-hosting files starts (AllowOverride FileInfo Options)" \
 		"$(cat "$CD/httpd.out" "$CD/error.log" 2>/dev/null)"
 fi
-stop_pid "$CPID"
+stop_pid "$SITE_HTTPD_PID"
 
 # hermes.fcgi names the HERMES_HOME problem instead of a generic 500.
 W=${VAL[WEBDIR]}/hermes.fcgi
