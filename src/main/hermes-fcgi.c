@@ -26,6 +26,7 @@
 #include "api/runs.h"
 #include "http/hio.h"
 #include "http/req.h"
+#include "main/fcgi_children.h"
 #include "runner/runner.h"
 #include "util/log.h"
 #include "util/privs.h"
@@ -57,10 +58,12 @@ static void catch_sigterm(struct app *app)
 
 static void usage(FILE *to)
 {
-	fputs("usage: hermes-fcgi [--listen ADDR] [--version]\n"
+	fputs("usage: hermes-fcgi [--listen ADDR] [--children N] [--version]\n"
 	      "  Started by a web server (FastCGI socket on fd 0) it serves FastCGI;\n"
 	      "  started with a CGI environment it answers one CGI request.\n"
-	      "  --listen ADDR  open a FastCGI socket: host:port, :port or a unix path\n",
+	      "  --listen ADDR  open a FastCGI socket: host:port, :port or a unix path\n"
+	      "  --children N   serve the socket with N processes (1-64; default 1,\n"
+	      "                 or HERMES_FCGI_CHILDREN) under a supervising parent\n",
 	      to);
 }
 
@@ -77,12 +80,49 @@ static int serve_cgi(struct app *app)
 	return 0;
 }
 
-static int serve_fastcgi(struct app *app, const char *listen_addr)
+/* One responder's life on an open server socket: its own app (the
+ * configuration, the store), requests until SIGTERM. */
+static int serve_fastcgi(void *ctx)
+{
+	struct hio_server *srv = ctx;
+	struct app app;
+	struct hio io;
+	struct req r;
+
+	api_app_init(&app, API_MODE_FASTCGI);
+	catch_sigterm(&app);
+	req_init(&r);
+	while(!stopping && hio_server_accept(srv, &io) == HERR_OK) {
+		api_serve(&app, &r, &io);
+		hio_server_finish(srv, &io);
+		hio_release(&io);
+	}
+	if(stopping)
+		LOG_INFO("SIGTERM: stopping after %lu request%s", app.requests,
+			 app.requests == 1 ? "" : "s");
+	req_release(&r);
+	api_app_release(&app);
+	return 0;
+}
+
+/* N from --children or HERMES_FCGI_CHILDREN (NULL: 1); 0 when it is not
+ * 1-64. */
+static int children_count(const char *v)
+{
+	char *end;
+	long n;
+
+	if(!v)
+		return 1;
+	n = strtol(v, &end, 10);
+	return !*v || *end || n < 1 || n > FCGI_CHILDREN_MAX ? 0 : (int)n;
+}
+
+static int fastcgi(const char *listen_addr, int children)
 {
 	struct hio_server srv;
 	struct herror err;
-	struct hio io;
-	struct req r;
+	int rc;
 
 	herr_clear(&err);
 	if(hio_server_init(&srv, listen_addr, &err)) {
@@ -92,28 +132,21 @@ static int serve_fastcgi(struct app *app, const char *listen_addr)
 	}
 	if(listen_addr)
 		LOG_INFO("listening for FastCGI on %s", listen_addr);
-	req_init(&r);
-	while(!stopping && hio_server_accept(&srv, &io) == HERR_OK) {
-		api_serve(app, &r, &io);
-		hio_server_finish(&srv, &io);
-		hio_release(&io);
-	}
-	if(stopping)
-		LOG_INFO("SIGTERM: stopping after %lu request%s", app->requests,
-			 app->requests == 1 ? "" : "s");
-	req_release(&r);
+	rc = children > 1 ? fcgi_children_run(children, serve_fastcgi, &srv) : serve_fastcgi(&srv);
 	hio_server_release(&srv);
-	return 0;
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	const char *listen_addr = NULL;
+	const char *listen_addr = NULL, *children = getenv("HERMES_FCGI_CHILDREN");
 	struct app app;
-	int rc;
+	int rc, n;
 
 	log_init("hermes-fcgi");
 	privs_harden();
+	if(children && !*children) /* set empty: as if not set */
+		children = NULL;
 	signal(SIGPIPE, SIG_IGN);
 	api_runs_set_waker(runner_ensure);
 	/* libcurl (and with it OpenSSL's TLS setup) is initialised on first use
@@ -123,6 +156,8 @@ int main(int argc, char **argv)
 	for(int i = 1; i < argc; i++) {
 		if(strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
 			listen_addr = argv[++i];
+		} else if(strcmp(argv[i], "--children") == 0 && i + 1 < argc) {
+			children = argv[++i];
 		} else if(strcmp(argv[i], "--version") == 0) {
 			printf("hermes-fcgi %s\n", PACKAGE_VERSION);
 			return 0;
@@ -143,11 +178,13 @@ int main(int argc, char **argv)
 		api_app_init(&app, API_MODE_CGI);
 		catch_sigterm(&app);
 		rc = serve_cgi(&app);
-	} else {
-		api_app_init(&app, API_MODE_FASTCGI);
-		catch_sigterm(&app);
-		rc = serve_fastcgi(&app, listen_addr);
+		api_app_release(&app);
+		return rc;
 	}
-	api_app_release(&app);
-	return rc;
+	if(!(n = children_count(children))) {
+		fprintf(stderr, "hermes-fcgi: --children (HERMES_FCGI_CHILDREN) must be 1 to %d, not '%s'.\n",
+			FCGI_CHILDREN_MAX, children);
+		return 2;
+	}
+	return fastcgi(listen_addr, n);
 }

@@ -140,18 +140,26 @@ unit() { sed -n "s/^$2=//p" "/lib/systemd/system/$1" | tail -n 1; }
 SOCK=$(unit hermes-fcgi.socket ListenStream)
 SVC_ENV=$(unit hermes-fcgi.service Environment)
 EXEC=$(unit hermes-fcgi.service ExecStart)
-is "$SOCK $(unit hermes-fcgi.service User) $EXEC" "/run/hermes-fcgi/hermes-fcgi.sock hermes /usr/bin/hermes-fcgi" \
-	"the units: the socket, the responder as hermes, /usr/bin/hermes-fcgi"
+is "$SOCK $(unit hermes-fcgi.service User) $EXEC" "/run/hermes-fcgi/hermes-fcgi.sock hermes /usr/bin/hermes-fcgi --children 4" \
+	"the units: the socket, the responder as hermes, /usr/bin/hermes-fcgi --children 4"
 install -d -m "$(unit hermes-fcgi.socket DirectoryMode)" "$(dirname "$SOCK")"
 SPID=$T/spawn.pid
 track_pidfile "$SPID"
 spawn-fcgi -s "$SOCK" -M "$(unit hermes-fcgi.socket SocketMode)" \
 	-U "$(unit hermes-fcgi.socket SocketUser)" -G "$(unit hermes-fcgi.socket SocketGroup)" \
 	-u "$(unit hermes-fcgi.service User)" -g "$(unit hermes-fcgi.service Group)" -P "$SPID" \
-	-- /usr/bin/env -i PATH=/usr/bin:/bin "$SVC_ENV" HERMES_DISCOVER_PORTS=off "$EXEC" \
+	-- /usr/bin/env -i PATH=/usr/bin:/bin "$SVC_ENV" HERMES_DISCOVER_PORTS=off $EXEC \
 	> "$T/spawn.out" 2>&1 || fail "spawn-fcgi starts the responder" "$(cat "$T/spawn.out")"
 is "$(stat -c '%U:%G %a' "$SOCK" 2>&1)" "hermes:www-data 660" "the responder's socket: hermes, group www-data, 0660"
 is "$(stat -c %U "/proc/$(pids_in_file "$SPID" | head -n 1)" 2>&1)" hermes "the responder runs as hermes"
+# --children 4: the parent spawn-fcgi started has four responder children.
+sp=$(pids_in_file "$SPID" | head -n 1)
+for i in $(seq 1 100); do
+	kids=$(grep -l "^PPid:[[:space:]]*$sp\$" /proc/[0-9]*/status 2>/dev/null | wc -l)
+	[ "$kids" = 4 ] && break
+	sleep 0.1
+done
+is "$kids" 4 "the responder serves with four child processes (--children 4)"
 
 # ---- lighttpd with the enabled module ---------------------------------------------
 lighty-enable-mod hermes > "$T/enable.out" 2>&1 || fail "lighty-enable-mod hermes" "$(cat "$T/enable.out")"
