@@ -113,6 +113,22 @@ static bool ended(const struct api_run_follow *f)
 	return f->ended && f->ended(f->ctx);
 }
 
+/* False when run_id is live (not finished): the reader may have to start
+ * the runner (runner.mode inline). */
+static bool follow_live(struct app *app, const char *run_id)
+{
+	struct store_run run;
+	struct herror err;
+	bool finished;
+
+	herr_clear(&err);
+	if(store_run_get(app->store, run_id, &run, &err))
+		return true;
+	finished = STORE_RUN_BIT(run.status) & STORE_RUN_TERMINAL;
+	store_run_release(&run);
+	return finished;
+}
+
 enum herr api_run_follow(struct app *app, struct sse *s, const char *run_id, int64_t after,
 		     const struct api_run_follow *f)
 {
@@ -125,6 +141,8 @@ enum herr api_run_follow(struct app *app, struct sse *s, const char *run_id, int
 	enum herr rc = sse_begin(s);
 
 	memset(&run, 0, sizeof(run));
+	if(!rc && !follow_live(app, run_id))
+		api_runs_reading(&app->cfg, run_id);
 	while(!rc && !done && !sse_gone(s) && app->interrupt != AGENT_STOP_SHUTDOWN) {
 		struct herror err;
 
