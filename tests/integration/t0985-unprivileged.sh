@@ -103,6 +103,9 @@ r3=$RUN_ID
 is "$(rstatus "$r1") $(rstatus "$r2") $(rstatus "$r3")" "queued queued queued" "cron: three runs queued"
 kill_run_user
 is "$(run_user_pids | wc -l)" 0 "cron: every process of $RUN_USER killed with the runs queued"
+as_run_user "$HERMESCTL" runner status > "$T/status.out"
+is "$(sed -n 's/^mode  *//p; s/^queued  *//p' "$T/status.out" | tr '\n' ' ')" "cron 3 " \
+	"cron: hermesctl runner status shows the mode and the three queued runs"
 # The tick: cron's environment (HOME, LOGNAME, SHELL, a short PATH), the
 # crontab line of docs/operations.md.
 as_run_user env -i HOME="$RUN_HOME" LOGNAME="$RUN_USER" SHELL=/bin/sh PATH=/usr/bin:/bin \
