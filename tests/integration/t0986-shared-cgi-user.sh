@@ -7,7 +7,8 @@
 # config. Apache drops Authorization for scripts: without the .htaccess's
 # workaround (SetEnvIf + RewriteRule E=HTTP_AUTHORIZATION) the right key is
 # refused, with it chat, responses, runs (the runner started from a CGI
-# request, as the user) and the store work.
+# request, as the user) and the store work; runner.mode cron (the tick
+# works the queue) and inline (the CGI request reading the events does).
 # SPDX-License-Identifier: MIT
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/chat_cases.sh"
@@ -59,5 +60,47 @@ is "$(rwait "$RUN_ID" 'completed|failed|cancelled|interrupted' 60) $(jget 'j.get
 p=$(pgrep -U "$RUN_UID" -x hermes-runner | head -1)
 is "${p:+$(stat -c %U "/proc/$p")}" "$RUN_USER" "the runner runs as $RUN_USER"
 is "$(stat -c %U "$H/state.db")" "$RUN_USER" "state.db is the user's"
+
+# A CGI process reads the configuration per request: runner.mode applies at
+# once. The daemon runner goes first (the host killed it).
+pkill -KILL -U "$RUN_UID" -x hermes-runner
+for i in $(seq 1 100); do
+	[ -z "$(pgrep -U "$RUN_UID" -x hermes-runner)" ] && break
+	sleep 0.1
+done
+# yaml TEXT: HERMES_HOME/config.yaml, the user's file.
+yaml() {
+	printf '%s\n' "$1" > "$H/config.yaml"
+	chown "$RUN_USER:$RUN_GID" "$H/config.yaml"
+	chmod 0600 "$H/config.yaml"
+}
+# runners_for SECONDS: the most hermes-runner processes of the user seen.
+runners_for() {
+	local i n most=0
+	for i in $(seq 1 $(($1 * 10))); do
+		n=$(pgrep -U "$RUN_UID" -x hermes-runner | wc -l)
+		[ "$n" -le "$most" ] || most=$n
+		sleep 0.1
+	done
+	echo "$most"
+}
+yaml 'runner:
+  mode: cron'
+up_script '[{"reply":"cgi cron"},{"reply":"cgi inline"}]'
+rpost '{"input":"for the cron tick"}'
+is "$RESP_STATUS $(runners_for 2) $(rstatus "$RUN_ID")" "202 0 queued" "cron: a CGI POST starts no runner; the run waits"
+as_run_user env -i HOME="$RUN_HOME" LOGNAME="$RUN_USER" SHELL=/bin/sh PATH=/usr/bin:/bin \
+	${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
+	/bin/sh -c '$HOME/bin/hermesctl runner run-once >> $HOME/.hermes/logs/runner-cron.log 2>&1'
+rget "$RUN_ID"
+is "$(jget 'j["status"]'):$(jget 'j.get("output")')" "completed:cgi cron" "cron: the tick worked it"
+yaml 'runner:
+  mode: inline
+  inline_seconds: 30'
+rpost '{"input":"for its reader"}'
+is "$RESP_STATUS $(runners_for 2) $(rstatus "$RUN_ID")" "202 0 queued" "inline: a CGI POST starts no runner; the run waits"
+revents "$RUN_ID" "$T/ev.i"
+is "$(rev_check "$T/ev.i" run.completed) $(rev_text "$T/ev.i")" " cgi inline" \
+	"inline: the CGI request reading its events worked it"
 
 done_testing
