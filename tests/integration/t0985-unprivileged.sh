@@ -14,6 +14,7 @@
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/chat_cases.sh"
 . "$top_srcdir/tests/integration/runs_cases.sh"
+. "$top_srcdir/tests/integration/shared_host_cases.sh"
 
 need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl lighttpd
 mk_run_user
@@ -23,14 +24,6 @@ chat_env "$H"
 chown -R "$RUN_USER:$RUN_GID" "$H"
 track_log "$H/logs/runner.log"
 
-# yaml TEXT: HERMES_HOME/config.yaml, the user's file.
-yaml() {
-	printf '%s\n' "$1" > "$H/config.yaml"
-	chown "$RUN_USER:$RUN_GID" "$H/config.yaml"
-	chmod 0600 "$H/config.yaml"
-}
-# user_runners: hermes-runner processes of the test user.
-user_runners() { pgrep -U "$RUN_UID" -x hermes-runner | wc -l; }
 # restart NAME: every process of the user killed, lighttpd started again.
 restart() {
 	kill_run_user
@@ -39,45 +32,12 @@ restart() {
 	RB=http://127.0.0.1:$LIGHTTPD_PORT
 }
 # no_runner_for SECONDS: true when no runner of the user shows up meanwhile.
-no_runner_for() {
-	local i
-	for i in $(seq 1 $(($1 * 10))); do
-		[ "$(user_runners)" = 0 ] || return 1
-		sleep 0.1
-	done
-}
-
-# runner_gone SECONDS: true once no runner of the user is left.
-runner_gone() {
-	local i
-	for i in $(seq 1 $(($1 * 10))); do
-		[ "$(user_runners)" = 0 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+no_runner_for() { [ "$(sh_most_runners "$1")" = 0 ]; }
 
 # ---- (a) everything as the user ----------------------------------------------
 start_lighttpd lt / "$H" 2
 RB=http://127.0.0.1:$LIGHTTPD_PORT
-up_script '[{"reply":"chat as a user"},{"reply":"stored answer"},{"reply":"run as a user"}]'
-http POST "$RB/v1/chat/completions" -H "Authorization: Bearer $RK" -H 'Content-Type: application/json' \
-	--data-binary '{"model":"hermes-agent","messages":[{"role":"user","content":"hi"}]}'
-is "$RESP_STATUS $(jget 'j["choices"][0]["message"]["content"]')" "200 chat as a user" "chat completion as $RUN_USER"
-http POST "$RB/v1/responses" -H "Authorization: Bearer $RK" -H 'Content-Type: application/json' \
-	--data-binary '{"model":"hermes-agent","input":"store this"}'
-rid=$(jget 'j.get("id") or ""')
-is "$RESP_STATUS $(jget 'j["output"][-1]["content"][0]["text"]')" \
-	"200 stored answer" "a response"
-http GET "$RB/v1/responses/$rid" -H "Authorization: Bearer $RK"
-is "$RESP_STATUS $(jget 'j["id"]')" "200 $rid" "... read back from the store"
-rpost '{"input":"work as a user"}'
-is "$RESP_STATUS" 202 "POST /v1/runs"
-is "$(rwait "$RUN_ID" 'completed|failed|cancelled|interrupted' 60) $(jget 'j.get("output")')" \
-	"completed run as a user" "the runner the responder started worked it"
-revents "$RUN_ID" "$T/ev.a"
-is "$(rev_check "$T/ev.a" run.completed)" "" "its events replay"
-is "$(stat -c %U "$H/state.db")" "$RUN_USER" "state.db is the user's"
+sh_api_cases lighttpd
 is "$(stat -c %a "$H")" 700 "HERMES_HOME stays 0700"
 names=$(for p in $(run_user_pids); do cat "/proc/$p/comm"; done 2>/dev/null | sort -u | tr '\n' ' ')
 is "$names" "hermes-fcgi hermes-runner lighttpd " "lighttpd, the responders and the runner run as $RUN_USER"
@@ -86,7 +46,7 @@ strays=$(find "$RUN_HOME" /tmp /var/tmp /dev/shm -xdev -user "$RUN_UID" 2>/dev/n
 is "$strays" "" "nothing written outside HERMES_HOME and lighttpd's state dir"
 
 # ---- (c) runner.mode cron --------------------------------------------------------
-yaml 'runner:
+sh_yaml 'runner:
   mode: cron
   max_concurrent: 1'
 restart cron1
@@ -106,11 +66,7 @@ is "$(run_user_pids | wc -l)" 0 "cron: every process of $RUN_USER killed with th
 as_run_user "$HERMESCTL" runner status > "$T/status.out"
 is "$(sed -n 's/^mode  *//p; s/^queued  *//p' "$T/status.out" | tr '\n' ' ')" "cron 3 " \
 	"cron: hermesctl runner status shows the mode and the three queued runs"
-# The tick: cron's environment (HOME, LOGNAME, SHELL, a short PATH), the
-# crontab line of docs/operations.md.
-as_run_user env -i HOME="$RUN_HOME" LOGNAME="$RUN_USER" SHELL=/bin/sh PATH=/usr/bin:/bin \
-	${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
-	/bin/sh -c '$HOME/bin/hermesctl runner run-once >> $HOME/.hermes/logs/runner-cron.log 2>&1'
+sh_cron_tick
 is "$?" 0 "cron: the tick (hermesctl runner run-once) exits 0"
 is "$(run_user_pids | wc -l)" 0 "cron: and leaves no process behind"
 start_lighttpd cron3 / "$H" 2
@@ -125,7 +81,7 @@ revents "$r3" "$T/ev.c"
 is "$(rev_check "$T/ev.c" run.completed)" "" "cron: events of a run worked by the tick"
 
 # ---- (d) runner.mode inline ------------------------------------------------------
-yaml 'runner:
+sh_yaml 'runner:
   mode: inline
   inline_seconds: 6'
 restart inline1
@@ -155,6 +111,6 @@ r2=$RUN_ID
 RUNS_EV_MAX=90 revents "$r2" "$T/ev.e"
 is "$(rstatus "$r2")" cancelled "inline: a run still working at inline_seconds is stopped (cancelled)"
 is "$(rev_check "$T/ev.e" run.cancelled)" "" "inline: ... and its reader sees run.cancelled"
-ok "inline: the inline runner is gone within 15 s more" runner_gone 30
+ok "inline: the inline runner is gone within 15 s more" sh_runners_gone 30
 
 done_testing
