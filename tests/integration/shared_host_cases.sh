@@ -5,6 +5,8 @@
 #
 # Sourced after lib.sh, chat_cases.sh and runs_cases.sh. Uses RB, RK and
 # H (the user's HERMES_HOME). Gives:
+#   sh_setup              the test user (mk_run_user), the scripted upstream,
+#                         H=~/.hermes of the user with the upstream settings
 #   sh_yaml TEXT          H/config.yaml, the user's file (0600)
 #   sh_runners            how many hermes-runner processes the user has
 #   sh_runners_gone SECS  true once the user has none (within SECS)
@@ -14,6 +16,15 @@
 #                         bare environment (HOME, LOGNAME, SHELL, short PATH)
 #   sh_api_cases LABEL    chat, a stored response read back, a run worked
 #                         by the runner (daemon mode), state.db the user's
+
+sh_setup() {
+	mk_run_user
+	start_upstream up
+	H=$RUN_HOME/.hermes
+	chat_env "$H"
+	chown -R "$RUN_USER:$RUN_GID" "$H"
+	track_log "$H/logs/runner.log"
+}
 
 sh_yaml() {
 	printf '%s\n' "$1" > "$H/config.yaml"

@@ -17,12 +17,7 @@
 . "$top_srcdir/tests/integration/shared_host_cases.sh"
 
 need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl lighttpd
-mk_run_user
-start_upstream up
-H=$RUN_HOME/.hermes
-chat_env "$H"
-chown -R "$RUN_USER:$RUN_GID" "$H"
-track_log "$H/logs/runner.log"
+sh_setup
 
 # restart NAME: every process of the user killed, lighttpd started again.
 restart() {

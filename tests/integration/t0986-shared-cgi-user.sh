@@ -16,12 +16,7 @@
 . "$top_srcdir/tests/integration/shared_host_cases.sh"
 
 need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl
-mk_run_user
-start_upstream up
-H=$RUN_HOME/.hermes
-chat_env "$H"
-chown -R "$RUN_USER:$RUN_GID" "$H"
-track_log "$H/logs/runner.log"
+sh_setup
 
 start_apache shared-cgi cgi /hermes/ "$H"
 RB=http://127.0.0.1:$APACHE_PORT/hermes
