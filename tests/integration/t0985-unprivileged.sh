@@ -78,7 +78,8 @@ is "$(rev_check "$T/ev.c" run.completed)" "" "cron: events of a run worked by th
 # ---- (d) runner.mode inline ------------------------------------------------------
 sh_yaml 'runner:
   mode: inline
-  inline_seconds: 6'
+  inline_seconds: 6
+  max_concurrent: 1'
 restart inline1
 up_script '[{"reply":"worked by its reader"},{"reply":"background by polling"}]'
 rpost '{"input":"inline please"}'
@@ -99,13 +100,21 @@ for i in $(seq 1 300); do
 done
 is "$st $(jget 'j["output"][-1]["content"][0]["text"]')" "completed background by polling" \
 	"inline: polling a background response works it"
-# The bound: an upstream that answers after 60 s, an inline runner of 6 s.
-up_script '[{"reply":"too late","first_delay":60}]'
+# The bound: an upstream that answers after 60 s, an inline runner of 6 s,
+# one run at a time. The reader of the second run starts a runner that
+# takes the first (the oldest), stops it at 6 s and exits; the reader starts
+# the next one, which works the second run.
+up_script '[{"reply":"too late","first_delay":60},{"reply":"after the bound"}]'
 rpost '{"input":"hang"}'
 r2=$RUN_ID
-RUNS_EV_MAX=90 revents "$r2" "$T/ev.e"
-is "$(rstatus "$r2")" cancelled "inline: a run still working at inline_seconds is stopped (cancelled)"
-is "$(rev_check "$T/ev.e" run.cancelled)" "" "inline: ... and its reader sees run.cancelled"
+rpost '{"input":"after it"}'
+r3=$RUN_ID
+RUNS_EV_MAX=90 revents "$r3" "$T/ev.f"
+is "$(rev_check "$T/ev.f" run.completed) $(rev_text "$T/ev.f")" " after the bound" \
+	"inline: a reader whose run was not reached in time starts the next runner and gets it worked"
+is "$(rstatus "$r2")" cancelled "inline: the run still working at inline_seconds was stopped (cancelled)"
+revents "$r2" "$T/ev.e"
+is "$(rev_check "$T/ev.e" run.cancelled)" "" "inline: ... with its run.cancelled event"
 ok "inline: the inline runner is gone within 15 s more" sh_runners_gone 30
 
 done_testing
