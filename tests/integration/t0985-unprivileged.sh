@@ -72,6 +72,9 @@ for r in "$r1" "$r2" "$r3"; do
 	out="$out $(jget 'j["status"]'):$(jget 'j.get("output")')"
 done
 is "$out" " completed:cron one completed:cron two completed:cron three" "cron: every queued run completed after the tick"
+http GET "$RB/health/detailed" -H "Authorization: Bearer $RK"
+is "$(jget 'j["runner"]["mode"]') $(jget 'j["runner"]["running"]')" "cron false" \
+	"cron: /health/detailed shows the mode, and no runner running"
 revents "$r3" "$T/ev.c"
 is "$(rev_check "$T/ev.c" run.completed)" "" "cron: events of a run worked by the tick"
 
