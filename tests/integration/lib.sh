@@ -884,8 +884,14 @@ mk_run_user() {
 	need useradd userdel setpriv pkill
 	RUN_HOME=$T/user
 	RUN_USER=hermest$$
-	useradd -M -d "$RUN_HOME" -s /bin/sh -U "$RUN_USER" ||
-		{ RUN_USER=; bail_out "useradd $RUN_USER failed"; }
+	# A parallel test adding or deleting a user holds /etc/passwd's lock for
+	# a moment: useradd then fails at once, so try again.
+	for b in 1 2 3 4 5 6 7 8 9 10; do
+		useradd -M -d "$RUN_HOME" -s /bin/sh -U "$RUN_USER" 2> "$T/useradd.err" && break
+		getent passwd "$RUN_USER" > /dev/null && break
+		[ "$b" != 10 ] || { RUN_USER=; bail_out "useradd failed: $(cat "$T/useradd.err")"; }
+		sleep 1
+	done
 	RUN_UID=$(id -u "$RUN_USER")
 	RUN_GID=$(id -g "$RUN_USER")
 	RUN_AS="setpriv --reuid=$RUN_UID --regid=$RUN_GID --init-groups env -u HERMES_ALLOW_ROOT HOME=$RUN_HOME USER=$RUN_USER LOGNAME=$RUN_USER"
@@ -929,8 +935,14 @@ run_user_owns() {
 }
 
 rm_run_user() {
+	local i
 	kill_run_user || diag "processes of $RUN_USER left: $(run_user_pids)"
-	userdel "$RUN_USER" 2>/dev/null || diag "userdel $RUN_USER failed"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		userdel "$RUN_USER" 2>/dev/null
+		getent passwd "$RUN_USER" > /dev/null || break
+		[ "$i" != 10 ] || diag "userdel $RUN_USER failed"
+		sleep 1
+	done
 	groupdel "$RUN_USER" 2>/dev/null || true
 	RUN_USER=
 }
