@@ -116,9 +116,9 @@ static bool ended(const struct api_run_follow *f)
 	return f->ended && f->ended(f->ctx);
 }
 
-/* False when run_id is live (not finished): the reader may have to start
- * the runner (runner.mode inline). */
-static bool follow_live(struct app *app, const char *run_id)
+/* True when run_id is finished or unknown; a live one may need its reader
+ * to start the runner (runner.mode inline). */
+static bool run_finished(struct app *app, const char *run_id)
 {
 	struct store_run run;
 	struct herror err;
@@ -144,7 +144,7 @@ enum herr api_run_follow(struct app *app, struct sse *s, const char *run_id, int
 	enum herr rc = sse_begin(s);
 
 	memset(&run, 0, sizeof(run));
-	if(!rc && !follow_live(app, run_id))
+	if(!rc && !run_finished(app, run_id))
 		api_runs_reading(&app->cfg, run_id);
 	nudge_at = sse_now() + RUNS_NUDGE_S;
 	while(!rc && !done && !sse_gone(s) && app->interrupt != AGENT_STOP_SHUTDOWN) {
@@ -189,7 +189,7 @@ enum herr api_run_follow(struct app *app, struct sse *s, const char *run_id, int
 		 * time limit with this run still queued; start the next one */
 		if(app->cfg.runner_mode == CFG_RUNNER_INLINE && sse_now() >= nudge_at) {
 			nudge_at = sse_now() + RUNS_NUDGE_S;
-			if(!follow_live(app, run_id))
+			if(!run_finished(app, run_id))
 				api_runs_reading(&app->cfg, run_id);
 		}
 		sse_tick(s);

@@ -1,6 +1,7 @@
 /* src/main/hermes-runner.c: the runner daemon (src/runner/runner.h).
  * Started on demand by a responder queueing a run, by `hermesctl runner
- * start`, or by fcgi/hermes-runner.service; never as root.
+ * start`, or by fcgi/hermes-runner.service; under runner.mode inline by a
+ * reader of a live run, as --once --for N; never as root.
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"

@@ -3,7 +3,8 @@
  * A FastCGI responder may be recycled at any moment, so a run (POST
  * /v1/runs) is only queued by it; one small detached daemon per
  * HERMES_HOME claims queued runs from state.db and works each in a forked
- * worker process. Files in HERMES_HOME:
+ * worker process (runner.mode cron and inline change who starts it:
+ * runner_notify). Files in HERMES_HOME:
  *   runner.pid   the daemon's pid, flock()ed (exclusively) while it lives:
  *                the lock, not the number, says whether a runner is alive,
  *                so a stale file after a crash or reboot means nothing;

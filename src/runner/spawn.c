@@ -7,7 +7,10 @@
  * at once so the responder reaps it and the runner is re-parented to init;
  * the runner closes every inherited descriptor >= 3 (the FastCGI listen
  * socket above all) before exec. Whoever loses the race for the pidfile
- * lock exits quietly (hermes-runner --if-absent).
+ * lock exits quietly (hermes-runner --if-absent). runner_notify decides by
+ * runner.mode whether a responder starts one at all: daemon on a queued
+ * run, inline (a bounded --once --for N) on a reader of a live run, cron
+ * never (the crontab's `hermesctl runner run-once` works the queue).
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
