@@ -148,6 +148,7 @@ enum herr api_health_detailed(void *vapp, struct req *r)
 		}
 		jsonx_add_owned(o, "store", store);
 		runner_info(app->cfg.home, app->store, &info);
+		jsonx_add_str(info, "mode", app->cfg.runner_mode_name);
 		jsonx_add_owned(o, "runner", info);
 	}
 	jsonx_add_bool(cfg, "api_key_ok", auth_key_state(app->cfg.api_key) == AUTH_KEY_OK);

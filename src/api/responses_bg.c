@@ -291,6 +291,7 @@ void api_resp_bg_settle(struct app *app, struct json_object **row)
 		return;
 	if(!rc && !(STORE_RUN_BIT(run.status) & STORE_RUN_TERMINAL)) {
 		store_run_release(&run);
+		api_runs_reading(&app->cfg, run_id);  /* a poll works it (runner.mode inline) */
 		return;
 	}
 	/* the row as stored now, with its session (the worker may have

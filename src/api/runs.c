@@ -37,13 +37,23 @@ void api_runs_set_waker(api_runs_waker fn)
 	waker = fn;
 }
 
-void api_runs_wake(const struct cfg *c, const char *run_id)
+static void notify(const struct cfg *c, const char *run_id, bool reader)
 {
 	struct herror werr;
 
 	herr_clear(&werr);
-	if(waker && waker(c, &werr))
+	if(waker && waker(c, reader, &werr))
 		LOG_WARN("run %s: runner not started: %s", run_id, werr.msg);
+}
+
+void api_runs_wake(const struct cfg *c, const char *run_id)
+{
+	notify(c, run_id, false);
+}
+
+void api_runs_reading(const struct cfg *c, const char *run_id)
+{
+	notify(c, run_id, true);
 }
 
 #define RUNS_LIST_DEFAULT 20

@@ -20,10 +20,12 @@ struct store_run;
 
 struct cfg;
 
-/* How a queued run reaches the runner: main/ sets runner_ensure
- * (runner/runner.h), which api/ may not include. Unset: nothing is woken
- * and the run waits for a runner to poll the queue. */
-typedef enum herr (*api_runs_waker)(const struct cfg *c, struct herror *err);
+/* How a queued run reaches the runner: main/ sets runner_notify
+ * (runner/runner.h), which api/ may not include; reader false: a run was
+ * queued, true: a request is about to follow a live run's events (what
+ * runner.mode inline works the queue on). Unset: nothing is woken and the
+ * run waits for a runner to poll the queue. */
+typedef enum herr (*api_runs_waker)(const struct cfg *c, bool reader, struct herror *err);
 void api_runs_set_waker(api_runs_waker fn);
 
 /* Live runs (queued ones included: the queue is bounded too) against
@@ -34,6 +36,11 @@ enum herr api_runs_capacity(struct app *app, struct req *r) __attribute__((warn_
 /* Wake (or start) the runner for the queued run run_id; a failure is
  * logged (the run waits for a runner to poll the queue). */
 void api_runs_wake(const struct cfg *c, const char *run_id);
+
+/* A request follows (or polls) run_id, which is not finished: under
+ * runner.mode inline this starts a bounded runner when none is alive;
+ * otherwise nothing. A failure is logged. */
+void api_runs_reading(const struct cfg *c, const char *run_id);
 
 /* POST /v1/runs (runs.c) */
 enum herr api_runs_create(void *app, struct req *r);

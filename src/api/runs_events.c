@@ -27,6 +27,7 @@
 #include "http/req.h"
 #include "http/sse.h"
 #include "store/store.h"
+#include "util/cfg.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -34,6 +35,8 @@
 #define RUNS_POLL_S 0.050        /* data_version poll interval */
 #define RUNS_EVENTS_BATCH 200    /* rows read at once */
 #define RUNS_CLOSE_GRACE_S 1.0   /* a terminal run's last event may trail its status */
+#define RUNS_NUDGE_S 5.0         /* runner.mode inline: how often a reader of a live
+                                    run starts a runner again when none is alive */
 
 /* Last-Event-ID (header) or ?after=N (query wins); 400 otherwise. */
 static enum herr start_after(struct req *r, int64_t *after)
@@ -113,6 +116,22 @@ static bool ended(const struct api_run_follow *f)
 	return f->ended && f->ended(f->ctx);
 }
 
+/* True when run_id is finished or unknown; a live one may need its reader
+ * to start the runner (runner.mode inline). */
+static bool run_finished(struct app *app, const char *run_id)
+{
+	struct store_run run;
+	struct herror err;
+	bool finished;
+
+	herr_clear(&err);
+	if(store_run_get(app->store, run_id, &run, &err))
+		return true;
+	finished = STORE_RUN_BIT(run.status) & STORE_RUN_TERMINAL;
+	store_run_release(&run);
+	return finished;
+}
+
 enum herr api_run_follow(struct app *app, struct sse *s, const char *run_id, int64_t after,
 		     const struct api_run_follow *f)
 {
@@ -120,11 +139,14 @@ enum herr api_run_follow(struct app *app, struct sse *s, const char *run_id, int
 	struct store_run run;
 	int64_t version = -1, v;
 	bool done = false, asked = false;
-	double closing_at = 0;
+	double closing_at = 0, nudge_at;
 	size_t sent = 0;
 	enum herr rc = sse_begin(s);
 
 	memset(&run, 0, sizeof(run));
+	if(!rc && !run_finished(app, run_id))
+		api_runs_reading(&app->cfg, run_id);
+	nudge_at = sse_now() + RUNS_NUDGE_S;
 	while(!rc && !done && !sse_gone(s) && app->interrupt != AGENT_STOP_SHUTDOWN) {
 		struct herror err;
 
@@ -162,6 +184,13 @@ enum herr api_run_follow(struct app *app, struct sse *s, const char *run_id, int
 			}
 			done = true;
 			break;
+		}
+		/* inline: the runner this reader started may have ended at its
+		 * time limit with this run still queued; start the next one */
+		if(app->cfg.runner_mode == CFG_RUNNER_INLINE && sse_now() >= nudge_at) {
+			nudge_at = sse_now() + RUNS_NUDGE_S;
+			if(!run_finished(app, run_id))
+				api_runs_reading(&app->cfg, run_id);
 		}
 		sse_tick(s);
 		nap(RUNS_POLL_S);

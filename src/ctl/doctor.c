@@ -240,15 +240,28 @@ static void check_runner(struct tally *t, const struct cfg *cfg)
 			 json_object_get_string(json_object_object_get(info, "pid")),
 			 (long long)queued, queued == 1 ? "" : "s");
 		ok(t, "runner", line);
+	} else if(queued > 0 && cfg->runner_mode == CFG_RUNNER_INLINE) {
+		snprintf(line, sizeof(line), "%lld run%s queued; runner.mode inline: a request that "
+			 "reads a run's events works the queue", (long long)queued,
+			 queued == 1 ? " is" : "s are");
+		ok(t, "runner", line);
 	} else if(queued > 0) {
 		snprintf(line, sizeof(line), "%lld run%s queued and no hermes-runner is running; "
 			 "the oldest has waited %s s.", (long long)queued, queued == 1 ? " is" : "s are",
 			 json_object_get_string(json_object_object_get(info, "oldest_queued_age_s")));
-		warn(t, "runner", line, "run 'hermesctl runner start' (a POST /v1/runs also starts "
-		     "it), or install fcgi/hermes-runner.service or the cron line of "
-		     "docs/operations.md where background processes are killed.");
+		warn(t, "runner", line, cfg->runner_mode == CFG_RUNNER_CRON ?
+		     "runner.mode is cron: check that the crontab line of docs/operations.md "
+		     "(hermesctl runner run-once) is installed (crontab -l) and see "
+		     "logs/runner-cron.log." :
+		     "run 'hermesctl runner start' (a POST /v1/runs also starts "
+		     "it), or install fcgi/hermes-runner.service, or set runner.mode: cron "
+		     "(docs/operations.md) where background processes are killed.");
 	} else {
-		ok(t, "runner", "no run is queued (hermes-runner starts on the next POST /v1/runs)");
+		ok(t, "runner", cfg->runner_mode == CFG_RUNNER_DAEMON ?
+		   "no run is queued (hermes-runner starts on the next POST /v1/runs)" :
+		   cfg->runner_mode == CFG_RUNNER_CRON ?
+		   "no run is queued (runner.mode cron: hermesctl runner run-once works them)" :
+		   "no run is queued (runner.mode inline: a reader of a run's events works them)");
 	}
 	json_object_put(info);
 	store_close(s);

@@ -89,6 +89,7 @@ static int status(const struct cfg *c, FILE *out)
 	runner_info(c->home, s, &info);
 	alive = json_object_get_boolean(json_object_object_get(info, "running"));
 	fprintf(out, "runner       %s\n", alive ? "running" : "not running");
+	fprintf(out, "mode         %s\n", c->runner_mode_name);
 	print_field(out, info, "pid", "pid", "");
 	print_field(out, info, "uptime_s", "uptime", " s");
 	print_field(out, info, "queued", "queued", "");

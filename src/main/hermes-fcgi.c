@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 	if(children && !*children) /* set empty: as if not set */
 		children = NULL;
 	signal(SIGPIPE, SIG_IGN);
-	api_runs_set_waker(runner_ensure);
+	api_runs_set_waker(runner_notify);
 	/* libcurl (and with it OpenSSL's TLS setup) is initialised on first use
 	 * by curl_easy_init, not here: a responder that only answers cheap
 	 * endpoints never pays its memory. One request at a time, so the lazy

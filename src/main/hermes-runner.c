@@ -1,6 +1,7 @@
 /* src/main/hermes-runner.c: the runner daemon (src/runner/runner.h).
  * Started on demand by a responder queueing a run, by `hermesctl runner
- * start`, or by fcgi/hermes-runner.service; never as root.
+ * start`, or by fcgi/hermes-runner.service; under runner.mode inline by a
+ * reader of a live run, as --once --for N; never as root.
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -13,13 +14,16 @@
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/privs.h"
+#include "util/str.h"
 
 static void usage(FILE *to)
 {
-	fputs("usage: hermes-runner [--once] [--if-absent] [--version]\n"
+	fputs("usage: hermes-runner [--once] [--if-absent] [--for SECONDS] [--version]\n"
 	      "  Works the queued runs of HERMES_HOME (one runner per HERMES_HOME).\n"
 	      "  --once       work the queue until it is empty, then exit\n"
-	      "  --if-absent  exit quietly when a runner is already running\n",
+	      "  --if-absent  exit quietly when a runner is already running\n"
+	      "  --for N      claim runs for N seconds, then stop the workers and exit\n"
+	      "               (what a request starts under runner.mode inline)\n",
 	      to);
 }
 
@@ -38,6 +42,11 @@ int main(int argc, char **argv)
 			o.once = true;
 		} else if(strcmp(argv[i], "--if-absent") == 0) {
 			o.quiet_if_held = true;
+		} else if(strcmp(argv[i], "--for") == 0 && i + 1 < argc) {
+			if(!str_to_long(argv[++i], 1, 86400, &o.seconds)) {
+				fprintf(stderr, "hermes-runner: --for wants 1 to 86400 seconds\n");
+				return 2;
+			}
 		} else if(strcmp(argv[i], "--version") == 0) {
 			printf("hermes-runner %s\n", PACKAGE_VERSION);
 			return 0;

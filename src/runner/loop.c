@@ -169,6 +169,7 @@ static void become_worker(struct runner *r, pid_t parent, const char *run_id)
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
 	runner_export_secrets(r->cfg); /* the daemon scrubbed them; runner_work loads anew */
+	sigaction(SIGALRM, &sa, NULL);
 	_exit(runner_work(run_id));
 }
 
@@ -374,13 +375,18 @@ int runner_serve(const struct cfg *c, const struct runner_opts *o, FILE *msg)
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	if(o->seconds > 0) {  /* the inline bound: SIGALRM stops like SIGTERM */
+		sigaction(SIGALRM, &sa, NULL);
+		alarm((unsigned)o->seconds);
+	}
 	sa.sa_handler = on_chld;
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	open_fifo(&r);
-	LOG_INFO("serving %s (pid %ld, at most %d runs at once%s)", c->home, (long)getpid(), r.max,
-		 o->once ? ", until the queue is empty" : "");
+	LOG_INFO("serving %s (pid %ld, at most %d runs at once%s%s)", c->home, (long)getpid(), r.max,
+		 o->once ? ", until the queue is empty" : "",
+		 o->seconds > 0 ? " or the time is up" : "");
 	serve(&r);
 	store_close(r.store);
 	if(r.fifo_fd >= 0)

@@ -3,7 +3,8 @@
  * A FastCGI responder may be recycled at any moment, so a run (POST
  * /v1/runs) is only queued by it; one small detached daemon per
  * HERMES_HOME claims queued runs from state.db and works each in a forked
- * worker process. Files in HERMES_HOME:
+ * worker process (runner.mode cron and inline change who starts it:
+ * runner_notify). Files in HERMES_HOME:
  *   runner.pid   the daemon's pid, flock()ed (exclusively) while it lives:
  *                the lock, not the number, says whether a runner is alive,
  *                so a stale file after a crash or reboot means nothing;
@@ -56,6 +57,21 @@ long runner_pidfile_alive(const char *home, double *started);
 enum herr runner_ensure(const struct cfg *c, struct herror *err)
 	__attribute__((warn_unused_result));
 
+/* What a responder does for the runner, by runner.mode (c->runner_mode):
+ * reader false (a run was just queued): daemon: runner_ensure; cron and
+ * inline: only wake a runner that is alive. reader true (a request is about
+ * to follow a live run's events): inline: runner_ensure_inline; daemon and
+ * cron: nothing. The api_runs_waker of hermes-fcgi. */
+enum herr runner_notify(const struct cfg *c, bool reader, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* runner.mode inline: unless a runner is alive (then only wake it), start
+ * `hermes-runner --once --if-absent --for c->runner_inline_seconds`
+ * detached as runner_ensure does: it works the queue until it is empty or
+ * the seconds are up, then stops its workers (15 s grace) and exits. */
+enum herr runner_ensure_inline(const struct cfg *c, struct herror *err)
+	__attribute__((warn_unused_result));
+
 /* Write the wake byte to home's FIFO; false if nobody listens. */
 bool runner_wake(const char *home);
 
@@ -66,6 +82,8 @@ struct runner_opts {
 	                       return (hermesctl runner run-once) */
 	bool quiet_if_held; /* another runner holds the lock: return 0 quietly (the
 	                       loser of a start race) */
+	long seconds;       /* > 0: claim nothing after this many seconds, stop the
+	                       workers (as on SIGTERM) and return (runner.mode inline) */
 };
 
 /* Serve c->home: take the pidfile, mark orphaned live runs interrupted,

@@ -7,7 +7,10 @@
  * at once so the responder reaps it and the runner is re-parented to init;
  * the runner closes every inherited descriptor >= 3 (the FastCGI listen
  * socket above all) before exec. Whoever loses the race for the pidfile
- * lock exits quietly (hermes-runner --if-absent).
+ * lock exits quietly (hermes-runner --if-absent). runner_notify decides by
+ * runner.mode whether a responder starts one at all: daemon on a queued
+ * run, inline (a bounded --once --for N) on a reader of a live run, cron
+ * never (the crontab's `hermesctl runner run-once` works the queue).
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -111,11 +114,12 @@ void runner_export_secrets(const struct cfg *c)
 			setenv(c->models.v[i].api_key_env, c->models.v[i].api_key, 0);
 }
 
-/* In the grandchild: become the daemon. Never returns. */
-static void exec_runner(const struct cfg *c, const char *binary)
+/* In the grandchild: become the daemon; seconds > 0: an inline run-once
+ * (runner_ensure_inline). Never returns. */
+static void exec_runner(const struct cfg *c, const char *binary, long seconds)
 {
 	const char *home = c->home;
-	char log[4096];
+	char log[4096], secs[24];
 	int fd;
 	sigset_t none;
 
@@ -147,12 +151,16 @@ static void exec_runner(const struct cfg *c, const char *binary)
 		_exit(127);
 	setenv("HERMES_HOME", home, 1);
 	runner_export_secrets(c);
-	execlp(binary, "hermes-runner", "--if-absent", (char *)NULL);
+	snprintf(secs, sizeof(secs), "%ld", seconds);
+	if(seconds > 0)
+		execlp(binary, "hermes-runner", "--if-absent", "--once", "--for", secs, (char *)NULL);
+	else
+		execlp(binary, "hermes-runner", "--if-absent", (char *)NULL);
 	dprintf(2, "hermes-runner: cannot exec %s: %s\n", binary, strerror(errno));
 	_exit(127);
 }
 
-enum herr runner_ensure(const struct cfg *c, struct herror *err)
+static enum herr start(const struct cfg *c, long seconds, struct herror *err)
 {
 	char binary[PATH_MAX];
 	pid_t mid, got;
@@ -175,7 +183,7 @@ enum herr runner_ensure(const struct cfg *c, struct herror *err)
 		case -1:
 			_exit(1);
 		case 0:
-			exec_runner(c, binary);
+			exec_runner(c, binary, seconds);
 			break;
 		default:
 			_exit(0);
@@ -187,5 +195,33 @@ enum herr runner_ensure(const struct cfg *c, struct herror *err)
 	if(got != mid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return herr_set(err, HERR_UNAVAILABLE, "runner_unavailable", NULL,
 				"cannot start hermes-runner: setsid or fork failed");
+	return HERR_OK;
+}
+
+enum herr runner_ensure(const struct cfg *c, struct herror *err)
+{
+	return start(c, 0, err);
+}
+
+enum herr runner_ensure_inline(const struct cfg *c, struct herror *err)
+{
+	return start(c, c->runner_inline_seconds, err);
+}
+
+enum herr runner_notify(const struct cfg *c, bool reader, struct herror *err)
+{
+	switch(c->runner_mode) {
+	case CFG_RUNNER_DAEMON:
+		return reader ? HERR_OK : runner_ensure(c, err);
+	case CFG_RUNNER_INLINE:
+		if(reader)
+			return runner_ensure_inline(c, err);
+		break;
+	case CFG_RUNNER_CRON:
+		break;
+	}
+	/* a cron or inline runner working the queue right now takes the new
+	 * run at once instead of at its next one-second poll */
+	(void)runner_wake(c->home);
 	return HERR_OK;
 }

@@ -214,6 +214,7 @@ static const struct setting settings[] = {
 	{ F(tools_hide_paths), "HERMES_TOOLS_HIDE_PATHS", "tools.hide_paths", NULL },
 	{ F(tools_confinement_disable), "HERMES_TOOLS_CONFINEMENT_DISABLE",
 	  "tools.confinement_disable", NULL },
+	{ F(runner_mode_name), "HERMES_RUNNER_MODE", "runner.mode", "daemon" },
 };
 
 /* Numeric and boolean settings, checked at load time so a bad value is a
@@ -266,6 +267,8 @@ static const struct num_setting numbers[] = {
 	{ F(runner_ttl), NUM_INT, "HERMES_RUNNER_TTL", "runner.ttl", 3600, 1, 31536000 },
 	{ F(runner_idle_exit), NUM_INT, "HERMES_RUNNER_IDLE_EXIT", "runner.idle_exit", 600, 0,
 	  31536000 },
+	{ F(runner_inline_seconds), NUM_INT, "HERMES_RUNNER_INLINE_SECONDS", "runner.inline_seconds",
+	  120, 5, 86400 },
 	{ F(compression_threshold), NUM_REAL, "HERMES_COMPRESSION_THRESHOLD", "compression.threshold",
 	  0.5, 0.05, 0.95 },
 };
@@ -286,19 +289,19 @@ static int parse_bool(const char *v, int *out)
 }
 
 /* Where a setting's value came from, for the error message. */
-static void origin(struct cfg *cfg, const struct num_setting *n, char *out, size_t cap)
+static void origin(struct cfg *cfg, const char *env, const char *yaml, char *out, size_t cap)
 {
-	const char *e = getenv(n->env);
+	const char *e = getenv(env);
 
 	if(e && *e)
-		snprintf(out, cap, "environment variable %s", n->env);
-	else if(cfg->dotenv && jsonx_get_str(cfg->dotenv, n->env))
-		snprintf(out, cap, "%s: %s", cfg->env_path, n->env);
-	else if(cfg_yaml_node(cfg, n->yaml))
-		snprintf(out, cap, "%s line %d: key %s", cfg->yaml_path, cfg_yaml_line(cfg, n->yaml),
-			 n->yaml);
+		snprintf(out, cap, "environment variable %s", env);
+	else if(cfg->dotenv && jsonx_get_str(cfg->dotenv, env))
+		snprintf(out, cap, "%s: %s", cfg->env_path, env);
+	else if(cfg_yaml_node(cfg, yaml))
+		snprintf(out, cap, "%s line %d: key %s", cfg->yaml_path, cfg_yaml_line(cfg, yaml),
+			 yaml);
 	else
-		snprintf(out, cap, "%s", n->env);
+		snprintf(out, cap, "%s", env);
 }
 
 static enum herr load_numbers(struct cfg *cfg, char **scratch)
@@ -333,7 +336,7 @@ static enum herr load_numbers(struct cfg *cfg, char **scratch)
 			*(double *)(void *)field = d;
 		continue;
 bad:
-		origin(cfg, n, where, sizeof(where));
+		origin(cfg, n->env, n->yaml, where, sizeof(where));
 		if(n->kind == NUM_BOOL)
 			return herr_set(&cfg->err, HERR_CONFIG, "config_error", NULL,
 					"%s must be true or false, not '%s'", where, v);
@@ -342,6 +345,22 @@ bad:
 				n->kind == NUM_INT ? "whole number" : "number", n->min, n->max, v);
 	}
 	return HERR_OK;
+}
+
+/* runner.mode: one of three words, else a config error naming its source. */
+static enum herr load_runner_mode(struct cfg *cfg)
+{
+	static const char *const names[] = { "daemon", "cron", "inline" };
+	char where[600];
+
+	for(size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if(str_ieq(cfg->runner_mode_name, names[i])) {
+			cfg->runner_mode = (enum cfg_runner_mode)i;
+			return HERR_OK;
+		}
+	origin(cfg, "HERMES_RUNNER_MODE", "runner.mode", where, sizeof(where));
+	return herr_set(&cfg->err, HERR_CONFIG, "config_error", NULL,
+			"%s must be daemon, cron or inline, not '%s'", where, cfg->runner_mode_name);
 }
 
 /* Hermes also accepts `model: name` as a plain string. */
@@ -407,7 +426,7 @@ enum herr cfg_load(struct cfg *cfg, cfg_env_fn extra_env, void *extra_ctx)
 		*field = v ? xstrdup(v) : NULL;
 	}
 	resolve_model_shorthand(cfg);
-	if(!load_numbers(cfg, &scratch))
+	if(!load_numbers(cfg, &scratch) && !load_runner_mode(cfg))
 		cfg_models_load(cfg, &cfg->models);
 out:
 	free(scratch);

@@ -25,6 +25,14 @@ struct json_object;
 /* getenv-like lookup in an extra environment; may be NULL. */
 typedef const char *(*cfg_env_fn)(void *ctx, const char *name);
 
+/* runner.mode: how queued runs get worked (docs/operations.md "The runner"). */
+enum cfg_runner_mode {
+	CFG_RUNNER_DAEMON, /* a responder that queues a run starts hermes-runner */
+	CFG_RUNNER_CRON,   /* nothing is started: `hermesctl runner run-once` from cron */
+	CFG_RUNNER_INLINE, /* a request that reads a run's events starts a bounded
+	                      run-once (runner.inline_seconds) */
+};
+
 struct cfg {
 	/* Resolved settings. Each is owned (free()d by cfg_release) or NULL. */
 	char *home;           /* HERMES_HOME; default ~/.hermes of the process user */
@@ -55,6 +63,8 @@ struct cfg {
 	char *tools_confinement_disable; /* HERMES_TOOLS_CONFINEMENT_DISABLE |
 	                            tools.confinement_disable: features to treat as
 	                            absent (landlock, userns, cgroup) */
+	char *runner_mode_name; /* HERMES_RUNNER_MODE | runner.mode: daemon, cron, inline;
+	                         daemon (checked at load into runner_mode) */
 
 	/* Numbers and switches (env | config.yaml; default), checked at load. */
 	long max_stored_responses;   /* API_SERVER_MAX_STORED_RESPONSES | …extra.max_stored_responses; 100 */
@@ -93,6 +103,10 @@ struct cfg {
 	                                runs and their events are swept after this */
 	long runner_idle_exit;       /* HERMES_RUNNER_IDLE_EXIT | runner.idle_exit; 600 s
 	                                with nothing to do and the runner exits; 0 = never */
+	enum cfg_runner_mode runner_mode; /* from runner_mode_name */
+	long runner_inline_seconds;  /* HERMES_RUNNER_INLINE_SECONDS | runner.inline_seconds;
+	                                120 s an inline runner claims runs before it
+	                                stops its workers and exits */
 	bool server_tools;           /* API_SERVER_TOOLS | api.server_tools; true: off
 	                                leaves the API without the server's own tools */
 

@@ -278,6 +278,8 @@ pids_in_file() {
 t_cleanup() {
 	local rc=$? pids f
 	trap - EXIT INT TERM
+	# A test user (mk_run_user) goes first: its processes, then itself.
+	[ -z "${RUN_USER:-}" ] || rm_run_user
 	pids=$T_PIDS
 	for f in $T_PIDFILES; do
 		pids="$pids $(pids_in_file "$f" | tr '\n' ' ')"
@@ -687,6 +689,7 @@ start_lighttpd() {
 	local name=$1 mount=$2 home=$3 maxprocs=${4:-2} dir=$T/$1 try
 	need lighttpd
 	mkdir -p "$dir"
+	run_user_owns "$dir"
 	LIGHTTPD_DIR=$dir
 	track_log "$dir/error.log"
 	track_log "$dir/hermes-fcgi.log"
@@ -699,7 +702,8 @@ start_lighttpd() {
 			STATEDIR="$dir" BIN="$HERMES_FCGI" HERMES_HOME="$home" \
 			MOUNT="$mount" MAXPROCS="$maxprocs" RUN_USER= > "$dir/lighttpd.conf" ||
 			bail_out "lighttpd/render.sh failed"
-		lighttpd -D -f "$dir/lighttpd.conf" < /dev/null > "$dir/lighttpd.out" 2>&1 &
+		# shellcheck disable=SC2086
+		${RUN_AS:-} lighttpd -D -f "$dir/lighttpd.conf" < /dev/null > "$dir/lighttpd.out" 2>&1 &
 		LIGHTTPD_PID=$!
 		track_pid "$LIGHTTPD_PID"
 		wait_port "$LIGHTTPD_PORT" "$LIGHTTPD_PID" 30 && return 0
@@ -736,9 +740,12 @@ as_user() {
 	fi
 }
 
-# apache_user: the unprivileged user Apache's workers run as when we are root.
+# apache_user: the unprivileged user Apache's workers run as when we are root
+# (the test user of mk_run_user, when there is one, runs the whole of it).
 apache_user() {
-	if getent passwd www-data >/dev/null 2>&1; then
+	if [ -n "${RUN_USER:-}" ]; then
+		echo "$RUN_USER"
+	elif getent passwd www-data >/dev/null 2>&1; then
 		echo www-data
 	elif getent passwd daemon >/dev/null 2>&1; then
 		echo daemon
@@ -861,10 +868,12 @@ start_apache() {
 		bail_out "apache/render.sh test-httpd failed"
 	track_log "$dir/error.log"
 	track_log "$dir/httpd.out"
+	run_user_owns "$dir"
 	# A free port may be taken by a parallel test before Apache binds it:
 	# try another one then.
 	for try in 1 2 3; do
-		"$httpd" -f "$dir/httpd.conf" "${defines[@]}" -DFOREGROUND < /dev/null \
+		# shellcheck disable=SC2086
+		${RUN_AS:-} "$httpd" -f "$dir/httpd.conf" "${defines[@]}" -DFOREGROUND < /dev/null \
 			> "$dir/httpd.out" 2>&1 &
 		APACHE_PID=$!
 		track_pid "$APACHE_PID"
@@ -880,6 +889,87 @@ start_apache() {
 	done
 	diag "$(cat "$dir/httpd.out" "$dir/error.log" 2>/dev/null)"
 	bail_out "Apache ($name) did not start"
+}
+
+# ---- a user of the test's own (unprivileged, shared-host tests) ---------------
+
+# mk_run_user: create a fresh unprivileged user for this test (needs root)
+# and run the servers as it: start_lighttpd and start_apache then start
+# lighttpd or httpd as that user ($RUN_AS), on their high ports. Its home
+# RUN_HOME ($T/user) is root's and read-only to it; it may write only
+# RUN_HOME/.hermes (its HERMES_HOME, 0700, empty) and the servers' state
+# dirs. RUN_HOME/bin holds copies of hermes-fcgi, hermes-runner and
+# hermesctl, as a shared-host account keeps them; HERMES_FCGI and HERMESCTL
+# point there. Sets RUN_USER, RUN_UID, RUN_GID, RUN_HOME, RUN_AS. On exit
+# every process of the user is killed (it owns nothing else) and the user
+# is deleted.
+mk_run_user() {
+	local b
+	[ "$(id -u)" = 0 ] || skip_or_fail "creating a test user needs root"
+	need useradd userdel setpriv pkill
+	RUN_HOME=$T/user
+	RUN_USER=hermest$$
+	# A parallel test adding or deleting a user holds /etc/passwd's lock for
+	# a moment: useradd then fails at once, so try again.
+	for b in 1 2 3 4 5 6 7 8 9 10; do
+		useradd -M -d "$RUN_HOME" -s /bin/sh -U "$RUN_USER" 2> "$T/useradd.err" && break
+		getent passwd "$RUN_USER" > /dev/null && break
+		[ "$b" != 10 ] || { RUN_USER=; bail_out "useradd failed: $(cat "$T/useradd.err")"; }
+		sleep 1
+	done
+	RUN_UID=$(id -u "$RUN_USER")
+	RUN_GID=$(id -g "$RUN_USER")
+	RUN_AS="setpriv --reuid=$RUN_UID --regid=$RUN_GID --init-groups env -u HERMES_ALLOW_ROOT HOME=$RUN_HOME USER=$RUN_USER LOGNAME=$RUN_USER"
+	chmod 0711 "$T"
+	mkdir -p "$RUN_HOME/bin" "$RUN_HOME/.hermes"
+	for b in hermes-fcgi hermes-runner hermesctl; do
+		cp "$top_builddir/$b" "$RUN_HOME/bin/$b" || bail_out "cannot copy $b"
+	done
+	chmod 0755 "$RUN_HOME" "$RUN_HOME/bin" "$RUN_HOME/bin/"*
+	chown "$RUN_USER:$RUN_GID" "$RUN_HOME/.hermes"
+	chmod 0700 "$RUN_HOME/.hermes"
+	HERMES_FCGI=$RUN_HOME/bin/hermes-fcgi
+	HERMESCTL=$RUN_HOME/bin/hermesctl
+}
+
+# as_run_user CMD...: CMD as the test user, in its environment (exec: the
+# pid of `as_run_user CMD &` is CMD's).
+as_run_user() {
+	# shellcheck disable=SC2086
+	$RUN_AS "$@"
+}
+
+# run_user_pids: the pids of the test user's processes.
+run_user_pids() { pgrep -U "$RUN_UID" || true; }
+
+# kill_run_user: SIGKILL every process of the test user, and wait until
+# they are gone (10 s).
+kill_run_user() {
+	local i
+	pkill -KILL -U "$RUN_UID" 2>/dev/null || true
+	for i in $(seq 1 100); do
+		[ -z "$(run_user_pids)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# run_user_owns PATH...: chown to the test user, if there is one.
+run_user_owns() {
+	[ -z "${RUN_USER:-}" ] || chown "$RUN_USER:$RUN_GID" "$@"
+}
+
+rm_run_user() {
+	local i
+	kill_run_user || diag "processes of $RUN_USER left: $(run_user_pids)"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		userdel "$RUN_USER" 2>/dev/null
+		getent passwd "$RUN_USER" > /dev/null || break
+		[ "$i" != 10 ] || diag "userdel $RUN_USER failed"
+		sleep 1
+	done
+	groupdel "$RUN_USER" 2>/dev/null || true
+	RUN_USER=
 }
 
 # start_spawn_fcgi NAME HOME [CHILDREN]: hermes-fcgi responders on a free

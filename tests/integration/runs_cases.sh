@@ -26,8 +26,8 @@
 #                               runner.ttl 2, runner.idle_exit 4: the sweep,
 #                               the idle exit and the restart on a POST
 #   run_runs_cron_cases HOME LABEL
-#                               HERMES_RUNNER=/bin/true (no daemon ever
-#                               starts): `hermesctl runner run-once`
+#                               runner.mode cron (no responder starts a
+#                               runner): `hermesctl runner run-once`
 # The cases use RB (base URL) and RK (key), set by the caller.
 
 RB=

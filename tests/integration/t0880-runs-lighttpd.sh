@@ -48,8 +48,8 @@ run_runs_life_cases "$T/home-life" "lighttpd ttl/idle"
 stop_pid "$LIGHTTPD_PID"
 stop_runner "$T/home-life"
 
-runs_env "$T/home-cron"
-echo "HERMES_RUNNER=/bin/true" >> "$T/home-cron/.env"
+runs_env "$T/home-cron" 'runner:
+  mode: cron'
 start_lighttpd cron / "$T/home-cron" 1
 RB=http://127.0.0.1:$LIGHTTPD_PORT
 run_runs_cron_cases "$T/home-cron" "lighttpd run-once"

@@ -53,8 +53,8 @@ run_runs_life_cases "$T/home-life" "apache fcgid ttl/idle"
 stop_pid "$APACHE_PID"
 stop_runner "$T/home-life"
 
-runs_env "$T/home-cron"
-echo "HERMES_RUNNER=/bin/true" >> "$T/home-cron/.env"
+runs_env "$T/home-cron" 'runner:
+  mode: cron'
 start_apache_fcgid cron / "$T/home-cron"
 RB=http://127.0.0.1:$APACHE_PORT
 run_runs_cron_cases "$T/home-cron" "apache fcgid run-once"

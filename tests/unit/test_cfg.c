@@ -287,6 +287,25 @@ int main(void)
 	is_int(cfg_load(&c, NULL, NULL), HERR_OK, "store.cache_kb loads");
 	is_int(c.store_cache_kb, 256, "and is used");
 	cfg_release(&c);
+	cfg_load(&c, NULL, NULL);
+	is_int(c.runner_mode, CFG_RUNNER_DAEMON, "runner.mode defaults to daemon");
+	is_str(c.runner_mode_name, "daemon", "named daemon");
+	cfg_release(&c);
+	put("config.yaml", "runner:\n  mode: cron\n");
+	is_int(cfg_load(&c, NULL, NULL), HERR_OK, "runner.mode cron loads");
+	is_int(c.runner_mode, CFG_RUNNER_CRON, "and is cron");
+	cfg_release(&c);
+	setenv("HERMES_RUNNER_MODE", "inline", 1);
+	cfg_load(&c, NULL, NULL);
+	is_int(c.runner_mode, CFG_RUNNER_INLINE, "HERMES_RUNNER_MODE beats config.yaml");
+	is_int(c.runner_inline_seconds, 120, "runner.inline_seconds defaults to 120");
+	cfg_release(&c);
+	unsetenv("HERMES_RUNNER_MODE");
+	put("config.yaml", "runner:\n  mode: sometimes\n");
+	is_int(cfg_load(&c, NULL, NULL), HERR_CONFIG, "an unknown runner.mode is refused");
+	ok(strstr(c.err.msg, "line 2: key runner.mode must be daemon, cron or inline, not "
+		  "'sometimes'") != NULL, "names line, key and the words: %s", c.err.msg);
+	cfg_release(&c);
 	setenv("HERMES_STORE_CACHE_KB", "8", 1);
 	is_int(cfg_load(&c, NULL, NULL), HERR_CONFIG, "a page cache below 16 KiB is refused");
 	cfg_release(&c);
