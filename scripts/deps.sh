@@ -3,6 +3,10 @@
 # run and test. Idempotent: when every package is already installed it does
 # not touch apt at all. Runs as root, or through sudo when not root.
 #
+#   scripts/deps.sh              the packages below
+#   scripts/deps.sh PACKAGE...   those packages instead (scripts/cross.sh
+#                                installs its cross toolchain so)
+#
 # While installing, a temporary /usr/sbin/policy-rc.d (exit 101) keeps the
 # apache2 and lighttpd packages from starting their system services: the
 # project starts its own servers on its own ports. A pre-existing
@@ -19,6 +23,7 @@ PACKAGES=(
 	curl python3 wrk time ca-certificates git
 	nodejs npm
 )
+[ $# -eq 0 ] || PACKAGES=("$@")
 
 say() { printf 'deps: %s\n' "$*"; }
 
@@ -83,7 +88,8 @@ printf '#!/bin/sh\n# temporary, from hermes-fcgi scripts/deps.sh: start no servi
 	"${SUDO[@]}" tee "$POLICY" >/dev/null
 "${SUDO[@]}" chmod 0755 "$POLICY"
 
-APT=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q
+# DPkg::Lock::Timeout: wait for another apt or dpkg run to finish.
+APT=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600
 	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 # apt-get update only when needed: when there are no package lists yet, or
