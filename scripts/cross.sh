@@ -14,6 +14,9 @@
 #      because Multi-Arch: same libraries must match versions exactly. A
 #      failed `apt-get update` of the ARCH index (a mirror hiccup: hash sum
 #      mismatch, a lagging file) is retried, and fails the script in the end.
+#      CROSS_SOURCES=FILE (a .list or deb822 .sources file) gives the
+#      sysroot other sources than the machine's, for when a mirror's ARCH
+#      index stays broken longer than the retries.
 #   3. build/cross-ARCH: configure --host=TRIPLET with CC="TRIPLET-gcc
 #      --sysroot=SYSROOT", pkg-config pointed into the sysroot; make.
 #   4. make check-cross (Makefile.am: the unit tests and
@@ -74,7 +77,7 @@ command -v "$TRIPLET-gcc" >/dev/null || die "$TRIPLET-gcc not found after instal
 QEMU_BIN=$(command -v "$QEMU") || die "$QEMU not found after installing qemu-user"
 
 # ---- 2. sysroot --------------------------------------------------------------
-stamp_want="$ARCH ${TARGET_PACKAGES[*]}"
+stamp_want="$ARCH ${TARGET_PACKAGES[*]} ${CROSS_SOURCES:-}"
 if [ "$fresh" = no ] && [ -f "$SYSROOT/.hermes-sysroot" ] &&
 	[ "$(cat "$SYSROOT/.hermes-sysroot")" = "$stamp_want" ]; then
 	say "sysroot $SYSROOT is there (--fresh makes a new one)"
@@ -84,12 +87,22 @@ else
 	mkdir -p "$APTDIR/state/lists/partial" "$APTDIR/cache/archives/partial" \
 		"$APTDIR/sources.list.d" "$APTDIR/preferences.d" "$SYSROOT"
 	: > "$APTDIR/status"
-	# The machine's own Debian sources (the only network these scripts use).
-	[ ! -f /etc/apt/sources.list ] || cp /etc/apt/sources.list "$APTDIR/sources.list"
-	[ -f "$APTDIR/sources.list" ] || : > "$APTDIR/sources.list"
-	for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-		[ ! -f "$f" ] || cp "$f" "$APTDIR/sources.list.d/"
-	done
+	# The machine's own Debian sources (the only network these scripts
+	# use), or the file CROSS_SOURCES names (a .list or deb822 .sources).
+	: > "$APTDIR/sources.list"
+	if [ -n "${CROSS_SOURCES:-}" ]; then
+		[ -f "$CROSS_SOURCES" ] || die "CROSS_SOURCES=$CROSS_SOURCES is not a file"
+		case $CROSS_SOURCES in
+		*.sources) cp "$CROSS_SOURCES" "$APTDIR/sources.list.d/cross.sources" ;;
+		*) cp "$CROSS_SOURCES" "$APTDIR/sources.list" ;;
+		esac
+		echo "sysroot sources: $CROSS_SOURCES (CROSS_SOURCES)"
+	else
+		[ ! -f /etc/apt/sources.list ] || cp /etc/apt/sources.list "$APTDIR/sources.list"
+		for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+			[ ! -f "$f" ] || cp "$f" "$APTDIR/sources.list.d/"
+		done
+	fi
 	cat > "$APTDIR/apt.conf" <<-EOF
 		APT::Architecture "$ARCH";
 		APT::Architectures { "$ARCH"; };

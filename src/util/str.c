@@ -44,6 +44,21 @@ bool str_to_long(const char *s, long min, long max, long *out)
 	return true;
 }
 
+bool str_to_int64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if(!s || !*s || isspace((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if(errno || *end || v < min || v > max)
+		return false;
+	*out = (int64_t)v;
+	return true;
+}
+
 bool str_starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
