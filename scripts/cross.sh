@@ -167,11 +167,20 @@ exec $QEMU_BIN -L $SYSROOT "\$@"
 EOF
 chmod +x "$B/qemu-run"
 
-export PKG_CONFIG_SYSROOT_DIR=$SYSROOT
-export PKG_CONFIG_LIBDIR=$SYSROOT/usr/lib/$TRIPLET/pkgconfig:$SYSROOT/usr/share/pkgconfig
+# pkg-config reads the sysroot's .pc files and prefixes their paths with it;
+# a wrapper, so that a configure re-run by make does the same.
+cat > "$B/pkg-config" <<EOF
+#!/bin/sh
+# written by scripts/cross.sh: pkg-config for the $ARCH sysroot
+PKG_CONFIG_SYSROOT_DIR=$SYSROOT
+PKG_CONFIG_LIBDIR=$SYSROOT/usr/lib/$TRIPLET/pkgconfig:$SYSROOT/usr/share/pkgconfig
+export PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_LIBDIR
+exec pkg-config "\$@"
+EOF
+chmod +x "$B/pkg-config"
 say "configure build/cross-$ARCH (--host=$TRIPLET, --sysroot)"
 (cd "$B" && ../../configure --host="$TRIPLET" --enable-werror \
-	CC="$TRIPLET-gcc --sysroot=$SYSROOT" PKG_CONFIG=pkg-config CFLAGS="-O2 -g") ||
+	CC="$TRIPLET-gcc --sysroot=$SYSROOT" PKG_CONFIG="$B/pkg-config" CFLAGS="-O2 -g") ||
 	die "configure failed; see build/cross-$ARCH/config.log"
 
 say "make -j$JOBS (build/cross-$ARCH)"
