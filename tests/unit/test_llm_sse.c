@@ -190,5 +190,22 @@ int main(void)
 		       "tool call index past the cap refused");
 	}
 	llm_reply_release(&r);
+	llm_reply_init(&r);
+	{
+		/* 2^32: a 32-bit size_t (armhf) made it tool call 0. */
+		const char *chunk = "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":4294967296,"
+				    "\"id\":\"x\",\"function\":{\"name\":\"n\"}}]}}]}";
+		is_int(llm_reply_chunk(&r, chunk, strlen(chunk), NULL, &err), HERR_UPSTREAM,
+		       "tool call index 2^32 refused (not wrapped to 0)");
+	}
+	llm_reply_release(&r);
+	llm_reply_init(&r);
+	{
+		const char *chunk = "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":-1,"
+				    "\"id\":\"x\",\"function\":{\"name\":\"n\"}}]}}]}";
+		is_int(llm_reply_chunk(&r, chunk, strlen(chunk), NULL, &err), HERR_UPSTREAM,
+		       "tool call index -1 refused");
+	}
+	llm_reply_release(&r);
 	return tap_done();
 }
