@@ -116,8 +116,15 @@ static char **env_save_clear(void)
 static void env_restore(char **copy)
 {
 	clearenv();
-	for(size_t i = 0; copy && copy[i]; i++)
-		putenv(copy[i]); /* environ holds the string from here on */
+	for(size_t i = 0; copy && copy[i]; i++) {
+		char *eq = strchr(copy[i], '=');
+
+		if(eq) {
+			*eq = '\0';
+			setenv(copy[i], eq + 1, 1);
+		}
+		free(copy[i]);
+	}
 	free(copy);
 }
 
