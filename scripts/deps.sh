@@ -3,12 +3,17 @@
 # run and test. Idempotent: when every package is already installed it does
 # not touch apt at all. Runs as root, or through sudo when not root.
 #
+#   scripts/deps.sh              the packages below
+#   scripts/deps.sh --deb        those and the Debian packaging tools
+#   scripts/deps.sh PACKAGE...   those packages instead (scripts/cross.sh
+#                                installs its cross toolchain so)
+#
 # While installing, a temporary /usr/sbin/policy-rc.d (exit 101) keeps the
 # apache2 and lighttpd packages from starting their system services: the
 # project starts its own servers on its own ports. A pre-existing
 # policy-rc.d is put back afterwards.
 #
-# usage: scripts/deps.sh [--deb]
+# usage: scripts/deps.sh [--deb | PACKAGE...]
 #   --deb  also the tools that build and check the Debian package
 #          (debian/, docs/packaging.md): scripts/check.sh passes it for
 #          tests/integration/t0990-deb-package.sh; building and running
@@ -32,7 +37,8 @@ DEB_PACKAGES=(
 case ${1:-} in
 --deb) PACKAGES+=("${DEB_PACKAGES[@]}") ;;
 '') ;;
-*) printf 'usage: scripts/deps.sh [--deb]\n' >&2; exit 2 ;;
+-*) printf 'usage: scripts/deps.sh [--deb | PACKAGE...]\n' >&2; exit 2 ;;
+*) PACKAGES=("$@") ;;
 esac
 
 say() { printf 'deps: %s\n' "$*"; }
@@ -98,7 +104,8 @@ printf '#!/bin/sh\n# temporary, from hermes-fcgi scripts/deps.sh: start no servi
 	"${SUDO[@]}" tee "$POLICY" >/dev/null
 "${SUDO[@]}" chmod 0755 "$POLICY"
 
-APT=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q
+# DPkg::Lock::Timeout: wait for another apt or dpkg run to finish.
+APT=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600
 	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 # apt-get update only when needed: when there are no package lists yet, or

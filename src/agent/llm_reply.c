@@ -5,6 +5,7 @@
 #include "agent/llm_reply.h"
 
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,8 +85,12 @@ static enum herr take_call(struct llm_reply *r, struct json_object *tc, size_t p
 	size_t i = pos;
 	const char *args;
 
-	if(json_object_is_type(idx, json_type_int))
-		i = (size_t)json_object_get_int64(idx);
+	/* Range-checked as int64: a size_t is 32 bits on armhf (2^32 wrapped to 0). */
+	if(json_object_is_type(idx, json_type_int)) {
+		int64_t n = json_object_get_int64(idx);
+
+		i = n < 0 || n >= LLM_MAX_TOOL_CALLS ? LLM_MAX_TOOL_CALLS : (size_t)n;
+	}
 	if(i >= LLM_MAX_TOOL_CALLS)
 		return herr_set(err, HERR_UPSTREAM, "upstream_malformed", NULL,
 				"The upstream asked for more than %d tool calls at once.",

@@ -43,7 +43,7 @@ struct agent_resp_meta {
 	const char *instructions;         /* may be NULL */
 	const char *truncation;
 	struct json_object *metadata;     /* may be NULL: {} */
-	long created_at;
+	int64_t created_at;               /* Unix seconds (64-bit on armhf too) */
 	bool store, parallel_tool_calls;
 	bool temperature_set, top_p_set;
 	double temperature, top_p;

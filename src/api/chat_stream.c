@@ -133,7 +133,7 @@ void api_chat_stream_init(struct chat_stream *cs, struct req *r, const char *id,
 	memset(cs, 0, sizeof(*cs));
 	sse_init(&cs->sse, r, 200, &chat_ops, cs, interrupt);
 	cs->id = id;
-	cs->created = (long)time(NULL);
+	cs->created = (int64_t)time(NULL);
 	cs->model = model;
 	cs->session_key = session_key ? session_key : "";
 	snprintf(cs->session_id, sizeof(cs->session_id), "%s", session_id);

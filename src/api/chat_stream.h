@@ -20,6 +20,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "agent/agent.h"
 #include "http/sse.h"
@@ -29,7 +30,7 @@ struct req;
 struct chat_stream {
 	struct sse sse;
 	const char *id;                       /* borrowed: chatcmpl-… */
-	long created;
+	int64_t created;                       /* Unix seconds (64-bit on armhf too) */
 	const char *model;                    /* borrowed: advertised name */
 	const char *session_key;              /* borrowed; "" if none */
 	char session_id[AGENT_SESSION_ID_MAX]; /* the id the headers will carry */

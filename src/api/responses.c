@@ -72,7 +72,7 @@ static void created(struct api_resp_call *c)
 		.previous_id = in->previous_id,
 		.conversation = in->conversation, .instructions = in->instructions,
 		.truncation = in->truncation, .metadata = in->metadata,
-		.created_at = (long)time(NULL), .store = in->store,
+		.created_at = (int64_t)time(NULL), .store = in->store,
 		.parallel_tool_calls = in->parallel_tool_calls,
 		.temperature_set = in->temperature_set, .top_p_set = in->top_p_set,
 		.temperature = in->temperature, .top_p = in->top_p,

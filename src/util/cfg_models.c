@@ -6,6 +6,7 @@
 #include "util/cfg_models.h"
 
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,12 @@ static const char *member_str(struct json_object *e, const char *key, bool *ok)
 }
 
 /* The numbers and the default flag of entry i. */
+/* long is 32 bits on armhf: a bigger number is refused, not cut short. */
+static bool fits_long(int64_t v)
+{
+	return (int64_t)(long)v == v;
+}
+
 static enum herr entry_numbers(struct cfg *cfg, size_t i, struct json_object *e,
 			       struct cfg_model *m, bool *is_default)
 {
@@ -54,12 +61,14 @@ static enum herr entry_numbers(struct cfg *cfg, size_t i, struct json_object *e,
 
 	m->context_length = cfg->context_length;
 	if(json_object_object_get_ex(e, "context_length", &v)) {
-		if(!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 1024)
+		if(!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 1024 ||
+		   !fits_long(json_object_get_int64(v)))
 			return bad(cfg, i, "context_length must be a whole number of tokens >= 1024");
 		m->context_length = (long)json_object_get_int64(v);
 	}
 	if(json_object_object_get_ex(e, "max_tokens", &v)) {
-		if(!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 1)
+		if(!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 1 ||
+		   !fits_long(json_object_get_int64(v)))
 			return bad(cfg, i, "max_tokens must be a whole number >= 1");
 		m->max_tokens = (long)json_object_get_int64(v);
 	}

@@ -29,18 +29,28 @@ bool str_to_size(const char *s, size_t max, size_t *out)
 	return true;
 }
 
-bool str_to_long(const char *s, long min, long max, long *out)
+bool str_to_int64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	char *end;
-	long v;
+	long long v;
 
 	if(!s || !*s || isspace((unsigned char)*s))
 		return false;
 	errno = 0;
-	v = strtol(s, &end, 10);
+	v = strtoll(s, &end, 10);
 	if(errno || *end || v < min || v > max)
 		return false;
-	*out = v;
+	*out = (int64_t)v;
+	return true;
+}
+
+bool str_to_long(const char *s, long min, long max, long *out)
+{
+	int64_t v;
+
+	if(!str_to_int64(s, min, max, &v))
+		return false;
+	*out = (long)v;
 	return true;
 }
 

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Parse all of s (no sign, no spaces, no trailing bytes) as a decimal
  * integer in [0, max] into *out. Returns false on anything else. */
@@ -13,6 +14,9 @@ bool str_to_size(const char *s, size_t max, size_t *out);
 
 /* Parse all of s as a decimal long in [min, max]; false on anything else. */
 bool str_to_long(const char *s, long min, long max, long *out);
+
+/* The same for a 64-bit integer (long is 32 bits on armhf). */
+bool str_to_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* True if s starts with prefix. */
 bool str_starts(const char *s, const char *prefix);

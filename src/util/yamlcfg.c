@@ -38,7 +38,7 @@ static struct json_object *scalar_value(const yaml_event_t *ev)
 {
 	const char *s = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
-	long lv;
+	int64_t lv;
 	char *end;
 
 	if(ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -49,7 +49,7 @@ static struct json_object *scalar_value(const yaml_event_t *ev)
 		return json_object_new_boolean(1);
 	if(str_ieq(s, "false"))
 		return json_object_new_boolean(0);
-	if(str_to_long(s, -2147483647L * 1024, 2147483647L * 1024, &lv))
+	if(str_to_int64(s, -INT64_C(2147483647) * 1024, INT64_C(2147483647) * 1024, &lv))
 		return json_object_new_int64(lv);
 	errno = 0;
 	if(strchr("+-.0123456789", s[0])) {

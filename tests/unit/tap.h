@@ -31,6 +31,17 @@ static inline int tap_in_ci(void)
 	return ci && (!strcmp(ci, "true") || !strcmp(ci, "1") || !strcmp(ci, "yes"));
 }
 
+/* A wall-clock bound of SECONDS times HERMES_TEST_TIME_SCALE (scripts/cross.sh
+ * sets it: under qemu-user a program runs several times slower, and the bound
+ * is there to catch a runaway, not to measure the machine). */
+static inline double tap_time_bound(double seconds)
+{
+	const char *s = getenv("HERMES_TEST_TIME_SCALE");
+	double k = s ? strtod(s, NULL) : 1.0;
+
+	return k > 1.0 ? seconds * k : seconds;
+}
+
 static inline int tap_ok(int c, const char *f, int l, const char *desc, ...)
 	__attribute__((format(printf, 4, 5)));
 static inline int tap_ok(int c, const char *f, int l, const char *desc, ...)

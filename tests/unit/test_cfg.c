@@ -147,6 +147,23 @@ static void listed(void)
 	cfg_release(&c);
 }
 
+/* A number past a 32-bit long (armhf) is refused, never cut short (it was
+ * read as 1024 there); a 64-bit long keeps it. */
+static void past_long(void)
+{
+	struct cfg c;
+	enum herr rc;
+
+	put("config.yaml", "models:\n  - name: a\n    base_url: http://x/v1\n"
+	    "    context_length: 4294968320\n    max_tokens: 4294967297\n");
+	rc = cfg_load(&c, NULL, NULL);
+	ok(rc == HERR_CONFIG ||
+	   (rc == HERR_OK && (long long)c.models.v[0].context_length == 4294968320LL &&
+	    (long long)c.models.v[0].max_tokens == 4294967297LL),
+	   "context_length 2^32 + 1024 and max_tokens 2^32 + 1: refused or kept whole (%d)", (int)rc);
+	cfg_release(&c);
+}
+
 /* The models list (util/cfg_models.h). */
 static void models(void)
 {
@@ -171,6 +188,7 @@ static void models(void)
 	refused("models:\n  - name: a\n    base_url: http://x/v1\n    context_length: big\n",
 		"context_length", "context_length not a number");
 	refused("models:\n  - just a string\n", "must be a mapping", "an entry that is no mapping");
+	past_long();
 	refused("x: 1\nmodels:\n  - name: a\n    base_url: http://x/v1\n  - name: [b]\n",
 		"line 5", "the message names the entry's line");
 	put("config.yaml", NULL);

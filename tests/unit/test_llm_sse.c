@@ -123,6 +123,21 @@ static enum herr count(void *ctx, const char *d, size_t n)
 	return HERR_OK;
 }
 
+/* A streamed tool call at index IDX (JSON text) is an upstream error. */
+static void refused_index(const char *idx, const char *desc)
+{
+	struct llm_reply r;
+	struct herror err;
+	char chunk[200];
+
+	herr_clear(&err);
+	llm_reply_init(&r);
+	snprintf(chunk, sizeof(chunk), "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":%s,"
+		 "\"id\":\"x\",\"function\":{\"name\":\"n\"}}]}}]}", idx);
+	is_int(llm_reply_chunk(&r, chunk, strlen(chunk), NULL, &err), HERR_UPSTREAM, desc);
+	llm_reply_release(&r);
+}
+
 int main(void)
 {
 	struct llm_sse p;
@@ -181,14 +196,14 @@ int main(void)
 		is_int(r.total_tokens, 5, "total computed when absent");
 	}
 	llm_reply_release(&r);
-	llm_reply_init(&r);
 	{
-		char chunk[200];
-		snprintf(chunk, sizeof(chunk), "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":%d,"
-			 "\"id\":\"x\",\"function\":{\"name\":\"n\"}}]}}]}", LLM_MAX_TOOL_CALLS);
-		is_int(llm_reply_chunk(&r, chunk, strlen(chunk), NULL, &err), HERR_UPSTREAM,
-		       "tool call index past the cap refused");
+		char idx[16];
+
+		snprintf(idx, sizeof(idx), "%d", LLM_MAX_TOOL_CALLS);
+		refused_index(idx, "tool call index past the cap refused");
 	}
-	llm_reply_release(&r);
+	/* 2^32: a 32-bit size_t (armhf) made it tool call 0. */
+	refused_index("4294967296", "tool call index 2^32 refused (not wrapped to 0)");
+	refused_index("-1", "tool call index -1 refused");
 	return tap_done();
 }

@@ -447,25 +447,25 @@ static void test_search_hostile(void)
 	t0 = now_s();
 	r = run("search_files", "{\"pattern\":\"(.*)(.*)(.*)(.*)(.*)\\\\5\\\\4\\\\3\\\\2\\\\1x\","
 		"\"regex\":true,\"path\":\"hostile/a52.txt\"}", &e);
-	ok(now_s() - t0 < 2.0, "backreference pattern over 52 'a': finishes quickly (%.3f s)",
+	ok(now_s() - t0 < tap_time_bound(2.0), "backreference pattern over 52 'a': finishes quickly (%.3f s)",
 	   now_s() - t0);
 	/* Made to backtrack: the start optimisations off (any pattern may ask). */
 	t0 = now_s();
 	r = run("search_files", "{\"pattern\":\"(*NO_START_OPT)(.*)(.*)(.*)(.*)(.*)\\\\5\\\\4\\\\3\\\\2\\\\1x\","
 		"\"regex\":true,\"path\":\"hostile/a52.txt\"}", &e);
-	check(e && strstr(r, "too much work") && now_s() - t0 < 2.0,
+	check(e && strstr(r, "too much work") && now_s() - t0 < tap_time_bound(2.0),
 	      "backreference blow-up (no start optimisation): refused quickly", r);
 	printf("# backreference pattern, no start optimisation: %.3f s\n", now_s() - t0);
 	t0 = now_s();
 	r = run("search_files", "{\"pattern\":\"((a{1,80}){1,80}){1,80}\",\"regex\":true,"
 		"\"path\":\"hostile\"}", &e);
-	check(e && strstr(r, "regular expression is refused") && now_s() - t0 < 2.0,
+	check(e && strstr(r, "regular expression is refused") && now_s() - t0 < tap_time_bound(2.0),
 	      "nested counted repeats: refused quickly", r);
 	printf("# nested repeats: %.3f s\n", now_s() - t0);
 	t0 = now_s();
 	r = run("search_files", "{\"pattern\":\"(.*)(.*)(.*)(.*)(.*)\\\\5\\\\4\\\\3\\\\2\\\\1x\","
 		"\"path\":\"hostile/a52.txt\"}", &e);
-	check(!e && strstr(r, "No matches") && now_s() - t0 < 2.0,
+	check(!e && strstr(r, "No matches") && now_s() - t0 < tap_time_bound(2.0),
 	      "the same pattern without regex: plain text, no match, quickly", r);
 	r = run("search_files", "{\"pattern\":\"a.b*c(d)[e]{2}\\\\f$ ^g|h?\",\"path\":\"hostile/meta.txt\"}", &e);
 	check(!e && strstr(r, "meta.txt:1: x = a.b*c(d)[e]{2}") && strstr(r, "[1 match in"),
@@ -517,7 +517,7 @@ static void test_search_ticks(void)
 	ctx.tick_ctx = &t;
 	t0 = now_s();
 	r = run("search_files", "{\"pattern\":\"(*NO_START_OPT)(a|aa)*c\",\"regex\":true,\"path\":\"slow\"}", &e);
-	check(!e && strstr(r, "the request was interrupted") && t.n >= 3 && now_s() - t0 < 1.5,
+	check(!e && strstr(r, "the request was interrupted") && t.n >= 3 && now_s() - t0 < tap_time_bound(1.5),
 	      "a long regex search ticks and stops on the interrupt set from the tick", r);
 	printf("# interrupted after %.3f s, %d ticks\n", now_s() - t0, t.n);
 	ctx = saved;
