@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,9 @@ static bool interrupted(struct search *s)
 
 	if(s->ctx->tick) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if((now.tv_sec - s->ticked.tv_sec) * 1000000000L + (now.tv_nsec - s->ticked.tv_nsec) >=
+		/* 64-bit: on a 32-bit long 3 s of nanoseconds would overflow */
+		if((int64_t)(now.tv_sec - s->ticked.tv_sec) * 1000000000 +
+			   (now.tv_nsec - s->ticked.tv_nsec) >=
 		   SEARCH_TICK_NS) {
 			s->ticked = now;
 			s->ctx->tick(s->ctx->tick_ctx);

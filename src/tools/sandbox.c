@@ -32,6 +32,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -66,12 +67,14 @@ struct child_plan {
 	size_t exec_len, cwd_len;
 };
 
-static long now_ms(void)
+/* Milliseconds of the monotonic clock: 64-bit, as a 32-bit long holds
+ * only 24.8 days of uptime in milliseconds. */
+static int64_t now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void child_say(const char *msg, size_t len)
@@ -240,12 +243,13 @@ static long min_l(long a, long b)
 static void supervise(const struct tool_sandbox_opts *o, pid_t pid, struct pump *pumps,
 		      size_t n, struct tool_sandbox_result *res)
 {
-	long start = now_ms(), next = -1;
+	int64_t start = now_ms(), next = -1;
 	bool done = false, piped = true;
 	int stage = 0; /* 0 running, 1 SIGTERM sent, 2 SIGKILL sent */
 
 	for(;;) {
-		long t = now_ms(), tick;
+		int64_t t = now_ms();
+		long tick;
 
 		if(!done)
 			done = leader_exited(pid, &res->status_unknown);
@@ -271,10 +275,10 @@ static void supervise(const struct tool_sandbox_opts *o, pid_t pid, struct pump 
 			break;
 		/* with the pipes closed only the leader's exit is awaited: look often */
 		tick = piped ? TICK_MS : SHORT_TICK_MS;
-		piped = pump_all(pumps, n, stage ? min_l(tick, next - t)
-						: min_l(tick, start + o->timeout_ms - t));
+		piped = pump_all(pumps, n, stage ? min_l(tick, (long)(next - t))
+						: min_l(tick, (long)(start + o->timeout_ms - t)));
 	}
-	res->elapsed_ms = now_ms() - start;
+	res->elapsed_ms = (long)(now_ms() - start);
 }
 
 static void reap(pid_t pid, struct tool_sandbox_result *res)
