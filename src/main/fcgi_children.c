@@ -8,6 +8,7 @@
 #include "main/fcgi_children.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -37,34 +38,92 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Fork one child; its pid, or -1. The child never returns from here. */
-static pid_t spawn(int (*child)(void *ctx), void *ctx, const sigset_t *old, pid_t parent)
-{
-	pid_t pid = fork();
+struct sup {
+	pid_t pids[FCGI_CHILDREN_MAX];     /* 0: the slot is empty */
+	double started[FCGI_CHILDREN_MAX]; /* when its last child was forked */
+	int n, live;
+	int (*child)(void *ctx);
+	void *ctx;
+	sigset_t old;                      /* the mask before the supervisor's */
+	pid_t self;
+};
 
-	if(pid != 0)
-		return pid;
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	sigprocmask(SIG_SETMASK, old, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if(getppid() != parent)
-		_exit(0);
-	_exit(child(ctx));
+/* Fork the child of slot i; false when fork failed (logged). The child
+ * never returns from here. */
+static bool start(struct sup *s, int i)
+{
+	pid_t pid;
+
+	s->started[i] = now(); /* a failed fork waits its second too */
+	pid = fork();
+
+	if(pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &s->old, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if(getppid() != s->self)
+			_exit(0);
+		_exit(s->child(s->ctx));
+	}
+	if(pid < 0) {
+		LOG_ERR("--children: fork: %s", strerror(errno));
+		return false;
+	}
+	s->pids[i] = pid;
+	s->live++;
+	return true;
+}
+
+/* Reap ended children, emptying their slots. */
+static void reap(struct sup *s)
+{
+	pid_t pid;
+	int status;
+
+	while((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for(int i = 0; i < s->n; i++) {
+			if(s->pids[i] != pid)
+				continue;
+			s->pids[i] = 0;
+			s->live--;
+			if(!stop_sig)
+				LOG_WARN("child %ld ended (%s %d); starting another", (long)pid,
+					 WIFSIGNALED(status) ? "signal" : "status",
+					 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		}
+	}
+}
+
+/* Refill empty slots, at most one fork a second per slot; false when a
+ * slot must wait (the caller looks again soon). */
+static bool refill(struct sup *s, const sigset_t *block)
+{
+	for(int i = 0; i < s->n; i++) {
+		if(s->pids[i])
+			continue;
+		if(now() - s->started[i] < 1.0) {
+			struct timespec pause = { 0, 200 * 1000 * 1000 };
+
+			sigprocmask(SIG_SETMASK, &s->old, NULL);
+			nanosleep(&pause, NULL);
+			sigprocmask(SIG_BLOCK, block, NULL);
+			return false;
+		}
+		if(!start(s, i))
+			return false;
+	}
+	return true;
 }
 
 int fcgi_children_run(int n, int (*child)(void *ctx), void *ctx)
 {
-	pid_t pids[FCGI_CHILDREN_MAX] = { 0 };
-	double started[FCGI_CHILDREN_MAX] = { 0 };
+	struct sup s = { .n = n > FCGI_CHILDREN_MAX ? FCGI_CHILDREN_MAX : n, .child = child,
+			 .ctx = ctx, .self = getpid() };
 	struct sigaction sa;
-	sigset_t block, old;
-	pid_t self = getpid(), pid;
-	int live = 0, status;
+	sigset_t block;
 
-	if(n > FCGI_CHILDREN_MAX)
-		n = FCGI_CHILDREN_MAX;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_stop;
@@ -77,65 +136,26 @@ int fcgi_children_run(int n, int (*child)(void *ctx), void *ctx)
 	sigaddset(&block, SIGCHLD);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	for(int i = 0; i < n; i++) {
-		if((pids[i] = spawn(child, ctx, &old, self)) < 0) {
-			LOG_ERR("--children: fork: %s", strerror(errno));
-			pids[i] = 0;
-			continue;
-		}
-		started[i] = now();
-		live++;
-	}
-	if(!live)
+	sigprocmask(SIG_BLOCK, &block, &s.old);
+	for(int i = 0; i < s.n; i++)
+		(void)start(&s, i);
+	if(!s.live)
 		return 1;
-	LOG_INFO("serving with %d child processes", live);
+	LOG_INFO("serving with %d child processes", s.live);
 	for(;;) {
-		/* reap, and replace what died while we are not stopping */
-		while((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for(int i = 0; i < n; i++) {
-				if(pids[i] != pid)
-					continue;
-				pids[i] = 0;
-				live--;
-				if(!stop_sig)
-					LOG_WARN("child %ld ended (%s %d); starting another",
-						 (long)pid, WIFSIGNALED(status) ? "signal" : "status",
-						 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-			}
-		}
+		reap(&s);
 		if(stop_sig) {
-			for(int i = 0; i < n; i++)
-				if(pids[i])
-					kill(pids[i], SIGTERM);
-			if(!live)
+			for(int i = 0; i < s.n; i++)
+				if(s.pids[i])
+					kill(s.pids[i], SIGTERM);
+			if(!s.live)
 				break;
-		} else {
-			for(int i = 0; i < n; i++) {
-				if(pids[i])
-					continue;
-				if(now() - started[i] < 1.0) { /* at most one a second */
-					struct timespec pause = { 0, 200 * 1000 * 1000 };
-
-					sigprocmask(SIG_SETMASK, &old, NULL);
-					nanosleep(&pause, NULL);
-					sigprocmask(SIG_BLOCK, &block, NULL);
-					break;
-				}
-				if((pids[i] = spawn(child, ctx, &old, self)) < 0) {
-					LOG_ERR("--children: fork: %s", strerror(errno));
-					pids[i] = 0;
-					break;
-				}
-				started[i] = now();
-				live++;
-			}
-			if(live < n)
-				continue; /* a replacement is due: look again */
+		} else if(!refill(&s, &block)) {
+			continue; /* a replacement is due: look again */
 		}
-		sigsuspend(&old);
+		sigsuspend(&s.old);
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	sigprocmask(SIG_SETMASK, &s.old, NULL);
 	LOG_INFO("signal %d: all children ended", (int)stop_sig);
 	return 0;
 }
