@@ -164,7 +164,7 @@ if [ -n "$discovered" ]; then
 	echo
 fi
 if [ "$upstream" = no ]; then
-	echo "No upstream LLM configured: set OPENAI_BASE_URL and OPENAI_API_KEY in $HHOME/.env (or model.base_url in config.yaml) and restart"
+	echo "No upstream LLM configured: set OPENAI_BASE_URL and OPENAI_API_KEY in $HHOME/.env (or model.base_url or a models: list in config.yaml; docs/models.md) and restart"
 	echo
 fi
 echo "hermes-fcgi is starting on $URL (lighttpd in the foreground; Ctrl-C stops it)"
