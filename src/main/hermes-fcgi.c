@@ -30,6 +30,7 @@
 #include "runner/runner.h"
 #include "util/log.h"
 #include "util/privs.h"
+#include "util/str.h"
 
 extern char **environ;
 
@@ -109,13 +110,11 @@ static int serve_fastcgi(void *ctx)
  * 1-64. */
 static int children_count(const char *v)
 {
-	char *end;
 	long n;
 
 	if(!v)
 		return 1;
-	n = strtol(v, &end, 10);
-	return !*v || *end || n < 1 || n > FCGI_CHILDREN_MAX ? 0 : (int)n;
+	return str_to_long(v, 1, FCGI_CHILDREN_MAX, &n) ? (int)n : 0;
 }
 
 static int fastcgi(const char *listen_addr, int children)
