@@ -3,6 +3,15 @@
 # SPDX-License-Identifier: MIT
 : "${RUNQ:=$top_builddir/tests/runner/runq}"
 
+# runner_home: the scripted upstream, HERMES_HOME with the agent's
+# settings (agent_env), and the runner's pidfile and log tracked.
+runner_home() {
+	start_upstream
+	agent_env
+	track_pidfile "$HERMES_HOME/runner.pid"
+	track_log "$HERMES_HOME/logs/runner.log"
+}
+
 # field RUN NAME: a field of the run row.
 field() { "$RUNQ" get "$1" | jq_py "d['$2']"; }
 # events RUN: the names of its events, in order.

@@ -11,10 +11,7 @@
 tap_tmpdir
 . "$top_srcdir/tests/integration/upstream.sh"
 . "$top_srcdir/tests/integration/runner_lib.sh"
-start_upstream
-agent_env
-track_pidfile "$HERMES_HOME/runner.pid"
-track_log "$HERMES_HOME/logs/runner.log"
+runner_home
 
 # runners_here: hermes-runner processes whose cwd is this HERMES_HOME.
 runners_here() {

@@ -12,11 +12,8 @@
 tap_tmpdir
 . "$top_srcdir/tests/integration/upstream.sh"
 . "$top_srcdir/tests/integration/runner_lib.sh"
-start_upstream
-agent_env
+runner_home
 export HERMES_RUNNER_IDLE_EXIT=0
-track_pidfile "$HERMES_HOME/runner.pid"
-track_log "$HERMES_HOME/logs/runner.log"
 
 mem='{"id":"c1","name":"memory","arguments":"{\"action\":\"read\"}"}'
 
