@@ -57,15 +57,8 @@ json.dump(done[-1]["response"] if done else {"events": [e.get("type") for e in e
 # ct_bg_wait BASE KEY ID OUT: poll GET /v1/responses/ID until it ends
 # (60 s at most); OUT gets the last answer.
 ct_bg_wait() {
-	local i
-	for i in $(seq 1 600); do
-		http GET "$1/v1/responses/$3" -H "Authorization: Bearer $2"
-		cp "$RESP_BODY" "$4"
-		case $(jget 'j.get("status") or ""' "$4") in
-		completed|failed|cancelled|incomplete) return 0 ;;
-		esac
-		sleep 0.1
-	done
+	resp_wait "$1" "$2" "$3" 'completed|failed|cancelled|incomplete' 60 > /dev/null
+	cp "$RESP_BODY" "$4"
 }
 
 # The first model message calls the server's memory tool and the client's

@@ -487,6 +487,20 @@ print(v if isinstance(v, str) else json.dumps(v))
 PY
 }
 
+# resp_wait BASE KEY ID ERE SECONDS: poll GET BASE/v1/responses/ID every
+# 100 ms until its status matches ERE (SECONDS at most); prints the last
+# status. RESP_BODY holds the last answer.
+resp_wait() {
+	local i s=
+	for i in $(seq 1 $(($5 * 10))); do
+		http GET "$1/v1/responses/$3" -H "Authorization: Bearer $2"
+		s=$(jget 'j.get("status") or ""' 2>/dev/null)
+		printf '%s\n' "$s" | grep -Eq "^($4)\$" && break
+		sleep 0.1
+	done
+	echo "$s"
+}
+
 # envelope_problem CODE: prints what is wrong with RESP_* as an OpenAI error
 # envelope with error.code CODE (nothing when it is right).
 envelope_problem() {

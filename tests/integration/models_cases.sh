@@ -191,12 +191,7 @@ if "key-" in json.dumps(j) or "127.0.0.1" in json.dumps(j):
 	m_post "$base" /v1/responses '{"model":"local","background":true,"input":"background to A"}'
 	rid=$(jget 'j.get("id") or ""')
 	is "$RESP_STATUS $(jget 'j.get("model")')" "200 local" "$label: background response model local → 200"
-	for i in $(seq 1 600); do
-		http GET "$base/v1/responses/$rid" -H "Authorization: Bearer $TEST_KEY"
-		s=$(jget 'j.get("status") or ""')
-		case $s in completed|failed|cancelled|incomplete) break ;; esac
-		sleep 0.1
-	done
+	s=$(resp_wait "$base" "$TEST_KEY" "$rid" 'completed|failed|cancelled|incomplete' 60)
 	is "$s $(jget 'j.get("model")')" "completed local" "$label: the background response completed, model local"
 	check "$label: its worker called upstream A only, key-a, llama-a" \
 		"$(m_routed "$MA_PORT" "$MB_PORT" key-a llama-a "$M_A_EXTRA")"

@@ -30,16 +30,7 @@ bpost() {
 
 # bwait ID ERE SECONDS: poll GET /v1/responses/ID every 100 ms until its
 # status matches ERE; prints the last status.
-bwait() {
-	local i s=
-	for i in $(seq 1 $(($3 * 10))); do
-		resp_get "$RB" "$RK" "$1"
-		s=$(jget 'j.get("status") or ""' 2>/dev/null)
-		printf '%s\n' "$s" | grep -Eq "^($2)\$" && break
-		sleep 0.1
-	done
-	echo "$s"
-}
+bwait() { resp_wait "$RB" "$RK" "$@"; }
 
 # bcancel ID: POST /v1/responses/ID/cancel (an empty JSON body: lighttpd
 # wants a Content-Length on a POST).
