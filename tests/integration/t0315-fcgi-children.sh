@@ -11,23 +11,11 @@
 
 need "$HERMES_FCGI" "$PYTHON" curl
 
-# children_of PID: the pids whose parent is PID, one a line.
-children_of() {
-	local f line
-	for f in /proc/[0-9]*/stat; do
-		{ read -r line < "$f"; } 2>/dev/null || continue
-		line=${line##*) }
-		set -- $line
-		[ "$2" = "$P" ] && echo "${f//[^0-9]/}"
-	done
-	return 0
-}
-
 # wait_children N: until the parent has N children (30 s); prints the count.
 wait_children() {
 	local i n=0
 	for i in $(seq 1 300); do
-		n=$(children_of | wc -l | tr -d ' ')
+		n=$(children_of "$P" | wc -l | tr -d ' ')
 		[ "$n" = "$1" ] && break
 		sleep 0.1
 	done
@@ -53,7 +41,7 @@ track_pid "$P"
 track_log "$T/children.log"
 wait_port "$port" "$P" 30 || fail "hermes-fcgi --listen --children 3 listens" "$(cat "$T/children.log")"
 is "$(wait_children 3)" 3 "--children 3: the parent has three child processes"
-for c in $(children_of); do track_pid "$c"; done
+for c in $(children_of "$P"); do track_pid "$c"; done
 like "$(cat "$T/children.log")" 'serving with 3 child processes' "the parent logs how many children serve"
 
 start_apache proxy-fcgi kids / "$port"
@@ -80,21 +68,21 @@ is "$models_status $stream_done_before" "200 running" \
 is "$(stream_text "$T/slow.json")" "one two three four five six seven eight" "... and the stream completes"
 
 # ---- a child killed with SIGKILL is replaced ---------------------------------------
-victim=$(children_of | head -n 1)
+victim=$(children_of "$P" | head -n 1)
 kill -KILL "$victim"
 for i in $(seq 1 100); do
-	children_of | grep -qx "$victim" || break
+	children_of "$P" | grep -qx "$victim" || break
 	sleep 0.1
 done
 is "$(wait_children 3)" 3 "a child killed with SIGKILL is replaced: three children again"
-ok "... and the killed one is not among them" sh -c "! printf '%s\n' $(children_of | tr '\n' ' ') | grep -qx $victim"
-for c in $(children_of); do track_pid "$c"; done
+ok "... and the killed one is not among them" sh -c "! printf '%s\n' $(children_of "$P" | tr '\n' ' ') | grep -qx $victim"
+for c in $(children_of "$P"); do track_pid "$c"; done
 like "$(cat "$T/children.log")" "child $victim ended \(signal 9\); starting another" "the parent logs the replacement"
 http GET "$B/v1/models" -H "Authorization: Bearer $TEST_KEY"
 is "$RESP_STATUS" 200 "requests are still answered"
 
 # ---- SIGTERM to the parent ends everything -------------------------------------------
-kids=$(children_of | tr '\n' ' ')
+kids=$(children_of "$P" | tr '\n' ' ')
 kill -TERM "$P"
 for i in $(seq 1 300); do
 	[ -n "$(proc_state "$P")" ] && [ "$(proc_state "$P")" != Z ] || break

@@ -155,7 +155,7 @@ is "$(stat -c %U "/proc/$(pids_in_file "$SPID" | head -n 1)" 2>&1)" hermes "the 
 # --children 4: the parent spawn-fcgi started has four responder children.
 sp=$(pids_in_file "$SPID" | head -n 1)
 for i in $(seq 1 100); do
-	kids=$(grep -l "^PPid:[[:space:]]*$sp\$" /proc/[0-9]*/status 2>/dev/null | wc -l)
+	kids=$(children_of "$sp" | wc -l)
 	[ "$kids" = 4 ] && break
 	sleep 0.1
 done
