@@ -63,4 +63,9 @@ enum herr api_req_toolsets(const struct app *app, const struct req *r, struct js
 			   struct tool_narrow *n, struct herror *err)
 	__attribute__((warn_unused_result));
 
+/* n, when set, as the "toolsets" member of the request a run is queued
+ * with (req borrowed): the runner's worker narrows again by it, within its
+ * own configuration. */
+void api_req_toolsets_put(const struct tool_narrow *n, struct json_object *req);
+
 #endif

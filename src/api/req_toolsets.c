@@ -11,6 +11,7 @@
 #include "api/fields.h"
 #include "http/req.h"
 #include "util/buf.h"
+#include "util/jsonx.h"
 #include "util/str.h"
 
 /* "hermes.toolsets": a comma list or an array of names, as one list. */
@@ -70,4 +71,16 @@ enum herr api_req_toolsets(const struct app *app, const struct req *r, struct js
 		rc = tool_narrow_apply(n, configured, buf_str(&spec), "hermes.toolsets", err);
 	buf_release(&spec);
 	return rc;
+}
+
+void api_req_toolsets_put(const struct tool_narrow *n, struct json_object *req)
+{
+	struct buf ts;
+
+	if(!n->set)
+		return;
+	buf_init(&ts, TOOL_NARROW_SPEC_MAX);
+	if(!tool_narrow_text(n, NULL, &ts))
+		jsonx_add_str(req, "toolsets", buf_str(&ts));
+	buf_release(&ts);
 }

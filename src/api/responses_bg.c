@@ -14,6 +14,7 @@
 #include "agent/response_obj.h"
 #include "agent/response_row.h"
 #include "api/app.h"
+#include "api/client_tools.h"
 #include "api/responses_input.h"
 #include "api/responses_page.h"
 #include "api/runs.h"
@@ -23,7 +24,6 @@
 #include "http/resp.h"
 #include "http/sse.h"
 #include "store/store.h"
-#include "tools/narrow.h"
 #include "util/buf.h"
 #include "util/cfg_models.h"
 #include "util/jsonx.h"
@@ -77,14 +77,7 @@ static struct json_object *run_request(struct api_turn *t, const struct api_resp
 		if(t->opts.tool_choice)
 			jsonx_add_owned(o, "tool_choice", json_object_get(t->opts.tool_choice));
 	}
-	if(t->narrow.set) {
-		struct buf ts;
-
-		buf_init(&ts, TOOL_NARROW_SPEC_MAX);
-		if(!tool_narrow_text(&t->narrow, NULL, &ts))
-			jsonx_add_str(o, "toolsets", buf_str(&ts));
-		buf_release(&ts);
-	}
+	api_req_toolsets_put(&t->narrow, o);
 	if(buf_len(&in->system))
 		jsonx_add_str(o, "instructions", buf_str(&in->system));
 	jsonx_add_owned(o, "history", json_object_get(t->history));

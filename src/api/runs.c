@@ -334,14 +334,7 @@ static enum herr allocate(struct admission *ad)
 	if((rc = rand_hex(run_id + 4, sizeof(run_id) - 4, 16)))
 		return herr_set(&ad->r->err, rc, "internal_error", NULL, "No random run id.");
 	req = api_runs_admit_request(&ad->admit, run_id, ad->session_key, model);
-	if(ad->narrow.set) { /* the runner narrows again, within its own configuration */
-		struct buf ts;
-
-		buf_init(&ts, TOOL_NARROW_SPEC_MAX);
-		if(!tool_narrow_text(&ad->narrow, NULL, &ts))
-			jsonx_add_str(req, "toolsets", buf_str(&ts));
-		buf_release(&ts);
-	}
+	api_req_toolsets_put(&ad->narrow, req);
 	nr = (struct store_run_new){ .id = run_id, .model = model, .request = jsonx_text(req, NULL),
 				     .session_id = jsonx_get_str(req, "session_id") };
 	rc = store_run_create_idem(app->store, &nr, ad->idem_key, ad->fingerprint, &old_fp,
