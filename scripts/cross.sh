@@ -19,16 +19,25 @@
 #      index stays broken longer than the retries.
 #   3. build/cross-ARCH: configure --host=TRIPLET with CC="TRIPLET-gcc
 #      --sysroot=SYSROOT", pkg-config pointed into the sysroot; make.
-#   4. make check-cross (Makefile.am: the unit tests and
+#   4. The Debian package for ARCH: scripts/deb.sh build/cross-ARCH/deb -a
+#      ARCH -d (dpkg-buildpackage) with the same compiler and pkg-config.
+#      The sysroot has a dpkg database of its own (SYSROOT/var/lib/dpkg,
+#      written while unpacking: status, file lists, symbols and shlibs
+#      files), which debian/rules hands to dpkg-shlibdeps, so the package
+#      depends on exactly the target libraries its programs need.
+#   5. make check-cross (Makefile.am: the unit tests,
 #      tests/cross/t0100-cross-cgi.sh, a CGI /v1/models and a chat turn
-#      against the scripted upstream running natively on 127.0.0.1), every
-#      target program run as `qemu-ARCH -L SYSROOT PROGRAM` (the wrapper
-#      build/cross-ARCH/qemu-run, also in $CROSS_EXEC for the shell test).
-#      Results are automake .trs files: scripts/check.sh counts them.
+#      against the scripted upstream running natively on 127.0.0.1, and
+#      tests/cross/t0200-cross-deb.sh, the package of step 4 checked and its
+#      unpacked programs run the same way), every target program run as
+#      `qemu-ARCH -L SYSROOT PROGRAM` (the wrapper build/cross-ARCH/qemu-run,
+#      also in $CROSS_EXEC for the shell tests). Results are automake .trs
+#      files: scripts/check.sh counts them.
 #
 # The sysroot is kept between runs on one machine when its package list is
 # unchanged (--fresh makes a new one); the build tree is always new.
-# Options: --fresh, --build-only. Exit status 0 when everything passed.
+# Options: --fresh; --build-only (steps 1-4, no tests); --no-deb (skip step
+# 4: t0200 then fails). Exit status 0 when everything passed.
 # SPDX-License-Identifier: MIT
 set -uo pipefail
 
@@ -45,17 +54,19 @@ ARCH=${1:-}
 shift || true
 fresh=no
 build_only=no
+build_deb=yes
 for a in "$@"; do
 	case $a in
 	--fresh) fresh=yes ;;
 	--build-only) build_only=yes ;;
-	*) die "unknown option $a (usage: scripts/cross.sh arm64|armhf [--fresh] [--build-only])" ;;
+	--no-deb) build_deb=no ;;
+	*) die "unknown option $a (usage: scripts/cross.sh arm64|armhf [--fresh] [--build-only] [--no-deb])" ;;
 	esac
 done
 case $ARCH in
 arm64) TRIPLET=aarch64-linux-gnu QEMU=qemu-aarch64 CROSS_ELF_MACHINE=AArch64 ;;
 armhf) TRIPLET=arm-linux-gnueabihf QEMU=qemu-arm CROSS_ELF_MACHINE=ARM ;;
-*) die "usage: scripts/cross.sh arm64|armhf [--fresh] [--build-only]" ;;
+*) die "usage: scripts/cross.sh arm64|armhf [--fresh] [--build-only] [--no-deb]" ;;
 esac
 
 # What the target build links against: the -dev packages of docs/install.md
@@ -77,7 +88,34 @@ command -v "$TRIPLET-gcc" >/dev/null || die "$TRIPLET-gcc not found after instal
 QEMU_BIN=$(command -v "$QEMU") || die "$QEMU not found after installing qemu-user"
 
 # ---- 2. sysroot --------------------------------------------------------------
-stamp_want="$ARCH ${TARGET_PACKAGES[*]} ${CROSS_SOURCES:-}"
+# sysroot_register DEB: record an unpacked package in the sysroot's own dpkg
+# database, SYSROOT/var/lib/dpkg: its status paragraph, its file list (paths
+# as they are on this machine, SYSROOT/usr/lib/...) and its symbols and
+# shlibs files. dpkg-shlibdeps reads that database (--admindir) when the
+# package is cross-built (step 5): which package ships each library the
+# programs need, and from which version on.
+sysroot_register() {
+	local deb=$1 adm=$SYSROOT/var/lib/dpkg pkg arch ma name ctl f
+	pkg=$(dpkg-deb -f "$deb" Package) && arch=$(dpkg-deb -f "$deb" Architecture) || return 1
+	ma=$(dpkg-deb -f "$deb" Multi-Arch)
+	# dpkg names the files of a Multi-Arch: same package PKG:ARCH.list.
+	name=$pkg
+	[ "$ma" != same ] || name=$pkg:$arch
+	mkdir -p "$adm/info" "$adm/updates" || return 1
+	# The multiarch layout of the database (PKG:ARCH file names).
+	[ -f "$adm/info/format" ] || echo 1 > "$adm/info/format" || return 1
+	{ dpkg-deb -f "$deb" | sed '/^Package:/a Status: install ok installed' && echo; } >> "$adm/status" || return 1
+	dpkg-deb --fsys-tarfile "$deb" | tar -t | sed -e 's|^\./||' -e 's|/$||' |
+		awk -v r="$SYSROOT" '$0 != "" && $0 != "." { print r "/" $0 }' > "$adm/info/$name.list" || return 1
+	ctl=$(mktemp -d) || return 1
+	dpkg-deb -e "$deb" "$ctl" || { rm -rf "$ctl"; return 1; }
+	for f in symbols shlibs; do
+		[ ! -f "$ctl/$f" ] || cp "$ctl/$f" "$adm/info/$name.$f"
+	done
+	rm -rf "$ctl"
+}
+
+stamp_want="$ARCH ${TARGET_PACKAGES[*]} ${CROSS_SOURCES:-} dpkg-db-1"
 if [ "$fresh" = no ] && [ -f "$SYSROOT/.hermes-sysroot" ] &&
 	[ "$(cat "$SYSROOT/.hermes-sysroot")" = "$stamp_want" ]; then
 	say "sysroot $SYSROOT is there (--fresh makes a new one)"
@@ -143,6 +181,7 @@ else
 	n=0
 	for deb in "$APTDIR"/cache/archives/*.deb; do
 		dpkg -x "$deb" "$SYSROOT" || die "dpkg -x $deb failed"
+		sysroot_register "$deb" || die "cannot record $deb in the sysroot's dpkg database"
 		n=$((n + 1))
 	done
 	# Absolute symlinks (/usr/lib/... -> /lib/...) would leave the sysroot
@@ -189,9 +228,30 @@ if ! "$B/qemu-run" "$B/hermesctl" --version >/dev/null 2>&1 &&
 	! "$B/qemu-run" "$B/hermesctl" help >/dev/null 2>&1; then
 	echo "note: hermesctl does not answer --version/help under $QEMU"
 fi
+
+# ---- 4. the Debian package, cross-built -----------------------------------------
+# dpkg-buildpackage -a ARCH -d (the target's -dev packages are in the sysroot,
+# not installed, so the build dependencies are not checked) with the same
+# compiler and pkg-config; debian/rules gives dpkg-shlibdeps the sysroot and
+# its dpkg database (HERMES_CROSS_SYSROOT). A failure here does not stop
+# the script: tests/cross/t0200-cross-deb.sh reports it with deb.log.
+export CROSS_DEB_DIR=$B/deb CROSS_ARCH=$ARCH CROSS_SYSROOT=$SYSROOT CROSS_APT_CONFIG=$APTDIR/apt.conf
+if [ "$build_deb" = yes ]; then
+	say "dpkg-buildpackage -a $ARCH (build/cross-$ARCH/deb, log in deb.log there)"
+	mkdir -p "$CROSS_DEB_DIR"
+	if bash "$ROOT/scripts/deps.sh" --deb > "$CROSS_DEB_DIR/deb.log" 2>&1 &&
+		HERMES_CROSS_SYSROOT=$SYSROOT CC="$TRIPLET-gcc --sysroot=$SYSROOT" PKG_CONFIG="$B/pkg-config" \
+			DEB_BUILD_OPTIONS="nocheck noautodbgsym parallel=$JOBS" \
+			bash "$ROOT/scripts/deb.sh" "$CROSS_DEB_DIR" -a "$ARCH" -d >> "$CROSS_DEB_DIR/deb.log" 2>&1; then
+		ls "$CROSS_DEB_DIR"/*.deb
+	else
+		tail -n 30 "$CROSS_DEB_DIR/deb.log"
+		echo "== cross: the $ARCH package did not build (t0200 fails; see build/cross-$ARCH/deb/deb.log)"
+	fi
+fi
 [ "$build_only" = no ] || exit 0
 
-# ---- 4. tests under qemu ---------------------------------------------------------
+# ---- 5. tests under qemu ---------------------------------------------------------
 say "make check-cross under $QEMU (build/cross-$ARCH)"
 # Wall-clock bounds in the unit tests (tap_time_bound) allow for emulation.
 export CROSS_EXEC=$B/qemu-run CROSS_ELF_MACHINE HERMES_TEST_TIME_SCALE=10

@@ -1056,6 +1056,48 @@ jq_py() {
 	"$PYTHON" -c "import json,sys; d=json.load(sys.stdin); print($1)"
 }
 
+# ---- the Debian package ---------------------------------------------------------
+
+# deb_missing DEB: the files every hermes-fcgi package holds (programs, man
+# pages, lighttpd and Apache configurations, systemd units) that DEB lacks;
+# nothing when it has them all. t0990 (native) and tests/cross/t0200
+# (cross-built) check the same list.
+deb_missing() {
+	local contents f missing=
+	contents=$(dpkg-deb -c "$1" | awk '{ print $6 }' | sed 's|^\./|/|')
+	for f in /usr/bin/hermes-fcgi /usr/bin/hermesctl /usr/bin/hermes-runner \
+		/usr/share/man/man1/hermes-fcgi.1.gz /usr/share/man/man1/hermesctl.1.gz \
+		/usr/share/man/man1/hermes-runner.1.gz /etc/lighttpd/conf-available/15-hermes.conf \
+		/etc/apache2/conf-available/hermes.conf /lib/systemd/system/hermes-fcgi.socket \
+		/lib/systemd/system/hermes-fcgi.service /lib/systemd/system/hermes-runner.service; do
+		printf '%s\n' "$contents" | grep -qx "$f" || missing="$missing $f"
+	done
+	printf '%s' "${missing# }"
+}
+
+# deb_deps_missing DEB ADMINDIR: for each library the package's programs
+# need (ELF NEEDED), the package that ships it according to the dpkg
+# database ADMINDIR (/var/lib/dpkg, or a cross sysroot's); those not named
+# in DEB's Depends are printed ("?SONAME" when no package ships it).
+deb_deps_missing() {
+	local deb=$1 adm=$2 x dir sonames so pkg depends missing=
+	x=$(mktemp -d "$T/debx.XXXXXX")
+	dpkg-deb -x "$deb" "$x" || { printf 'cannot unpack %s' "$deb"; return; }
+	sonames=$(for dir in "$x"/usr/bin/*; do readelf -d "$dir"; done |
+		sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
+	depends=$(dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | sed 's/(.*//; s/[[:space:]]//g')
+	for so in $sonames; do
+		pkg=$(dpkg-query --admindir="$adm" -S "*/$so" 2>/dev/null | head -n 1 | sed 's/[:,].*//')
+		if [ -z "$pkg" ]; then
+			missing="$missing ?$so"
+		elif ! printf '%s\n' "$depends" | grep -qx "$pkg"; then
+			missing="$missing $pkg($so)"
+		fi
+	done
+	rm -rf "$x"
+	printf '%s' "${missing# }"
+}
+
 # ---- driving the agent through `hermesctl chat` ------------------------------------
 
 # agent_env: a fresh HERMES_HOME ($T/home) and the upstream settings for

@@ -46,16 +46,8 @@ else
 fi
 DEB=$(ls "$B"/hermes-fcgi_*_"$(dpkg --print-architecture)".deb 2>/dev/null | head -n 1)
 ok "the .deb is there" test -s "$DEB"
-contents=$(dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|')
-missing=
-for f in /usr/bin/hermes-fcgi /usr/bin/hermesctl /usr/bin/hermes-runner \
-	/usr/share/man/man1/hermes-fcgi.1.gz /usr/share/man/man1/hermesctl.1.gz \
-	/usr/share/man/man1/hermes-runner.1.gz /etc/lighttpd/conf-available/15-hermes.conf \
-	/etc/apache2/conf-available/hermes.conf /lib/systemd/system/hermes-fcgi.socket \
-	/lib/systemd/system/hermes-fcgi.service /lib/systemd/system/hermes-runner.service; do
-	printf '%s\n' "$contents" | grep -qx "$f" || missing="$missing $f"
-done
-is "$missing" "" "the package holds the programs, man pages, lighttpd and Apache configurations, units"
+is "$(deb_missing "$DEB")" "" "the package holds the programs, man pages, lighttpd and Apache configurations, units"
+is "$(deb_deps_missing "$DEB" /var/lib/dpkg)" "" "Depends names the package of every library the programs need"
 lint=$(lintian --fail-on error,warning,info "${DEB%.deb}.changes" 2>&1)
 ok "lintian: no error, warning or info left (overrides are justified in debian/)" test $? -eq 0 ||
 	diag "$lint"
