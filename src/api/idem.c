@@ -14,6 +14,7 @@
 #include "api/session_hdr.h"
 #include "http/req.h"
 #include "store/store.h"
+#include "util/log.h"
 
 /* The credential of the records: "api-" and 16 hex digits of
  * SHA-256("hermes idempotency\n" + the configured key), the digest the
@@ -100,6 +101,8 @@ enum herr api_idem_create(struct api_idem *id, struct store *s, struct req *r,
 				   &old_run, &r->err);
 	if(rc == HERR_CONFLICT && old_fp && old_run) {
 		/* another responder won the race for this key */
+		LOG_INFO("run %s: an identical request with the same Idempotency-Key queued %s "
+			 "first", nr->id, old_run);
 		herr_clear(&r->err);
 		rc = found(id, r, old_fp, old_run, replay, ctx);
 		*answered = rc == HERR_OK;

@@ -285,6 +285,33 @@ elif [e["data"] for e in j["events"]] != [e["data"] for e in a["events"]]:
 	bpost "$ibody" -H "Idempotency-Key: $ikey"
 	is "$RESP_STATUS $BG_ID $(hdr Idempotency-Replayed)" "200 $id true" \
 		"$where: every responder SIGKILLed → the key still replays the response (durable)"
+	# identical requests racing through six responders (CGI processes) at once
+	local rkey="t-bg-race-$$-$RANDOM" i racers=
+	up_script '[{"reply":"Raced once."}]'
+	n=$(bcount "$home")
+	printf '%s' '{"input":"race me","background":true}' > "$T/race.req"
+	for i in 1 2 3 4 5 6; do
+		(
+			CGI_OUT=$T/race$i.out RESP_BODY=$T/race$i.json RESP_HDRS=$T/race$i.hdrs
+			CGI_ERR=$T/race$i.err CGI_STDIN=$T/race.req CGI_HOME=$home
+			cgi REQUEST_METHOD=POST PATH_INFO=/v1/responses CONTENT_TYPE=application/json \
+				CONTENT_LENGTH="$(wc -c < "$T/race.req" | tr -d ' ')" \
+				"HTTP_AUTHORIZATION=Bearer $RK" "HTTP_IDEMPOTENCY_KEY=$rkey"
+		) &
+		racers="$racers $!"
+	done
+	wait $racers
+	check "$where: six identical keyed requests at once → one response, every answer its id" "$(pycheck "$T/race1.json" '
+ids = set()
+for f in [argv[0] + str(i) + ".json" for i in range(1, 7)]:
+    try:
+        ids.add(json.load(open(f)).get("id"))
+    except Exception as e:
+        ids.add("%s: %s" % (f, e))
+if len(ids) != 1 or None in ids:
+    print("ids %s" % sorted(map(str, ids)))
+' "$T/race")$([ "$(bcount "$home")" = $((n + 1)) ] || echo " $(bcount "$home") responses stored, $n before")"
+	bwait "$(jget 'j.get("id") or ""' "$T/race1.json")" 'completed|failed|incomplete|cancelled' 40 > /dev/null
 	http GET "$RB/v1/capabilities" -H "Authorization: Bearer $RK"
 	is "$(jget 'j["features"].get("responses_idempotency")')" \
 		'{"supported": true, "durable": true, "retention_seconds": 86400, "background_only": true}' \
