@@ -13,12 +13,18 @@
 #       uninterrupted sequence); two resumed readers at once; cancel while
 #       the upstream hangs; the responder that accepted the request killed
 #       right after the 200; its worker SIGKILLed; chaining off a background response; the 400s
-#       and 404s; the run behind it on /v1/runs; /v1/capabilities
+#       and 404s; the run behind it on /v1/runs; /v1/capabilities;
+#       Idempotency-Key: replay (body and stream), 409, 400, through a CGI
+#       responder, after every responder was killed, six racing CGI
+#       responders, another API key, the key on /v1/runs, a foreground
+#       request ignoring it
 #   run_resp_bg_expiry_cases HOME LABEL
 #       runner.ttl 2, runner.idle_exit 4: once the run is swept, a resume is
-#       a 404 response_events_expired and the response stays; with
+#       a 404 response_events_expired, the response stays and its key still
+#       replays it; a cancel of one left in_progress whose run was swept
+#       ends it cancelled, a GET of another failed (run_gone); with
 #       API_SERVER_MAX_CONCURRENT_RUNS=1 (RUNS_ENV_EXTRA) a second live one
-#       is 429 and stores nothing
+#       is 429 and stores nothing, while a replay is still answered
 # The cases use RB (base URL), RK (key) and RUNS_WEB_PIDS (the web server's
 # pid, whose hermes-fcgi descendants are the responders).
 
