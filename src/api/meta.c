@@ -241,6 +241,20 @@ static const char *const never[] = {
 	"admin_config_rw", "jobs_admin", "memory_write_api", "audio_api", "realtime_voice",
 };
 
+/* An Idempotency-Key feature: records in state.db (api/idem.h); only
+ * background requests use them when background_only. */
+static struct json_object *idem_feature(bool background_only)
+{
+	struct json_object *idem = json_object_new_object();
+
+	jsonx_add_bool(idem, "supported", 1);
+	jsonx_add_bool(idem, "durable", 1);
+	jsonx_add_int(idem, "retention_seconds", (int64_t)STORE_IDEM_RETENTION);
+	if(background_only)
+		jsonx_add_bool(idem, "background_only", 1);
+	return idem;
+}
+
 enum herr api_capabilities(void *vapp, struct req *r)
 {
 	struct app *app = vapp;
@@ -275,14 +289,10 @@ enum herr api_capabilities(void *vapp, struct req *r)
 	jsonx_add_str(feat, "session_key_header", "X-Hermes-Session-Key");
 	jsonx_add_str(feat, "toolsets_header", "X-Hermes-Toolsets");
 	jsonx_add_bool(feat, "server_tools", app->cfg.server_tools);
-	if(api_route_named("runs")) {
-		struct json_object *idem = json_object_new_object();
-
-		jsonx_add_bool(idem, "supported", 1);
-		jsonx_add_bool(idem, "durable", 1);
-		jsonx_add_int(idem, "retention_seconds", (int64_t)STORE_IDEM_RETENTION);
-		jsonx_add_owned(feat, "runs_idempotency", idem);
-	}
+	if(api_route_named("runs"))
+		jsonx_add_owned(feat, "runs_idempotency", idem_feature(false));
+	if(api_route_named("response_cancel")) /* background responses (api/idem.h) */
+		jsonx_add_owned(feat, "responses_idempotency", idem_feature(true));
 	jsonx_add_owned(o, "features", feat);
 
 	for(size_t i = 0; i < n; i++) {

@@ -10,6 +10,7 @@
 
 #include "api/app.h"
 #include "api/chat_result.h"
+#include "api/idem.h"
 #include "agent/response_obj.h"
 #include "api/responses_bg.h"
 #include "api/responses_input.h"
@@ -29,6 +30,7 @@ struct api_resp_call {
 	char id[RESP_ID_MAX];
 	struct json_object *obj;          /* owned: the object being answered */
 	struct api_ctools ctools;         /* owned: the client's function tools */
+	struct api_idem idem;             /* background: the Idempotency-Key */
 };
 
 /* The conversation through this response: what the turn continued, the new
@@ -158,6 +160,7 @@ enum herr api_responses_create(void *vapp, struct req *r)
 	struct api_resp_call c;
 	struct api_turn_in ti = { .kind = "response" };
 	struct herror serr;
+	bool replayed = false;
 	enum herr rc;
 
 	memset(&c, 0, sizeof(c)); /* api_turn_end accepts a turn that never began */
@@ -178,6 +181,11 @@ enum herr api_responses_create(void *vapp, struct req *r)
 	ti.session_id = c.in.previous_session;
 	ti.fresh = true;
 	ti.model = c.in.model;
+	/* a background request's Idempotency-Key, before any concurrency
+	 * check; a foreground request ignores it (docs/api.md) */
+	if(c.in.background &&
+	   ((rc = api_resp_bg_idem(c.app, r, c.in.stream, &c.idem, &replayed)) || replayed))
+		goto out;
 	if((rc = api_turn_begin(&c.t, c.app, r, &ti)))
 		goto out;
 	sampling(&c);
@@ -185,7 +193,7 @@ enum herr api_responses_create(void *vapp, struct req *r)
 		goto out;
 	created(&c);
 	if(c.in.background) {
-		rc = api_resp_bg_start(c.app, r, &c.t, &c.in, c.obj);
+		rc = api_resp_bg_start(c.app, r, &c.t, &c.in, c.obj, &c.idem);
 	} else if(c.in.stream) {
 		stream(&c);
 		rc = HERR_OK;

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +16,11 @@
 #include "agent/response_row.h"
 #include "api/app.h"
 #include "api/client_tools.h"
+#include "api/idem.h"
 #include "api/responses_input.h"
 #include "api/responses_page.h"
 #include "api/runs.h"
+#include "api/session_hdr.h"
 #include "api/turn.h"
 #include "http/query.h"
 #include "http/req.h"
@@ -94,6 +97,7 @@ static struct json_object *run_request(struct api_turn *t, const struct api_resp
 
 static enum herr stream_events(struct app *app, struct req *r, const char *id,
 			       const char *run_id, int64_t after);
+static enum herr send_public(struct req *r, struct json_object *row);
 
 enum herr api_resp_bg_admit(struct app *app, struct req *r, struct api_turn *t)
 {
@@ -107,13 +111,81 @@ enum herr api_resp_bg_admit(struct app *app, struct req *r, struct api_turn *t)
 	return api_runs_capacity(app, r);
 }
 
+/* What a replay answers with (api_idem_replay_fn's ctx). */
+struct replay_ctx {
+	struct app *app;
+	bool stream;
+	const char *session_key;          /* "" if none */
+};
+
+/* api_idem_replay_fn: the response run_id was queued for, as stored now
+ * (ended first when its run ended without ending it). */
+static enum herr replay(void *vctx, struct req *r, const char *run_id, bool *gone)
+{
+	struct replay_ctx *x = vctx;
+	struct json_object *row = NULL;
+	char id[RESP_RUN_ID_MAX + 1], *session = NULL;
+	enum herr rc;
+
+	*gone = true;
+	if(strncmp(run_id, "run_", 4) != 0)
+		return HERR_OK;
+	snprintf(id, sizeof(id), "resp_%s", run_id + 4);
+	rc = agent_resp_row_load(x->app->store, id, &row, &session, &r->err);
+	if(rc == HERR_NOT_FOUND) {
+		herr_clear(&r->err);
+		return HERR_OK;
+	}
+	*gone = false;
+	if(rc)
+		return rc;
+	api_resp_bg_settle(x->app, &row, false);
+	resp_header(r, "Idempotency-Replayed", "true");
+	if(session)
+		resp_header(r, "X-Hermes-Session-Id", session);
+	if(x->session_key[0])
+		resp_header(r, "X-Hermes-Session-Key", x->session_key);
+	if(x->stream)
+		rc = api_resp_bg_resume(x->app, r, row);
+	else
+		rc = send_public(r, row);
+	json_object_put(row);
+	free(session);
+	return rc;
+}
+
+enum herr api_resp_bg_idem(struct app *app, struct req *r, bool stream, struct api_idem *idem,
+			   bool *answered)
+{
+	char sid[API_SESSION_HDR_MAX + 1], skey[API_SESSION_HDR_MAX + 1];
+	struct replay_ctx x = { .app = app, .stream = stream, .session_key = skey };
+	struct herror serr;
+	struct store *s;
+	enum herr rc;
+
+	*answered = false;
+	if((rc = api_idem_read(idem, app, r, "responses")) || !idem->key)
+		return rc;
+	herr_clear(&serr);
+	if(!(s = api_app_store(app, &serr)))
+		return HERR_OK;
+	/* the session key is part of the fingerprint, as on POST /v1/runs */
+	if((rc = api_session_headers(app, r, sid, skey)))
+		return rc;
+	return api_idem_lookup(idem, s, r, r->json, skey, replay, &x, answered);
+}
+
 enum herr api_resp_bg_start(struct app *app, struct req *r, struct api_turn *t,
-			const struct api_resp_in *in, struct json_object *obj)
+			const struct api_resp_in *in, struct json_object *obj,
+			struct api_idem *idem)
 {
 	const char *id = jsonx_get_str(obj, "id");
 	char run_id[RESP_RUN_ID_MAX];
+	struct replay_ctx x = { .app = app, .stream = in->stream, .session_key = t->session_key };
 	struct json_object *req;
 	struct store_run_new nr;
+	struct herror derr;
+	bool answered = false;
 	enum herr rc;
 
 	if(!agent_resp_run_id(id, run_id, sizeof(run_id)))
@@ -122,10 +194,15 @@ enum herr api_resp_bg_start(struct app *app, struct req *r, struct api_turn *t,
 	nr = (struct store_run_new){ .id = run_id, .session_id = t->session_id,
 				     .model = jsonx_get_str(obj, "model"),
 				     .request = jsonx_text(req, NULL) };
-	rc = store_run_create(t->store, &nr, &r->err);
+	rc = api_idem_create(idem, t->store, r, &nr, replay, &x, &answered);
 	json_object_put(req);
-	if(rc)
+	if(rc || answered) {
+		/* nothing queued: the stored object would never be worked */
+		herr_clear(&derr);
+		if(store_response_delete(t->store, id, &derr))
+			LOG_WARN("response %s: not queued, not deleted: %s", id, derr.msg);
 		return rc;
+	}
 	LOG_INFO("response %s queued as run %s (session %s)", id, run_id, t->session_id);
 	api_runs_wake(&app->cfg, run_id);
 	resp_header(r, "X-Hermes-Session-Id", t->session_id);
@@ -186,7 +263,7 @@ static bool reader_ended(void *ctx)
 		return false;
 	before = jsonx_get_str(row, "status");
 	moved = !agent_resp_status_terminal(before);
-	api_resp_bg_settle(rd->app, &row);
+	api_resp_bg_settle(rd->app, &row, false);
 	json_object_put(row);
 	return moved;
 }
@@ -266,7 +343,7 @@ enum herr api_resp_bg_resume(struct app *app, struct req *r, struct json_object 
 
 /* ---- ending and cancelling ---------------------------------------------- */
 
-void api_resp_bg_settle(struct app *app, struct json_object **row)
+void api_resp_bg_settle(struct app *app, struct json_object **row, bool cancelling)
 {
 	const char *id = jsonx_get_str(*row, "id");
 	char run_id[RESP_RUN_ID_MAX], *session = NULL;
@@ -291,7 +368,8 @@ void api_resp_bg_settle(struct app *app, struct json_object **row)
 	 * ended it since it was read) */
 	if(!agent_resp_row_load(app->store, id, &fresh, &session, &err)) {
 		if(agent_resp_row_settle(app->store, fresh, session, run_id,
-				       rc ? "gone" : store_run_status_name(run.status),
+				       rc ? (cancelling ? "cancelled" : "gone")
+					  : store_run_status_name(run.status),
 				       rc ? NULL : run.error, &err))
 			LOG_WARN("response %s: not ended: %s", id, err.msg);
 		json_object_put(*row);
@@ -357,7 +435,7 @@ enum herr api_responses_cancel(void *vapp, struct req *r)
 		row = NULL;
 		if((rc = agent_resp_row_load(app->store, id, &row, NULL, &r->err)))
 			return rc;
-		api_resp_bg_settle(app, &row);
+		api_resp_bg_settle(app, &row, true);
 	}
 	rc = send_public(r, row);
 	json_object_put(row);

@@ -18,8 +18,11 @@
 #ifndef HERMES_API_RESPONSES_BG_H
 #define HERMES_API_RESPONSES_BG_H
 
+#include <stdbool.h>
+
 #include "util/err.h"
 
+struct api_idem;
 struct api_resp_in;
 struct api_turn;
 struct app;
@@ -32,12 +35,26 @@ struct req;
 enum herr api_resp_bg_admit(struct app *app, struct req *r, struct api_turn *t)
 	__attribute__((warn_unused_result));
 
+/* Before the turn begins (its concurrency slot), for a background request
+ * r whose body asks for stream or not: its Idempotency-Key (api/idem.h,
+ * endpoint "responses"), read into idem. A bad key is 400; a key seen with
+ * the same request answers a replay of that response - the stored object
+ * with its current status (the event stream from the start with stream),
+ * Idempotency-Replayed: true - and sets *answered; with another request it
+ * is 409. Without a store nothing is looked up (api_resp_bg_admit answers
+ * 503). */
+enum herr api_resp_bg_idem(struct app *app, struct req *r, bool stream, struct api_idem *idem,
+			   bool *answered) __attribute__((warn_unused_result));
+
 /* Queue the background response obj (borrowed: the queued object, already
- * stored) of the begun turn t for request in, wake the runner and answer:
- * the object (200), or with in->stream its event stream from the table. */
+ * stored) of the begun turn t for request in, with idem's record (read by
+ * api_resp_bg_idem), wake the runner and answer: the object (200), or with
+ * in->stream its event stream from the table. When nothing is queued (an
+ * error, or another responder won the race for the key and its response is
+ * replayed) the stored object is deleted. */
 enum herr api_resp_bg_start(struct app *app, struct req *r, struct api_turn *t,
-			const struct api_resp_in *in, struct json_object *obj)
-	__attribute__((warn_unused_result));
+			const struct api_resp_in *in, struct json_object *obj,
+			struct api_idem *idem) __attribute__((warn_unused_result));
 
 /* GET /v1/responses/{id}?stream=true[&starting_after=N] for stored row
  * (borrowed): the events after sequence number N (all without it), then
@@ -50,8 +67,11 @@ enum herr api_resp_bg_resume(struct app *app, struct req *r, struct json_object 
 /* A background response still queued / in_progress whose run has ended
  * without ending it (the worker died, the run was cancelled while queued)
  * is ended now (agent/response_row.h agent_resp_row_settle); *row (a stored
- * row, owned) is replaced by the row as stored. Others: nothing. */
-void api_resp_bg_settle(struct app *app, struct json_object **row);
+ * row, owned) is replaced by the row as stored. Others: nothing. A run
+ * already swept (how it ended is no longer known) ends the response failed
+ * (error.code run_gone), or cancelled when cancelling (the client asked
+ * for it: POST /v1/responses/{id}/cancel). */
+void api_resp_bg_settle(struct app *app, struct json_object **row, bool cancelling);
 
 /* POST /v1/responses/{id}/cancel (route handler; app is the struct app). */
 enum herr api_responses_cancel(void *app, struct req *r);

@@ -111,7 +111,7 @@ enum herr api_responses_get(void *vapp, struct req *r)
 		json_object_put(obj);
 		return rc;
 	}
-	api_resp_bg_settle(vapp, &obj); /* a background run that ended without it */
+	api_resp_bg_settle(vapp, &obj, false); /* a background run that ended without it */
 	pub = agent_response_public(obj);
 	json_object_put(obj);
 	return send_owned(r, pub);

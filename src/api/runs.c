@@ -4,7 +4,7 @@
  * check that can refuse it runs before its id exists (runs_admit.c), so a
  * refused request leaves nothing behind. The Idempotency-Key record is
  * written in the same transaction as the row, so two responders given the
- * same key create one run; the loser answers a replay of it.
+ * same key create one run; the loser answers a replay of it (api/idem.h).
  * SPEC: runs-discovery-security §2.1-§2.3, §2.10
  * SPDX-License-Identifier: MIT
  */
@@ -19,6 +19,7 @@
 #include "api/app.h"
 #include "api/models.h"
 #include "api/client_tools.h"
+#include "api/idem.h"
 #include "api/runs_admit.h"
 #include "api/session_hdr.h"
 #include "http/query.h"
@@ -222,8 +223,7 @@ struct admission {
 	struct req *r;
 	char hdr_session[API_SESSION_HDR_MAX + 1];
 	char session_key[API_SESSION_HDR_MAX + 1];
-	const char *idem_key;                     /* borrowed header, NULL if none */
-	char fingerprint[RUNS_FINGERPRINT_LEN + 1];
+	struct api_idem idem;                     /* the Idempotency-Key */
 	struct runs_admit admit;
 	const struct cfg_model *model;            /* routed entry (borrowed) */
 	struct tool_narrow narrow;                /* X-Hermes-Toolsets, hermes.toolsets */
@@ -255,49 +255,20 @@ static enum herr accepted(struct admission *ad, const char *run_id, bool replaye
 	return send_owned(ad->r, 202, o);
 }
 
-/* A key seen before: the same request is replayed, another one is 409.
- * A record whose run has been swept no longer counts (*gone). */
-static enum herr replay(struct admission *ad, const char *fp, const char *run_id, bool *gone)
+/* api_idem_replay_fn: 202 with the run's current status, replayed. */
+static enum herr replay(void *ctx, struct req *r, const char *run_id, bool *gone)
 {
+	struct admission *ad = ctx;
 	struct store_run run;
 	struct herror err;
 
-	*gone = false;
-	if(strcmp(fp, ad->fingerprint) != 0)
-		return herr_set(&ad->r->err, HERR_CONFLICT, "idempotency_key_conflict", NULL,
-				"Idempotency-Key was already used with a different request.");
+	(void)r;
 	herr_clear(&err);
-	if(store_run_get(ad->app->store, run_id, &run, &err) == HERR_NOT_FOUND) {
-		*gone = true;
+	*gone = store_run_get(ad->app->store, run_id, &run, &err) == HERR_NOT_FOUND;
+	if(*gone)
 		return HERR_OK;
-	}
 	store_run_release(&run);
 	return accepted(ad, run_id, true);
-}
-
-static enum herr idem_lookup(struct admission *ad, bool *answered)
-{
-	char *fp = NULL, *run_id = NULL;
-	struct herror err;
-	bool gone = false;
-	enum herr rc;
-
-	*answered = false;
-	if(!ad->idem_key)
-		return HERR_OK;
-	herr_clear(&err);
-	rc = store_idem_get(ad->app->store, ad->idem_key, &fp, &run_id, &err);
-	if(rc == HERR_NOT_FOUND)
-		return HERR_OK;
-	if(rc) {
-		ad->r->err = err;
-		return rc;
-	}
-	rc = replay(ad, fp, run_id, &gone);
-	*answered = !gone;
-	free(fp);
-	free(run_id);
-	return rc;
 }
 
 enum herr api_runs_capacity(struct app *app, struct req *r)
@@ -324,11 +295,11 @@ enum herr api_runs_capacity(struct app *app, struct req *r)
 static enum herr allocate(struct admission *ad)
 {
 	struct app *app = ad->app;
-	char run_id[4 + 32 + 1] = "run_", *old_fp = NULL, *old_run = NULL;
+	char run_id[4 + 32 + 1] = "run_";
 	const char *model = ad->model->name;
 	struct json_object *req;
 	struct store_run_new nr;
-	bool gone = false;
+	bool answered = false;
 	enum herr rc;
 
 	if((rc = rand_hex(run_id + 4, sizeof(run_id) - 4, 16)))
@@ -337,25 +308,11 @@ static enum herr allocate(struct admission *ad)
 	api_req_toolsets_put(&ad->narrow, req);
 	nr = (struct store_run_new){ .id = run_id, .model = model, .request = jsonx_text(req, NULL),
 				     .session_id = jsonx_get_str(req, "session_id") };
-	rc = store_run_create_idem(app->store, &nr, ad->idem_key, ad->fingerprint, &old_fp,
-				   &old_run, &ad->r->err);
-	if(!rc)
+	rc = api_idem_create(&ad->idem, app->store, ad->r, &nr, replay, ad, &answered);
+	if(!rc && !answered)
 		LOG_INFO("run %s queued (session %s)", run_id, nr.session_id);
 	json_object_put(req);
-	if(rc == HERR_CONFLICT && old_run) {
-		/* another responder won the race for this key */
-		herr_clear(&ad->r->err);
-		rc = replay(ad, old_fp, old_run, &gone);
-		if(!rc && gone)
-			rc = herr_set(&ad->r->err, HERR_CONFLICT, "idempotency_key_conflict", NULL,
-				      "Idempotency-Key is in use; retry.");
-		free(old_fp);
-		free(old_run);
-		return rc;
-	}
-	free(old_fp);
-	free(old_run);
-	if(rc)
+	if(rc || answered)
 		return rc;
 	api_runs_wake(&app->cfg, run_id);
 	return accepted(ad, run_id, false);
@@ -374,10 +331,8 @@ enum herr api_runs_create(void *vapp, struct req *r)
 	if((rc = req_read_json(r)))
 		return rc;
 	/* 4 Idempotency-Key syntax */
-	ad.idem_key = req_header(r, "Idempotency-Key");
-	if(ad.idem_key && !api_runs_idem_key_valid(ad.idem_key))
-		return herr_set(&r->err, HERR_BAD_REQUEST, "invalid_idempotency_key", NULL,
-				"Idempotency-Key must be 1-255 printable ASCII characters.");
+	if((rc = api_idem_read(&ad.idem, ad.app, r, "runs")))
+		return rc;
 	/* 5 input, 6 history */
 	rc = api_runs_admit_parse(&ad.admit, r->json, ad.hdr_session, ad.app->store, &r->err);
 	/* the model it routes to (404 model_not_found when unknown and strict) */
@@ -386,10 +341,9 @@ enum herr api_runs_create(void *vapp, struct req *r)
 	if(!rc)
 		rc = api_req_toolsets(ad.app, r, r->json, &ad.narrow, &r->err);
 	/* 7 idempotency lookup, 8 concurrency, then allocation */
-	if(!rc && ad.idem_key) {
-		api_runs_fingerprint(r->json, ad.session_key, ad.fingerprint);
-		rc = idem_lookup(&ad, &answered);
-	}
+	if(!rc)
+		rc = api_idem_lookup(&ad.idem, ad.app->store, r, r->json, ad.session_key, replay, &ad,
+				     &answered);
 	if(!rc && !answered && !(rc = api_runs_capacity(ad.app, r)))
 		rc = allocate(&ad);
 	api_runs_admit_release(&ad.admit);

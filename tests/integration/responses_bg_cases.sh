@@ -13,20 +13,29 @@
 #       uninterrupted sequence); two resumed readers at once; cancel while
 #       the upstream hangs; the responder that accepted the request killed
 #       right after the 200; its worker SIGKILLed; chaining off a background response; the 400s
-#       and 404s; the run behind it on /v1/runs; /v1/capabilities
+#       and 404s; the run behind it on /v1/runs; /v1/capabilities;
+#       Idempotency-Key: replay (body and stream), 409, 400, through a CGI
+#       responder, after every responder was killed, six racing CGI
+#       responders, another API key, the key on /v1/runs, a foreground
+#       request ignoring it
 #   run_resp_bg_expiry_cases HOME LABEL
 #       runner.ttl 2, runner.idle_exit 4: once the run is swept, a resume is
-#       a 404 response_events_expired and the response stays; with
+#       a 404 response_events_expired, the response stays and its key still
+#       replays it; a cancel of one left in_progress whose run was swept
+#       ends it cancelled, a GET of another failed (run_gone); with
 #       API_SERVER_MAX_CONCURRENT_RUNS=1 (RUNS_ENV_EXTRA) a second live one
-#       is 429 and stores nothing
+#       is 429 and stores nothing, while a replay is still answered
 # The cases use RB (base URL), RK (key) and RUNS_WEB_PIDS (the web server's
 # pid, whose hermes-fcgi descendants are the responders).
 
-# bpost JSON: POST /v1/responses; BG_ID from the answer.
+# bpost JSON [curl args]: POST /v1/responses; BG_ID from the answer.
 bpost() {
-	resp_post "$RB" "$RK" "$1"
+	resp_post "$RB" "$RK" "$@"
 	BG_ID=$(jget 'j.get("id") or ""' 2>/dev/null)
 }
+
+# bcount HOME: how many responses HOME's store holds.
+bcount() { sqlite3 "$1/state.db" 'SELECT count(*) FROM responses'; }
 
 # bwait ID ERE SECONDS: poll GET /v1/responses/ID every 100 ms until its
 # status matches ERE; prints the last status.
@@ -53,16 +62,54 @@ bresume() {
 		echo '{"error":"chat_client.py failed"}' > "$3"
 }
 
-# bhang INPUT OUT: a background response whose upstream never ends, in
-# progress, followed by a reader (bresume into OUT) in the background:
-# BG_ID and BG_READER (the reader's pid).
+# bhang INPUT [OUT]: a background response whose upstream never ends, in
+# progress, with OUT followed by a reader (bresume into OUT) in the
+# background: BG_ID and BG_READER (the reader's pid).
 bhang() {
 	up_script '[{"reply":"this never ends","never_end":true}]'
 	bpost '{"input":"'"$1"'","background":true}'
 	up_wait_requests 1 > /dev/null
 	bwait "$BG_ID" in_progress 20 > /dev/null
-	bresume "$BG_ID" "" "$2" &
-	BG_READER=$!
+	BG_READER=
+	[ -z "${2:-}" ] || { bresume "$BG_ID" "" "$2" & BG_READER=$!; }
+}
+
+# bsweep HOME ID...: let HOME's runner exit idle (runner.idle_exit), wake
+# it with a new background response (BG_WAKE; a runner sweeps when it
+# starts), and wait until the runs of the responses ID... are gone;
+# BG_SWEPT gets the last GET /v1/runs/{id} status of each (404: swept).
+bsweep() {
+	local home=$1 rp i id out=
+	shift
+	rp=$(runner_pid "$home")
+	for i in $(seq 1 150); do
+		[ -n "$rp" ] && kill -0 "$rp" 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep 1
+	up_script '[{"reply":"wake up"}]'
+	bpost '{"input":"wake the runner","background":true}'
+	BG_WAKE=$BG_ID
+	for id in "$@"; do
+		for i in $(seq 1 100); do
+			rget "run_${id#resp_}"
+			[ "$RESP_STATUS" = 404 ] && break
+			sleep 0.1
+		done
+		out="$out${out:+ }$RESP_STATUS"
+	done
+	BG_SWEPT=$out
+}
+
+# bkill HOME INPUT: a background response (BG_ID) whose worker is SIGKILLed
+# while its upstream hangs; waits until its run failed and nobody read the
+# response since, so it is still in_progress.
+bkill() {
+	local wp
+	bhang "$2"
+	wp=$(runner_workers "$1")
+	[ -z "$wp" ] || kill -KILL $wp
+	rwait "run_${BG_ID#resp_}" 'completed|failed|cancelled|interrupted' 20 > /dev/null
 }
 
 # web_responders: the hermes-fcgi processes under the web server.
@@ -176,6 +223,106 @@ for k in ("responses_background", "responses_resume", "responses_cancel"):
         print("%s %r" % (k, f.get(k)))
 ')"
 
+	# ---- Idempotency-Key (the records of POST /v1/runs, api/idem.h) ---------------
+	local ikey="t-bg-idem-$$-$RANDOM" skey="t-bg-idem-s-$$-$RANDOM" other
+	local ibody='{"input":"only once, in the background","background":true}'
+	up_script '[{"reply":"Queued once."}]'
+	bpost "$ibody" -H "Idempotency-Key: $ikey"
+	id=$BG_ID
+	is "$RESP_STATUS $(jget 'j.get("status")') $(hdr Idempotency-Replayed)" "200 queued " \
+		"$where: a background POST with an Idempotency-Key → 200 queued, not replayed"
+	s=$(bwait "$id" 'completed|failed|incomplete|cancelled' 40)
+	n=$(bcount "$home")
+	bpost "$ibody" -H "Idempotency-Key: $ikey"
+	is "$RESP_STATUS $BG_ID $(jget 'j.get("status")') $(jget 'j.get("output_text")') $(hdr Idempotency-Replayed)" \
+		"200 $id $s Queued once. true" \
+		"$where: the same key and body → 200, the same response with its current status, Idempotency-Replayed: true"
+	is "$(bcount "$home")" "$n" "$where: ... and nothing new stored"
+	bpost '{"input":"another body","background":true}' -H "Idempotency-Key: $ikey"
+	check "$where: the same key with another body → 409 idempotency_key_conflict" \
+		"$(renv 409 idempotency_key_conflict)" "body: $(head -c 300 "$RESP_BODY")"
+	bpost "$ibody" -H "Idempotency-Key: bad key with spaces"
+	check "$where: an Idempotency-Key with spaces → 400 invalid_idempotency_key" \
+		"$(renv 400 invalid_idempotency_key)"
+	is "$(bcount "$home")" "$n" "$where: ... neither stored anything"
+	CGI_HOME=$home cgi_post /v1/responses "$ibody" "HTTP_AUTHORIZATION=Bearer $RK" "HTTP_IDEMPOTENCY_KEY=$ikey"
+	is "$RESP_STATUS $(jget 'j.get("id")') $(hdr Idempotency-Replayed)" "200 $id true" \
+		"$(echo "$where: ... replayed by another responder (a CGI process)")"
+	up_script '[{"reply":"Another credential."}]'
+	CGI_HOME=$home cgi_post /v1/responses "$ibody" "API_SERVER_KEY=$WRONG_KEY" \
+		"HTTP_AUTHORIZATION=Bearer $WRONG_KEY" "HTTP_IDEMPOTENCY_KEY=$ikey"
+	other=$(jget 'j.get("id") or ""')
+	check "$(echo "$where: the same key and body under another API key (CGI, API_SERVER_KEY) → a new response, not the other key's")" \
+		"$([ "$RESP_STATUS" = 200 ] && [ -n "$other" ] && [ "$other" != "$id" ] && [ -z "$(hdr Idempotency-Replayed)" ] ||
+			echo "status $RESP_STATUS id $other replayed '$(hdr Idempotency-Replayed)'")"
+	[ -z "$other" ] || bwait "$other" 'completed|failed|incomplete|cancelled' 40 > /dev/null
+	up_script '[{"reply":"A run, not a response."}]'
+	rpost '{"input":"only once, in the background"}' -H "Idempotency-Key: $ikey"
+	is "$RESP_STATUS $(jget 'j.get("replayed")')" "202 false" \
+		"$where: the response's key on POST /v1/runs → 202, a new run (the key spaces are apart)"
+	rwait "$RUN_ID" 'completed|failed|cancelled|interrupted' 20 > /dev/null
+	up_script '[{"reply":"In the foreground."}]'
+	resp_post "$RB" "$RK" '{"input":"only once, in the background"}' -H "Idempotency-Key: $ikey"
+	check "$where: a foreground POST ignores the key: 200, a new completed response, not replayed" \
+		"$([ "$RESP_STATUS $(jget 'j.get("status")') $(hdr Idempotency-Replayed)" = "200 completed " ] &&
+			[ "$(jget 'j.get("id")')" != "$id" ] || echo "status $RESP_STATUS $(head -c 300 "$RESP_BODY")")"
+	up_script '[{"reply":"Foreground again."}]'
+	resp_post "$RB" "$RK" '{"input":"a bad key in the foreground"}' -H "Idempotency-Key: bad key"
+	is "$RESP_STATUS $(jget 'j.get("status")')" "200 completed" "$where: ... even a malformed one"
+	up_script '[{"reply":"Streamed once, replayed.","chunk_size":6}]'
+	bstream '{"input":"stream it once","background":true,"stream":true}' "$T/idem1.json" -H "Idempotency-Key: $skey"
+	bstream '{"input":"stream it once","background":true,"stream":true}' "$T/idem2.json" -H "Idempotency-Key: $skey"
+	check "$where: background + stream with a key, again → the same response's stream from the start, Idempotency-Replayed: true" "$(pycheck "$T/idem2.json" '
+a = json.load(open(argv[0]))
+def rid(r):
+    return json.loads(r["events"][0]["data"])["response"]["id"] if r.get("events") else None
+if j.get("status") != 200 or (j.get("headers") or {}).get("idempotency-replayed") != "true":
+    print("status %r headers %r" % (j.get("status"), j.get("headers")))
+elif rid(j) is None or rid(j) != rid(a):
+    print("ids %r %r" % (rid(a), rid(j)))
+elif [e["data"] for e in j["events"]] != [e["data"] for e in a["events"]]:
+    print("%d events, first stream %d" % (len(j["events"]), len(a["events"])))
+' "$T/idem1.json")"
+	check "$where: ... the replayed stream follows the Responses stream rules, completed" \
+		"$(pycheck "$T/idem2.json" "$RESP_RULES" completed)" "events: $(head -c 600 "$T/idem2.json")"
+	pids=$(web_responders)
+	[ -z "$pids" ] || kill -KILL $pids
+	bwait "$id" 'completed|failed|incomplete|cancelled' 40 > /dev/null
+	bpost "$ibody" -H "Idempotency-Key: $ikey"
+	is "$RESP_STATUS $BG_ID $(hdr Idempotency-Replayed)" "200 $id true" \
+		"$where: every responder SIGKILLed → the key still replays the response (durable)"
+	# identical requests racing through six responders (CGI processes) at once
+	local rkey="t-bg-race-$$-$RANDOM" i racers=
+	up_script '[{"reply":"Raced once."}]'
+	n=$(bcount "$home")
+	printf '%s' '{"input":"race me","background":true}' > "$T/race.req"
+	for i in 1 2 3 4 5 6; do
+		(
+			CGI_OUT=$T/race$i.out RESP_BODY=$T/race$i.json RESP_HDRS=$T/race$i.hdrs
+			CGI_ERR=$T/race$i.err CGI_STDIN=$T/race.req CGI_HOME=$home
+			cgi REQUEST_METHOD=POST PATH_INFO=/v1/responses CONTENT_TYPE=application/json \
+				CONTENT_LENGTH="$(wc -c < "$T/race.req" | tr -d ' ')" \
+				"HTTP_AUTHORIZATION=Bearer $RK" "HTTP_IDEMPOTENCY_KEY=$rkey"
+		) &
+		racers="$racers $!"
+	done
+	wait $racers
+	check "$where: six identical keyed requests at once → one response, every answer its id" "$(pycheck "$T/race1.json" '
+ids = set()
+for f in [argv[0] + str(i) + ".json" for i in range(1, 7)]:
+    try:
+        ids.add(json.load(open(f)).get("id"))
+    except Exception as e:
+        ids.add("%s: %s" % (f, e))
+if len(ids) != 1 or None in ids:
+    print("ids %s" % sorted(map(str, ids)))
+' "$T/race")$([ "$(bcount "$home")" = $((n + 1)) ] || echo " $(bcount "$home") responses stored, $n before")"
+	bwait "$(jget 'j.get("id") or ""' "$T/race1.json")" 'completed|failed|incomplete|cancelled' 40 > /dev/null
+	http GET "$RB/v1/capabilities" -H "Authorization: Bearer $RK"
+	is "$(jget 'j["features"].get("responses_idempotency")')" \
+		'{"supported": true, "durable": true, "retention_seconds": 86400, "background_only": true}' \
+		"$where: /v1/capabilities advertises responses_idempotency"
+
 	# ---- background + stream: cut after three events, resumed ----------------------
 	up_script '[{"reply":"one two three four five six seven eight nine ten eleven twelve","chunk_size":4,"delay":0.1}]'
 	bstream '{"input":"count slowly","background":true,"stream":true}' "$T/cut.json" --close-after-events 3
@@ -274,28 +421,25 @@ elif json.loads(a[-1])["type"] != "response.completed":
 }
 
 run_resp_bg_expiry_cases() {
-	local home=$1 where=$2 id rp i n wake
+	local home=$1 where=$2 id n wake ekey="t-bg-exp-$$-$RANDOM" ebody killed gone first
+	ebody='{"input":"a short background response","background":true}'
 	up_script '[{"reply":"short lived"}]'
-	bpost '{"input":"a short background response","background":true}'
-	id=$BG_ID
+	bpost "$ebody" -H "Idempotency-Key: $ekey"
+	id=$BG_ID first=$BG_ID
 	is "$(bwait "$id" 'completed|failed|incomplete|cancelled' 30)" completed \
 		"$where: a background response completes (runner.ttl 2, runner.idle_exit 4)"
-	# The runner sweeps when it starts: let it exit idle, then wake it.
-	rp=$(runner_pid "$home")
-	for i in $(seq 1 150); do
-		[ -n "$rp" ] && kill -0 "$rp" 2>/dev/null || break
-		sleep 0.1
-	done
-	sleep 1
-	up_script '[{"reply":"wake up"}]'
-	bpost '{"input":"wake the runner","background":true}'
-	wake=$BG_ID
-	for i in $(seq 1 100); do
-		rget "run_${id#resp_}"
-		[ "$RESP_STATUS" = 404 ] && break
-		sleep 0.1
-	done
-	is "$RESP_STATUS" 404 "$where: the run is swept after runner.ttl"
+	# Two whose workers die: their runs end failed, the responses stay
+	# in_progress while nobody reads them (API_SERVER_MAX_CONCURRENT_RUNS=1:
+	# one at a time).
+	bkill "$home" 'cancel me once swept'
+	killed=$BG_ID
+	bkill "$home" 'read me once swept'
+	gone=$BG_ID
+	is "$(rstatus "run_${killed#resp_}") $(rstatus "run_${gone#resp_}")" "failed failed" \
+		"$where: two background responses whose workers were SIGKILLed: their runs failed"
+	bsweep "$home" "$id" "$killed" "$gone"
+	is "$BG_SWEPT" "404 404 404" "$where: the three runs are swept after runner.ttl"
+	wake=$BG_WAKE
 	bresume "$id" 0 "$T/expired.json"
 	check "$where: a resume after that → 404 response_events_expired" "$(pycheck "$T/expired.json" '
 b = json.loads(j.get("body") or "{}")
@@ -307,6 +451,21 @@ elif "expired" not in b["error"].get("message", ""):
 	resp_get "$RB" "$RK" "$id"
 	is "$RESP_STATUS $(jget 'j.get("status")') $(jget 'j.get("output_text")')" "200 completed short lived" \
 		"$where: ... while the response stays"
+	bpost "$ebody" -H "Idempotency-Key: $ekey"
+	is "$RESP_STATUS $BG_ID $(jget 'j.get("status")') $(hdr Idempotency-Replayed)" "200 $id completed true" \
+		"$where: ... and its Idempotency-Key still replays it (the record and the response outlive the run)"
+
+	# ---- a cancel once the run is swept: cancelled (the client asked) ----------
+	bcancel "$killed"
+	is "$RESP_STATUS $(jget 'j.get("status")') $(jget 'j.get("error")')" "200 cancelled null" \
+		"$where: cancel of an in_progress response whose run was swept → 200 cancelled, no error"
+	resp_get "$RB" "$RK" "$killed"
+	is "$RESP_STATUS $(jget 'j.get("status")')" "200 cancelled" "$where: ... and GET says cancelled"
+	resp_get "$RB" "$RK" "$gone"
+	is "$RESP_STATUS $(jget 'j.get("status")') $(jget '(j.get("error") or {}).get("code")')" "200 failed run_gone" \
+		"$where: a GET (no cancel) of one whose run was swept → failed, error.code run_gone"
+	bcancel "$gone"
+	is "$RESP_STATUS $(jget 'j.get("status")')" "200 failed" "$where: ... a cancel after that returns it unchanged"
 
 	# ---- API_SERVER_MAX_CONCURRENT_RUNS (1 here) counts background responses ----
 	is "$(bwait "$wake" 'completed|failed|incomplete|cancelled' 30)" completed \
@@ -314,10 +473,13 @@ elif "expired" not in b["error"].get("message", ""):
 	up_script '[{"reply":"this never ends","never_end":true}]'
 	bpost '{"input":"take the only slot","background":true}'
 	id=$BG_ID
-	n=$(sqlite3 "$home/state.db" 'SELECT count(*) FROM responses')
+	n=$(bcount "$home")
 	bpost '{"input":"one too many","background":true}'
 	check "$where: a background response past the runs cap → 429 rate_limit_exceeded" "$(renv 429 rate_limit_exceeded)"
-	is "$(sqlite3 "$home/state.db" 'SELECT count(*) FROM responses')" "$n" "$where: ... and nothing was stored"
+	is "$(bcount "$home")" "$n" "$where: ... and nothing was stored"
+	bpost "$ebody" -H "Idempotency-Key: $ekey"
+	is "$RESP_STATUS $BG_ID $(hdr Idempotency-Replayed)" "200 $first true" \
+		"$where: ... while a key seen before still replays (looked up before the cap)"
 	bcancel "$id"
 	is "$RESP_STATUS $(jget 'j.get("status")')" "200 cancelled" "$where: the one in the slot cancelled"
 }
