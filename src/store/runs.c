@@ -145,7 +145,7 @@ enum herr store_db_run_insert(struct store *s, const struct store_run_new *r, st
 		store_db_bind_text(st, 1, r->id);
 		store_db_bind_text(st, 2, r->session_id);
 		store_db_bind_text(st, 3, r->model);
-		store_db_bind_text(st, 4, r->request);
+		store_db_bind_big_text(st, 4, r->request);
 		sqlite3_bind_double(st, 5, store_db_now());
 		rc = store_db_step_done(s, st, "create run", err);
 		sqlite3_finalize(st);
