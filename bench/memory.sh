@@ -11,7 +11,11 @@
 # of each process at each stage: RSS, PSS (shared pages divided among the
 # processes that map them; the PSS of all processes adds up to what they
 # use together) and Private_Dirty (pages only this process wrote: what it
-# costs beyond the shared libraries). Prints a markdown table.
+# costs beyond the shared libraries). Prints a markdown table, then a
+# second one "at the caps": the peak (VmHWM, reset first) of each process
+# that handled a request near the 10 MB body cap (chat, a stored response,
+# a run's admission, its worker with compression on and off, the daemon's
+# claim) and what that added.
 #
 # Usage: bench/memory.sh [BUILD_DIR]                (see bench/README.md)
 #   BUILD_DIR     where hermes-fcgi, hermesctl and hermes-runner were built
