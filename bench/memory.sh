@@ -386,6 +386,31 @@ admitted=""
 big_run "at its first upstream call (the summary's)"
 echo "HERMES_COMPRESSION=false" >>"$home/.env"
 big_run "compression off, at its upstream call"
+
+# A background response of the same 161 messages (compression still off):
+# its worker also loads the stored response (input items and transcript).
+upstream_reset
+upstream_script '[{"reply":"held","first_delay":60},{"reply":"held","first_delay":60}]'
+"$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["background"] = True; json.dump(d, sys.stdout)' \
+	"$tmp/bigresp.json" >"$tmp/bigbg.json"
+cap_mark
+must 200 POST /v1/responses "@$tmp/bigbg.json"
+resp_id=$(resp_field "d['id']")
+p=$(served)
+cap_row "background response admitted, 161 input messages" "$tmp/bigbg.json" "$(name_of "$p")" "$p" "${rss_before[$p]}"
+worker=""
+for _ in $(seq 1 300); do
+	if [ "$(upstream_count)" -gt 0 ]; then
+		worker=$(children_of "$runner_pid" | head -n 1)
+		[ -n "$worker" ] && break
+	fi
+	sleep 0.1
+done
+[ -n "$worker" ] || die "no worker calling the upstream for response $resp_id after 30 s"
+row hermes-runner "worker of a background response of 9.7 MB, compression off, at its upstream call" "$worker"
+cap_row "background response worker, 161 input messages, compression off" "$tmp/bigbg.json" "worker" "$worker" "$base_worker_hwm"
+must '200|409' POST "/v1/responses/$resp_id/cancel" "{}"
 rows+=("$total_row")
 
 # ---- the table -------------------------------------------------------------------

@@ -65,9 +65,7 @@ static void keep_item(struct api_resp_in *in, struct json_object *item, const ch
 
 	if(!json_object_is_type(item, json_type_object))
 		return;
-	c = json_object_new_object();
-	json_object_object_foreach(item, key, val)
-		jsonx_add_owned(c, key, json_object_get(val));
+	c = jsonx_shallow(item);
 	if(!jsonx_get_str(c, "id")) {
 		agent_resp_new_id(id, sizeof(id), prefix);
 		jsonx_add_str(c, "id", id);

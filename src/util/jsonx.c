@@ -68,6 +68,26 @@ const char *jsonx_text(struct json_object *obj, size_t *len)
 	return s;
 }
 
+struct json_object *jsonx_shallow(struct json_object *obj)
+{
+	struct json_object *c;
+	size_t n;
+
+	if(json_object_is_type(obj, json_type_array)) {
+		n = json_object_array_length(obj);
+		c = json_object_new_array_ext((int)n);
+		for(size_t i = 0; i < n; i++)
+			json_object_array_add(c, json_object_get(json_object_array_get_idx(obj, i)));
+		return c;
+	}
+	if(!json_object_is_type(obj, json_type_object))
+		return json_object_get(obj);
+	c = json_object_new_object();
+	json_object_object_foreach(obj, key, val)
+		jsonx_add_owned(c, key, json_object_get(val));
+	return c;
+}
+
 /* Bytes of s[0..n) as json-c escapes it (JSON_C_TO_STRING_PLAIN): two
  * for the two-character escapes, slash included, six for the other
  * control characters, one for every other byte. */
