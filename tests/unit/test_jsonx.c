@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
@@ -110,6 +111,36 @@ static void test_plain_len(void)
 	is_int(jsonx_plain_len(NULL), 4, "NULL is null");
 }
 
+/* jsonx_shallow: the same text, the members shared, not copied. */
+static void test_shallow(void)
+{
+	struct json_object *o = NULL, *c, *a;
+	const char *doc = "{\"a\":[1,{\"b\":\"x/y\"}],\"s\":\"long text\",\"n\":null}";
+	struct herror err;
+	char *want;
+
+	herr_clear(&err);
+	if(jsonx_parse(doc, strlen(doc), 64, &o, &err)) {
+		ok(0, "parse: %s", err.msg);
+		return;
+	}
+	c = jsonx_shallow(o);
+	want = strdup(jsonx_text(o, NULL));
+	is_str(jsonx_text(c, NULL), want, "a shallow copy of an object serialises the same");
+	ok(json_object_object_get(c, "s") == json_object_object_get(o, "s"), "  its members are shared");
+	json_object_put(c);
+	a = json_object_object_get(o, "a");
+	c = jsonx_shallow(a);
+	ok(c != a && json_object_array_get_idx(c, 1) == json_object_array_get_idx(a, 1),
+	   "an array's copy shares its elements");
+	json_object_put(c);
+	c = jsonx_shallow(json_object_object_get(o, "s"));
+	ok(c == json_object_object_get(o, "s"), "another value: a new reference to it");
+	json_object_put(c);
+	free(want);
+	json_object_put(o);
+}
+
 int main(void)
 {
 	struct herror err;
@@ -141,5 +172,6 @@ int main(void)
 	json_object_put(o);
 	test_check();
 	test_plain_len();
+	test_shallow();
 	return tap_done();
 }
