@@ -351,8 +351,19 @@ must '200|409' POST "/v1/runs/$run_id/stop" "{}" # 409: it ended meanwhile
 # compression off (HERMES_COMPRESSION=false in .env, read by each worker):
 # the whole history goes upstream. A worker's peak is set against that of
 # the ordinary run's worker above.
+worker_calling() { # what: print the worker once the upstream has a request
+	local w
+	for _ in $(seq 1 300); do
+		if [ "$(upstream_count)" -gt 0 ]; then
+			w=$(children_of "$runner_pid" | head -n 1)
+			[ -n "$w" ] && { echo "$w"; return 0; }
+		fi
+		sleep 0.1
+	done
+	die "no worker calling the upstream for $1 after 30 s"
+}
 big_run() { # state: queue bigrun.json, measure its worker and the daemon
-	local p0 worker=""
+	local p0 worker
 	upstream_reset
 	upstream_script '[{"reply":"held","first_delay":60},{"reply":"held","first_delay":60}]'
 	hwm_reset "$runner_pid" || die "cannot reset the runner's peak"
@@ -365,14 +376,7 @@ big_run() { # state: queue bigrun.json, measure its worker and the daemon
 		admitted=1
 		cap_row "run admitted (POST /v1/runs), 160 messages" "$tmp/bigrun.json" "$(name_of "$p")" "$p" "${rss_before[$p]}"
 	}
-	for _ in $(seq 1 300); do
-		if [ "$(upstream_count)" -gt 0 ]; then
-			worker=$(children_of "$runner_pid" | head -n 1)
-			[ -n "$worker" ] && break
-		fi
-		sleep 0.1
-	done
-	[ -n "$worker" ] || die "no worker calling the upstream for run $run_id after 30 s"
+	worker=$(worker_calling "run $run_id") || exit 1
 	row hermes-runner "worker of a run with 9.7 MB of history, $1" "$worker"
 	cap_row "run worker, 160 messages, $1" "$tmp/bigrun.json" "worker" "$worker" "$base_worker_hwm"
 	cap_row "run claim, 160 messages, $1" "$tmp/bigrun.json" "runner daemon" "$runner_pid" "$p0"
@@ -399,15 +403,7 @@ must 200 POST /v1/responses "@$tmp/bigbg.json"
 resp_id=$(resp_field "d['id']")
 p=$(served)
 cap_row "background response admitted, 161 input messages" "$tmp/bigbg.json" "$(name_of "$p")" "$p" "${rss_before[$p]}"
-worker=""
-for _ in $(seq 1 300); do
-	if [ "$(upstream_count)" -gt 0 ]; then
-		worker=$(children_of "$runner_pid" | head -n 1)
-		[ -n "$worker" ] && break
-	fi
-	sleep 0.1
-done
-[ -n "$worker" ] || die "no worker calling the upstream for response $resp_id after 30 s"
+worker=$(worker_calling "response $resp_id") || exit 1
 row hermes-runner "worker of a background response of 9.7 MB, compression off, at its upstream call" "$worker"
 cap_row "background response worker, 161 input messages, compression off" "$tmp/bigbg.json" "worker" "$worker" "$base_worker_hwm"
 must '200|409' POST "/v1/responses/$resp_id/cancel" "{}"
