@@ -11,7 +11,11 @@
 # of each process at each stage: RSS, PSS (shared pages divided among the
 # processes that map them; the PSS of all processes adds up to what they
 # use together) and Private_Dirty (pages only this process wrote: what it
-# costs beyond the shared libraries). Prints a markdown table.
+# costs beyond the shared libraries). Prints a markdown table, then a
+# second one "at the caps": the peak (VmHWM, reset first) of each process
+# that handled a request near the 10 MB body cap (chat, a stored response,
+# a run's admission, its worker with compression on and off, the daemon's
+# claim) and what that added.
 #
 # Usage: bench/memory.sh [BUILD_DIR]                (see bench/README.md)
 #   BUILD_DIR     where hermes-fcgi, hermesctl and hermes-runner were built
@@ -238,18 +242,55 @@ for p in $responder_pids; do
 	row "$(name_of "$p")" "after $TURNS more mixed turns (tools, streams, stored responses)" "$p"
 done
 
-# ---- a request at the body cap --------------------------------------------------
-# 161 messages of 60,000 characters: about 9.7 MB, under the 10,000,000-byte
-# cap. The responder holds the body, its parsed tree and the history built
-# from it at once; VmHWM shows that peak, the other columns what stays.
-"$PYTHON" -c 'import json, sys
-m = [{"role": ("user", "assistant")[i % 2], "content": "[big] " + "y" * 60000} for i in range(161)]
-json.dump({"model": "hermes-agent", "messages": m}, sys.stdout)' >"$tmp/big.json"
+# ---- requests at the body cap ------------------------------------------------------
+# About 9.7 MB each, under the 10,000,000-byte cap. Each responder's peak
+# (VmHWM) is reset first (clear_refs), so the caps table shows what that
+# one request took beyond what the responder held before it: the body, the
+# tree parsed from it, the turn's messages (which share the tree's strings)
+# and the text sent upstream. The main table shows what stays afterwards.
+caps=()
+hwm_reset() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null; } # VmHWM := VmRSS
+kb_of() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null; }
+declare -A rss_before=()
+cap_mark() { # reset the responders' peaks, remember their RSS; then mark
+	local p
+	for p in $responder_pids; do
+		hwm_reset "$p" || die "cannot reset the peak of responder $p (/proc/$p/clear_refs)"
+		rss_before[$p]=$(kb_of "$p" VmRSS)
+	done
+	mark
+}
+cap_row() { # request body-file process pid before-kB: a row of the caps table
+	local hwm bytes
+	hwm=$(kb_of "$4" VmHWM)
+	bytes=$(stat -c %s "$2")
+	[ -n "$hwm" ] || die "cannot read /proc/$4/status ($1)"
+	caps+=("| $1 | $bytes | $3 | $5 | $hwm | $((hwm - $5)) | $(awk -v a="$((hwm - $5))" -v b="$bytes" 'BEGIN { printf "%.1f", a * 1024 / b }') |")
+	echo "measured: $1: $3 (pid $4) VmHWM $hwm kB, $((hwm - $5)) kB over $5 kB, body $bytes bytes" >&2
+}
+big_messages() { # N: N messages of 60,000 characters, user and assistant in turn
+	"$PYTHON" -c 'import json, sys
+print(json.dumps([{"role": ("user", "assistant")[i % 2], "content": "[big] " + "y" * 60000} for i in range(int(sys.argv[1]))]))' "$1"
+}
+msgs=$(big_messages 161)
+printf '{"model":"hermes-agent","messages":%s}' "$msgs" >"$tmp/big.json"
+printf '{"model":"hermes-agent","input":%s}' "$msgs" >"$tmp/bigresp.json"
+printf '{"input":"Go on.","conversation_history":%s}' "$(big_messages 160)" >"$tmp/bigrun.json"
+unset msgs
+
 upstream_script "[]"
-mark
+cap_mark
 must 200 POST /v1/chat/completions "@$tmp/big.json"
 p=$(served)
 row "$(name_of "$p")" "after a 9.7 MB chat request (161 messages; the cap is 10 MB)" "$p"
+cap_row "chat completion, 161 messages" "$tmp/big.json" "$(name_of "$p")" "$p" "${rss_before[$p]}"
+
+upstream_script "[]"
+cap_mark
+must 200 POST /v1/responses "@$tmp/bigresp.json"
+p=$(served)
+row "$(name_of "$p")" "after a 9.7 MB Responses request (161 input messages, stored)" "$p"
+cap_row "response (stored), 161 input messages" "$tmp/bigresp.json" "$(name_of "$p")" "$p" "${rss_before[$p]}"
 
 # ---- the runner --------------------------------------------------------------
 # shellcheck disable=SC2317 # called by bench_cleanup
@@ -289,6 +330,7 @@ done
 [ -n "$worker" ] || die "no worker streaming run $run_id after 30 s ($(cat "$tmp/resp"))"
 if [ -n "$QUICK" ]; then sleep 0.3; else sleep 1; fi
 row hermes-runner "worker, mid-run (streaming its answer, after a tool round)" "$worker"
+base_worker_hwm=$(kb_of "$worker" VmHWM)
 row hermes-runner "daemon, while its worker runs" "$runner_pid"
 row lighttpd "serving the set-up above" "$lighttpd_pid"
 # The whole set-up at that moment: PSS adds up across processes.
@@ -300,29 +342,71 @@ done
 total_row="| all of them | lighttpd, $MAXPROCS responders, runner daemon and worker, at that moment | - | - | **$total_pss** | **$total_pd** | - |"
 must '200|409' POST "/v1/runs/$run_id/stop" "{}" # 409: it ended meanwhile
 
-# ---- a run near the body cap --------------------------------------------------------
-# The same 160 messages of 60,000 characters as the run's history. The
-# upstream holds its answer, so the worker is measured once it has read the
-# run, built the turn and called the upstream; then the run is stopped.
-"$PYTHON" -c 'import json, sys
-m = [{"role": ("user", "assistant")[i % 2], "content": "[big] " + "y" * 60000} for i in range(160)]
-json.dump({"input": "Go on.", "conversation_history": m}, sys.stdout)' >"$tmp/bigrun.json"
+# ---- runs near the body cap -----------------------------------------------------------
+# 160 messages of 60,000 characters as the run's history. The upstream
+# holds its answer, so the worker is measured once it has read the run,
+# built the turn and called the upstream; then the run is stopped. The
+# first run has the default settings: its conversation is far over the
+# compression threshold, so that call is the summary's. The second has
+# compression off (HERMES_COMPRESSION=false in .env, read by each worker):
+# the whole history goes upstream. A worker's peak is set against that of
+# the ordinary run's worker above.
+worker_calling() { # what: print the worker once the upstream has a request
+	local w
+	for _ in $(seq 1 300); do
+		if [ "$(upstream_count)" -gt 0 ]; then
+			w=$(children_of "$runner_pid" | head -n 1)
+			[ -n "$w" ] && { echo "$w"; return 0; }
+		fi
+		sleep 0.1
+	done
+	die "no worker calling the upstream for $1 after 30 s"
+}
+big_run() { # state: queue bigrun.json, measure its worker and the daemon
+	local p0 worker
+	upstream_reset
+	upstream_script '[{"reply":"held","first_delay":60},{"reply":"held","first_delay":60}]'
+	hwm_reset "$runner_pid" || die "cannot reset the runner's peak"
+	p0=$(kb_of "$runner_pid" VmRSS)
+	cap_mark
+	must 202 POST /v1/runs "@$tmp/bigrun.json"
+	run_id=$(resp_field "d['run_id']")
+	p=$(served)
+	[ -n "$admitted" ] || {
+		admitted=1
+		cap_row "run admitted (POST /v1/runs), 160 messages" "$tmp/bigrun.json" "$(name_of "$p")" "$p" "${rss_before[$p]}"
+	}
+	worker=$(worker_calling "run $run_id") || exit 1
+	row hermes-runner "worker of a run with 9.7 MB of history, $1" "$worker"
+	cap_row "run worker, 160 messages, $1" "$tmp/bigrun.json" "worker" "$worker" "$base_worker_hwm"
+	cap_row "run claim, 160 messages, $1" "$tmp/bigrun.json" "runner daemon" "$runner_pid" "$p0"
+	must '200|409' POST "/v1/runs/$run_id/stop" "{}" # 409: it ended meanwhile
+	for _ in $(seq 1 100); do
+		[ -z "$(children_of "$runner_pid")" ] && break
+		sleep 0.1
+	done
+}
+admitted=""
+big_run "at its first upstream call (the summary's)"
+echo "HERMES_COMPRESSION=false" >>"$home/.env"
+big_run "compression off, at its upstream call"
+
+# A background response of the same 161 messages (compression still off):
+# its worker also loads the stored response (input items and transcript).
 upstream_reset
-n0=0
 upstream_script '[{"reply":"held","first_delay":60},{"reply":"held","first_delay":60}]'
-must 202 POST /v1/runs "@$tmp/bigrun.json"
-run_id=$(resp_field "d['run_id']")
-worker=""
-for _ in $(seq 1 300); do
-	if [ "$(upstream_count)" -gt "$n0" ]; then
-		worker=$(children_of "$runner_pid" | head -n 1)
-		[ -n "$worker" ] && break
-	fi
-	sleep 0.1
-done
-[ -n "$worker" ] || die "no worker calling the upstream for run $run_id after 30 s"
-row hermes-runner "worker of a run with 9.7 MB of history, at its first upstream call" "$worker"
-must '200|409' POST "/v1/runs/$run_id/stop" "{}" # 409: it ended meanwhile
+"$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["background"] = True; json.dump(d, sys.stdout)' \
+	"$tmp/bigresp.json" >"$tmp/bigbg.json"
+cap_mark
+must 200 POST /v1/responses "@$tmp/bigbg.json"
+resp_id=$(resp_field "d['id']")
+p=$(served)
+cap_row "background response admitted, 161 input messages" "$tmp/bigbg.json" "$(name_of "$p")" "$p" "${rss_before[$p]}"
+worker=$(worker_calling "response $resp_id") || exit 1
+row hermes-runner "worker of a background response of 9.7 MB, compression off, at its upstream call" "$worker"
+cap_row "background response worker, 161 input messages, compression off" "$tmp/bigbg.json" "worker" "$worker" "$base_worker_hwm"
+must '200|409' POST "/v1/responses/$resp_id/cancel" "{}"
 rows+=("$total_row")
 
 # ---- the table -------------------------------------------------------------------
@@ -340,4 +424,12 @@ printf '%s\n' "${rows[@]}"
 echo
 echo "RSS counts every shared page in full for each process, so it is not added up." \
 	"VmHWM is the process's peak RSS so far."
+echo
+echo "At the caps: the peak (VmHWM) of the process while it served one request of"
+echo "about 9.7 MB, and what that adds over its RSS before (for a worker: over the"
+echo "peak of the ordinary run's worker above)."
+echo
+echo "| request | body bytes | process | before kB | peak kB | added kB | added / body |"
+echo "| --- | ---: | --- | ---: | ---: | ---: | ---: |"
+printf '%s\n' "${caps[@]}"
 exit 0

@@ -24,10 +24,8 @@ static const char summarizer[] =
 
 long agent_estimate_tokens(struct json_object *messages)
 {
-	size_t len = 0;
-
-	json_object_to_json_string_length(messages, JSON_C_TO_STRING_PLAIN, &len);
-	return (long)(len / 4);
+	/* counted, not serialised: no copy of the conversation is made */
+	return (long)(jsonx_plain_len(messages) / 4);
 }
 
 /* Where the kept tail starts: about KEEP_TAIL messages from the end, moved

@@ -17,7 +17,6 @@
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
-#include "util/xalloc.h"
 
 #define LLM_ERR_BODY_MAX 65536
 #define LLM_WHOLE_MAX (8u * 1024 * 1024)
@@ -116,11 +115,14 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 	return a->o->interrupt && *a->o->interrupt ? 1 : 0;
 }
 
-static char *request_body(const struct llm_opts *o, struct json_object *messages,
-			  struct json_object *tools)
+/* The request body (new reference). Its text, jsonx_text(), is made once
+ * and kept by the object: curl sends it from there on every attempt, so a
+ * conversation near the body cap is not held twice (a copy of the text
+ * beside json-c's). The messages and tools are shared, not copied. */
+static struct json_object *request_body(const struct llm_opts *o, struct json_object *messages,
+					struct json_object *tools)
 {
 	struct json_object *b = json_object_new_object();
-	char *text;
 
 	if(o->model && *o->model)
 		jsonx_add_str(b, "model", o->model);
@@ -145,9 +147,7 @@ static char *request_body(const struct llm_opts *o, struct json_object *messages
 		jsonx_add_bool(so, "include_usage", 1);
 		jsonx_add_owned(b, "stream_options", so);
 	}
-	text = xstrdup(jsonx_text(b, NULL));
-	json_object_put(b);
-	return text;
+	return b;
 }
 
 /* The upstream's own message from an error body, for the user. */
@@ -248,7 +248,8 @@ static int classify(struct attempt *a, CURLcode cc, struct llm_call_info *info,
 
 #define TICK_MS XFER_TICK_MS
 
-static int attempt_once(const struct llm_opts *o, const char *body, const struct llm_deltas *d,
+static int attempt_once(const struct llm_opts *o, const char *body, size_t body_len,
+			const struct llm_deltas *d,
 			struct llm_reply *reply, struct llm_call_info *info, long *retry_after,
 			struct herror *err)
 {
@@ -290,6 +291,8 @@ static int attempt_once(const struct llm_opts *o, const char *body, const struct
 	}
 	curl_easy_setopt(a.curl, CURLOPT_URL, buf_str(&url));
 	curl_easy_setopt(a.curl, CURLOPT_HTTPHEADER, h);
+	/* not copied by curl: body outlives the transfer */
+	curl_easy_setopt(a.curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
 	curl_easy_setopt(a.curl, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(a.curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(a.curl, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s > 0 ? o->connect_timeout_s : 10L);
@@ -351,7 +354,9 @@ enum herr llm_call(const struct llm_opts *o, struct json_object *messages,
 		   struct json_object *tools, const struct llm_deltas *d, struct llm_reply *out,
 		   struct llm_call_info *info, struct herror *err)
 {
-	char *body;
+	struct json_object *body;
+	const char *text;
+	size_t text_len;
 	int retries = o->max_retries >= 0 ? o->max_retries : 3;
 	long backoff = o->backoff_ms > 0 ? o->backoff_ms : 500;
 
@@ -365,13 +370,14 @@ enum herr llm_call(const struct llm_opts *o, struct json_object *messages,
 		return err->rc;
 	}
 	body = request_body(o, messages, tools);
+	text = jsonx_text(body, &text_len); /* owned by body */
 	for(;;) {
 		long retry_after = -1, wait;
 		int verdict;
 
 		info->attempts++;
 		herr_clear(err);
-		verdict = attempt_once(o, body, d, out, info, &retry_after, err);
+		verdict = attempt_once(o, text, text_len, d, out, info, &retry_after, err);
 		if(verdict < 0) {
 			info->fail = LLM_FAIL_NONE;
 			break;
@@ -396,6 +402,6 @@ enum herr llm_call(const struct llm_opts *o, struct json_object *messages,
 		}
 		llm_reply_reset(out);
 	}
-	free(body);
+	json_object_put(body);
 	return info->fail == LLM_FAIL_NONE ? HERR_OK : err->rc;
 }

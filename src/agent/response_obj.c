@@ -378,10 +378,8 @@ const char *agent_resp_obj_finish(struct json_object *obj, struct agent_resp_out
 struct json_object *agent_resp_obj_stored(struct json_object *obj, struct json_object *items,
 				    struct json_object *transcript, const char *instructions)
 {
-	struct json_object *row = json_object_new_object(), *hs = json_object_new_object();
+	struct json_object *row = jsonx_shallow(obj), *hs = json_object_new_object();
 
-	json_object_object_foreach(obj, key, val)
-		jsonx_add_owned(row, key, json_object_get(val));
 	jsonx_add_owned(hs, "input_items", json_object_get(items));
 	jsonx_add_owned(hs, "transcript", json_object_get(transcript));
 	jsonx_add_str(hs, "instructions", instructions);

@@ -58,7 +58,14 @@ enum herr agent_resp_row_load(struct store *s, const char *id, struct json_objec
 enum herr agent_resp_row_put(struct store *s, struct json_object *row, const char *session,
 		       struct herror *err)
 {
-	return store_response_put(s, jsonx_get_str(row, "id"), jsonx_text(row, NULL), session, err);
+	/* row lives on (a background response's worker keeps it for the
+	 * run): its text, as large as its input twice, goes with the copy */
+	struct json_object *c = jsonx_shallow(row);
+	enum herr rc = store_response_put(s, jsonx_get_str(row, "id"), jsonx_text(c, NULL), session,
+					  err);
+
+	json_object_put(c);
+	return rc;
 }
 
 enum herr agent_resp_event_put(struct store *s, const char *run_id, struct json_object *ev,

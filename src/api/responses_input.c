@@ -55,14 +55,17 @@ static struct json_object *item_content(struct json_object *content, const char 
 	return a;
 }
 
-/* Keep item (a copy, given an id with prefix when it has none) in in->items. */
+/* Keep item in in->items, given an id with prefix when it has none: a new
+ * object with the same members, shared, not copied (they are never
+ * changed; a deep copy would hold the request's text twice). */
 static void keep_item(struct api_resp_in *in, struct json_object *item, const char *prefix)
 {
-	struct json_object *c = NULL;
+	struct json_object *c;
 	char id[RESP_ID_MAX];
 
-	if(json_object_deep_copy(item, &c, NULL))
+	if(!json_object_is_type(item, json_type_object))
 		return;
+	c = jsonx_shallow(item);
 	if(!jsonx_get_str(c, "id")) {
 		agent_resp_new_id(id, sizeof(id), prefix);
 		jsonx_add_str(c, "id", id);

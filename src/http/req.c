@@ -221,6 +221,9 @@ enum herr req_read_json(struct req *r)
 	if(rc)
 		return rc;
 	rc = jsonx_parse(buf_str(&r->body), buf_len(&r->body), REQ_JSON_DEPTH, &r->json, &r->err);
+	/* Only the tree is used from here: a body near the cap is not held
+	 * twice for the rest of the request (a small buffer stays for reuse). */
+	buf_reset(&r->body);
 	if(rc)
 		return rc;
 	if(!json_object_is_type(r->json, json_type_object)) {

@@ -48,7 +48,9 @@ struct req {
 	size_t content_length;       /* valid when has_body */
 	bool has_body;               /* CONTENT_LENGTH present and > 0 */
 	size_t body_read;            /* bytes consumed from the body stream */
-	struct buf body;             /* owned: the body once read */
+	struct buf body;             /* owned: the body once read (emptied once
+	                                parsed into json: ROUTE_JSON routes
+	                                see only the tree) */
 	struct json_object *json;    /* owned: parsed body, NULL until parsed */
 	bool trim;                   /* big body or tree: malloc_trim at reset */
 
@@ -98,7 +100,8 @@ enum herr req_read_body(struct req *r) __attribute__((warn_unused_result));
  * The body is checked first (jsonx_check: strict RFC 8259, nesting at most
  * REQ_JSON_DEPTH, at most REQ_JSON_VALUES_MAX values) so no tree is built
  * for a body that is refused. 400 invalid_json for malformed JSON, too deep
- * nesting or a non-object; 413 too_many_values. */
+ * nesting or a non-object; 413 too_many_values. r->body is emptied once
+ * parsed (its big buffer freed). */
 enum herr req_read_json(struct req *r) __attribute__((warn_unused_result));
 
 /* Read the body the way r->route declares: ROUTE_JSON parses it into

@@ -30,6 +30,7 @@
 #include "runner/runner.h"
 #include "util/log.h"
 #include "util/privs.h"
+#include "util/xalloc.h"
 #include "util/str.h"
 
 extern char **environ;
@@ -143,6 +144,7 @@ int main(int argc, char **argv)
 	int rc, n;
 
 	log_init("hermes-fcgi");
+	xalloc_tune();
 	privs_harden();
 	if(children && !*children) /* set empty: as if not set */
 		children = NULL;

@@ -14,6 +14,7 @@
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/privs.h"
+#include "util/xalloc.h"
 #include "util/str.h"
 
 static void usage(FILE *to)
@@ -36,6 +37,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	log_init("hermes-runner");
+	xalloc_tune();
 	privs_harden();
 	for(int i = 1; i < argc; i++) {
 		if(strcmp(argv[i], "--once") == 0) {

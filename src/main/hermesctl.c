@@ -19,6 +19,7 @@
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/privs.h"
+#include "util/xalloc.h"
 
 static void usage(FILE *to)
 {
@@ -79,6 +80,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	log_init("hermesctl");
+	xalloc_tune();
 	privs_harden();
 	if(argc < 2) {
 		usage(stderr);

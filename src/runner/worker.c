@@ -149,7 +149,35 @@ static enum herr fail(struct store *s, const char *id, const char *msg, struct h
 	return runner_run_end(s, id, RUNNER_LIVE_STARTED, STORE_RUN_FAILED, &f, "run.failed", fields, err);
 }
 
-/* Run the turn of a claimed run; env and run are loaded. */
+/* The run's request, parsed (new reference; NULL when it is missing or not
+ * a JSON object). The text is taken from the row (store.h) and freed once
+ * parsed: near the body cap it is as large as the tree, and only the tree
+ * is used from here on. */
+static struct json_object *take_request(struct store *s, const char *id)
+{
+	struct json_object *req = NULL;
+	struct herror herr;
+	char *text = NULL;
+
+	herr_clear(&herr);
+	if(store_run_take_request(s, id, &text, &herr))
+		LOG_WARN("run %s: request not read: %s", id, herr.msg);
+	else if(text && (jsonx_parse(text, strlen(text), REQUEST_MAX_DEPTH, &req, &herr) ||
+			 !json_object_is_type(req, json_type_object))) {
+		json_object_put(req);
+		req = NULL;
+	}
+	free(text);
+	return req;
+}
+
+/* Run the turn of a claimed run; env and run are loaded.
+ *
+ * What a run near the body cap holds: the request tree (req), whose
+ * messages the history (sent, history), the turn's context and the
+ * upstream request body share by reference; one serialisation of that
+ * body while the upstream is called (agent/llm.c); nothing else of that
+ * size. */
 static enum herr work(struct agent_env *env, const struct store_run *run, struct herror *err)
 {
 	struct json_object *req = NULL, *sent = json_object_new_array(), *history = NULL, *resp = NULL;
@@ -168,9 +196,7 @@ static enum herr work(struct agent_env *env, const struct store_run *run, struct
 	enum herr rc;
 
 	herr_clear(&herr);
-	if(!run->request || jsonx_parse(run->request, strlen(run->request), REQUEST_MAX_DEPTH, &req,
-					&herr) || !json_object_is_type(req, json_type_object)) {
-		json_object_put(req);
+	if(!(req = take_request(env->store, run->id))) {
 		json_object_put(sent);
 		return fail(env->store, run->id, "the run's request is missing or not a JSON object",
 			    err);

@@ -141,6 +141,13 @@ int store_db_bind_text(sqlite3_stmt *st, int idx, const char *v)
 	return sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
 }
 
+int store_db_bind_big_text(sqlite3_stmt *st, int idx, const char *v)
+{
+	if(!v)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC);
+}
+
 struct json_object *store_db_row(sqlite3_stmt *st)
 {
 	struct json_object *o = json_object_new_object();

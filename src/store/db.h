@@ -44,8 +44,14 @@ enum herr store_db_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
  * message. Returns the herr. */
 enum herr store_db_fail(struct store *s, const char *what, struct herror *err);
 
-/* Bind text or NULL. */
+/* Bind text or NULL (SQLite copies it). */
 int store_db_bind_text(sqlite3_stmt *st, int idx, const char *v);
+
+/* Bind text or NULL without a copy: v must stay valid until st is
+ * finalized. For the texts that can be as large as the body cap (a run's
+ * request, a stored response), which the caller holds for the call
+ * anyway. */
+int store_db_bind_big_text(sqlite3_stmt *st, int idx, const char *v);
 
 /* The current row as an object of column name → value (new reference). */
 struct json_object *store_db_row(sqlite3_stmt *st);

@@ -30,7 +30,7 @@ static enum herr index_items(struct store *s, const char *id, const char *json,
 	if(rc)
 		return rc;
 	store_db_bind_text(st, 1, id);
-	store_db_bind_text(st, 2, json);
+	store_db_bind_big_text(st, 2, json);
 	rc = store_db_step_done(s, st, "index response items", err);
 	sqlite3_finalize(st);
 	return rc;
@@ -50,7 +50,7 @@ static enum herr put_tx(struct store *s, const char *id, const char *json,
 	if(rc)
 		return rc;
 	store_db_bind_text(st, 1, id);
-	store_db_bind_text(st, 2, json);
+	store_db_bind_big_text(st, 2, json);
 	store_db_bind_text(st, 3, session_id);
 	sqlite3_bind_double(st, 4, now);
 	rc = store_db_step_done(s, st, "store response", err);

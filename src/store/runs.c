@@ -21,8 +21,10 @@
 
 #include "util/xalloc.h"
 
+/* Every column but the request, which only the worker reads, once
+ * (store_run_take_request): it can be as large as the body cap. */
 #define RUN_COLUMNS                                                                  \
-	"id, status, session_id, model, request, last_event, output, usage, error,"     \
+	"id, status, session_id, model, last_event, output, usage, error,"              \
 	" coalesce(worker_pid, 0), created_at, updated_at"
 
 static const char *const status_names[STORE_RUN_STATUS_COUNT] = {
@@ -80,7 +82,6 @@ void store_run_release(struct store_run *r)
 	free(r->id);
 	free(r->session_id);
 	free(r->model);
-	free(r->request);
 	free(r->last_event);
 	free(r->output);
 	free(r->usage);
@@ -111,14 +112,13 @@ static void read_run(sqlite3_stmt *st, struct store_run *r)
 		r->status = STORE_RUN_FAILED; /* written by no version of this code */
 	r->session_id = store_db_col_dup(st, 2);
 	r->model = store_db_col_dup(st, 3);
-	r->request = store_db_col_dup(st, 4);
-	r->last_event = store_db_col_dup(st, 5);
-	r->output = store_db_col_dup(st, 6);
-	r->usage = store_db_col_dup(st, 7);
-	r->error = store_db_col_dup(st, 8);
-	r->worker_pid = (long)sqlite3_column_int64(st, 9);
-	r->created_at = sqlite3_column_double(st, 10);
-	r->updated_at = sqlite3_column_double(st, 11);
+	r->last_event = store_db_col_dup(st, 4);
+	r->output = store_db_col_dup(st, 5);
+	r->usage = store_db_col_dup(st, 6);
+	r->error = store_db_col_dup(st, 7);
+	r->worker_pid = (long)sqlite3_column_int64(st, 8);
+	r->created_at = sqlite3_column_double(st, 9);
+	r->updated_at = sqlite3_column_double(st, 10);
 }
 
 static enum herr not_found(const char *id, struct herror *err)
@@ -145,7 +145,7 @@ enum herr store_db_run_insert(struct store *s, const struct store_run_new *r, st
 		store_db_bind_text(st, 1, r->id);
 		store_db_bind_text(st, 2, r->session_id);
 		store_db_bind_text(st, 3, r->model);
-		store_db_bind_text(st, 4, r->request);
+		store_db_bind_big_text(st, 4, r->request);
 		sqlite3_bind_double(st, 5, store_db_now());
 		rc = store_db_step_done(s, st, "create run", err);
 		sqlite3_finalize(st);
@@ -317,6 +317,41 @@ enum herr store_run_get(struct store *s, const char *id, struct store_run *out,
 	else
 		rc = store_db_fail(s, "read run", err);
 	sqlite3_finalize(st);
+	return rc;
+}
+
+enum herr store_run_take_request(struct store *s, const char *id, char **out, struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc;
+	int step;
+
+	*out = NULL;
+	if((rc = store_db_begin(s, err)))
+		return rc;
+	rc = store_db_prepare(s, "SELECT request FROM runs WHERE id = ?1", &st, err);
+	if(!rc) {
+		store_db_bind_text(st, 1, id);
+		step = sqlite3_step(st);
+		if(step == SQLITE_ROW)
+			*out = store_db_col_dup(st, 0);
+		else if(step == SQLITE_DONE)
+			rc = not_found(id, err);
+		else
+			rc = store_db_fail(s, "read run request", err);
+		sqlite3_finalize(st);
+	}
+	/* Cleared, so that the row's later writes (every event batch sets
+	 * last_event, the end sets the output) do not rewrite it: SQLite
+	 * rewrites a whole row on every UPDATE. */
+	if(!rc && *out)
+		rc = store_db_exec_id(s, "UPDATE runs SET request = NULL WHERE id = ?1", id,
+				      "clear run request", NULL, err);
+	rc = store_db_finish(s, rc, err);
+	if(rc) {
+		free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 

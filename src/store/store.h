@@ -315,7 +315,6 @@ struct store_run {
 	enum store_run_status status;
 	char *session_id;
 	char *model;
-	char *request;            /* the admitted request, JSON text, for the runner */
 	char *last_event;
 	char *output;
 	char *usage;              /* JSON text */
@@ -327,6 +326,13 @@ struct store_run {
 
 /* Free the strings of r (not r itself) and zero it; r may be zeroed. */
 void store_run_release(struct store_run *r);
+
+/* Hand run id's admitted request (JSON text, as store_run_new.request
+ * gave it) to its worker: *out gets it (the caller frees it; NULL when it
+ * was taken before or never given) and the row's copy is cleared. The
+ * request is read nowhere else: a store_run never carries it. */
+enum herr store_run_take_request(struct store *s, const char *id, char **out,
+				 struct herror *err) __attribute__((warn_unused_result));
 
 /* Free an array from store_run_list (n entries); runs may be NULL. */
 void store_run_list_free(struct store_run *runs, size_t n);

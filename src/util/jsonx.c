@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 #include <limits.h>
+#include <string.h>
 
 enum herr jsonx_parse(const char *text, size_t len, int max_depth,
 		      struct json_object **out, struct herror *err)
@@ -65,6 +66,76 @@ const char *jsonx_text(struct json_object *obj, size_t *len)
 	if(len)
 		*len = n;
 	return s;
+}
+
+struct json_object *jsonx_shallow(struct json_object *obj)
+{
+	struct json_object *c;
+	size_t n;
+
+	if(json_object_is_type(obj, json_type_array)) {
+		n = json_object_array_length(obj);
+		c = json_object_new_array_ext((int)n);
+		for(size_t i = 0; i < n; i++)
+			json_object_array_add(c, json_object_get(json_object_array_get_idx(obj, i)));
+		return c;
+	}
+	if(!json_object_is_type(obj, json_type_object))
+		return json_object_get(obj);
+	c = json_object_new_object();
+	json_object_object_foreach(obj, key, val)
+		jsonx_add_owned(c, key, json_object_get(val));
+	return c;
+}
+
+/* Bytes of s[0..n) as json-c escapes it (JSON_C_TO_STRING_PLAIN): two
+ * for the two-character escapes, slash included, six for the other
+ * control characters, one for every other byte. */
+static size_t escaped_len(const char *s, size_t n)
+{
+	size_t len = n;
+
+	for(size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if(c == '"' || c == '\\' || c == '/' || c == '\b' || c == '\f' || c == '\n' ||
+		   c == '\r' || c == '\t')
+			len += 1;
+		else if(c < 0x20)
+			len += 5;
+	}
+	return len;
+}
+
+size_t jsonx_plain_len(struct json_object *obj)
+{
+	size_t len, n;
+
+	switch(json_object_get_type(obj)) {
+	case json_type_null:
+		return 4;
+	case json_type_boolean:
+		return json_object_get_boolean(obj) ? 4 : 5;
+	case json_type_string:
+		return 2 + escaped_len(json_object_get_string(obj),
+				       (size_t)json_object_get_string_len(obj));
+	case json_type_array:
+		n = json_object_array_length(obj);
+		len = 2 + (n ? n - 1 : 0);
+		for(size_t i = 0; i < n; i++)
+			len += jsonx_plain_len(json_object_array_get_idx(obj, i));
+		return len;
+	case json_type_object: {
+		len = 2;
+		n = 0;
+		json_object_object_foreach(obj, key, val)
+			len += (n++ ? 1 : 0) + 3 + escaped_len(key, strlen(key)) + jsonx_plain_len(val);
+		return len;
+	}
+	default: /* numbers: their text may be the one they were parsed from */
+		json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN, &len);
+		return len;
+	}
 }
 
 const char *jsonx_get_str(struct json_object *obj, const char *key)

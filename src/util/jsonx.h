@@ -40,6 +40,20 @@ enum herr jsonx_check(const char *text, size_t len, int max_depth, size_t max_va
  * is freed or changed. */
 const char *jsonx_text(struct json_object *obj, size_t *len);
 
+/* A new object or array holding obj's members or elements, shared (any
+ * other value: a new reference to it). Its jsonx_text is obj's text, and
+ * it goes when the copy is put: json-c keeps a serialisation with the
+ * object it was made from, so a long-lived obj serialised itself would
+ * hold its text as long as it lives. */
+struct json_object *jsonx_shallow(struct json_object *obj);
+
+/* The length of jsonx_text's json-c sibling with JSON_C_TO_STRING_PLAIN
+ * (slashes escaped) for obj, counted without making the text: json-c keeps
+ * a serialisation with the object it was made from, so measuring a large
+ * tree that way would hold a copy of it for the tree's life. Numbers are
+ * measured by serialising them (json-c keeps that small text with each). */
+size_t jsonx_plain_len(struct json_object *obj);
+
 /* Borrowed string member of obj, or NULL if absent or not a string. */
 const char *jsonx_get_str(struct json_object *obj, const char *key);
 

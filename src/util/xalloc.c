@@ -4,9 +4,20 @@
 #include "config.h"
 #include "util/xalloc.h"
 
+#ifdef HAVE_MALLOPT
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void xalloc_tune(void)
+{
+#if defined(HAVE_MALLOPT) && defined(M_MMAP_THRESHOLD)
+	/* a fixed threshold also turns off glibc's moving trim threshold */
+	(void)mallopt(M_MMAP_THRESHOLD, (int)XALLOC_MAP_MIN);
+#endif
+}
 
 static void oom(size_t n)
 {

@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/integration/t0990-bench-memory.sh: bench/memory.sh in its quick mode
 # (QUICK=1: two mixed turns, short waits), so the script docs/boards.md
-# takes its table from keeps working. It must exit 0, print a table row
-# with five numbers for each process and stage, and leave nothing running.
+# takes its tables from keeps working. It must exit 0, print a table row
+# with five numbers for each process and stage, a row of the caps table
+# for each request near the body cap, and leave nothing running.
 # The figures themselves are never judged (this tree may be an ASan build).
 # SPDX-License-Identifier: MIT
 . "$top_srcdir/tests/integration/lib.sh"
@@ -33,13 +34,28 @@ row 'responder [12]' 'after a streamed chat turn' "a responder after a streamed 
 row 'responder [12]' 'after a Responses turn \(a tool call, stored\)' "a responder after a Responses turn"
 row 'responder [12]' 'after 2 more mixed turns \(tools, streams, stored responses\)' "a responder after the mixed turns"
 row 'responder [12]' 'after a 9.7 MB chat request \(161 messages; the cap is 10 MB\)' "a responder after a request near the body cap"
+row 'responder [12]' 'after a 9.7 MB Responses request \(161 input messages, stored\)' "a responder after a Responses request near the body cap"
 row hermes-runner 'daemon, idle' "the runner daemon, idle"
 row hermes-runner 'worker, mid-run \(streaming its answer, after a tool round\)' "a worker mid-run"
 row hermes-runner 'daemon, while its worker runs' "the runner daemon while its worker runs"
-row hermes-runner 'worker of a run with 9.7 MB of history, at its first upstream call' "a worker of a run near the body cap"
+row hermes-runner 'worker of a run with 9.7 MB of history, at its first upstream call \(the summary.s\)' "a worker of a run near the body cap"
+row hermes-runner 'worker of a run with 9.7 MB of history, compression off, at its upstream call' "a worker of a run near the body cap, compression off"
 row lighttpd 'serving the set-up above' "lighttpd"
 like "$out" "^\| all of them \| lighttpd, 2 responders, runner daemon and worker, at that moment \| - \| - \| \*\*$num\*\* \| \*\*$num\*\* \| - \|\$" \
 	"the set-up's total PSS and Private_Dirty"
+
+# The caps table: what one request near the body cap adds to each process.
+like "$out" '^\| request \| body bytes \| process \| before kB \| peak kB \| added kB \| added / body \|$' "the caps table's header"
+cap() { # request-ERE process-ERE DESC: a row with the body size and four figures
+	like "$out" "^\| $1 \| 9[0-9]{6} \| $2 \| $num \| $num \| -?$num \| -?[0-9]+\.[0-9] \|\$" "$3"
+}
+cap 'chat completion, 161 messages' 'responder [12]' "caps: a chat completion"
+cap 'response \(stored\), 161 input messages' 'responder [12]' "caps: a stored response"
+cap 'run admitted \(POST /v1/runs\), 160 messages' 'responder [12]' "caps: a run's admission"
+cap 'run worker, 160 messages, at its first upstream call \(the summary.s\)' worker "caps: a run's worker"
+cap 'run claim, 160 messages, at its first upstream call \(the summary.s\)' 'runner daemon' "caps: the daemon claiming it"
+cap 'run worker, 160 messages, compression off, at its upstream call' worker "caps: a run's worker, compression off"
+cap 'run claim, 160 messages, compression off, at its upstream call' 'runner daemon' "caps: the daemon claiming that one"
 
 # Nothing left: no scratch dir, and no process working in it or naming it
 # (the runner's cwd is its HERMES_HOME; lighttpd's config and the

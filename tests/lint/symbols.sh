@@ -28,7 +28,7 @@ check() {
 }
 check 1 "all external symbols carry a module prefix" "$(printf '%s\n' "$syms" |
 	grep -v '^lazy_curl\.o ' | awk '{ print $2 }' |
-	grep -vE '^(req|route|resp|hio|sse|api|agent|llm|tool|store|runner|buf|jsonx|log|cfg|auth|herr|str|rand|dotenv|yamlcfg|ctl|lazy|utf8|query|fileio|netpolicy|xfer|privs|x)_|^x(malloc|calloc|realloc|strdup|strndup)$')"
+	grep -vE '^(req|route|resp|hio|sse|api|agent|llm|tool|store|runner|buf|jsonx|log|cfg|auth|herr|str|rand|dotenv|yamlcfg|ctl|lazy|utf8|query|fileio|netpolicy|xfer|privs|x)_|^x(malloc|calloc|realloc|strdup|strndup|alloc_tune)$')"
 check 2 "lazy_curl.o defines only lazy_* and libcurl's curl_* names" "$(printf '%s\n' "$syms" |
 	grep '^lazy_curl\.o ' | awk '{ print $2 }' | grep -vE '^(lazy_|curl_)')"
 exit $rc

@@ -1,6 +1,7 @@
 /* tests/runner/runq.c: the runs table from the shell, for the runner's
  * tests (the HTTP face is /v1/runs; these tests need none of it).
- *   runq add ID REQUEST_JSON   queue a run
+ *   runq add ID REQUEST_JSON   queue a run (REQUEST_JSON "-": read it from
+ *                              stdin, for requests past the argument limit)
  *   runq get ID                {status, last_event, output, usage, error, worker_pid}
  *   runq events ID             [{seq, event}] with event parsed
  *   runq stop ID               the run -> stopping (as POST .../stop does)
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/cfg.h"
 #include "util/jsonx.h"
 
@@ -46,7 +48,20 @@ int main(int argc, char **argv)
 		goto fail;
 	if(strcmp(argv[1], "add") == 0 && argc == 4) {
 		struct store_run_new r = { .id = argv[2], .request = argv[3] };
-		if(store_run_create(s, &r, &err))
+		struct buf in;
+
+		buf_init(&in, 64u * 1024 * 1024);
+		if(strcmp(argv[3], "-") == 0) {
+			if(buf_read_file(&in, "/dev/stdin")) {
+				herr_set(&err, HERR_IO, NULL, NULL, "cannot read the request from stdin");
+				buf_release(&in);
+				goto fail;
+			}
+			r.request = buf_str(&in);
+		}
+		rc = store_run_create(s, &r, &err) ? 1 : 0;
+		buf_release(&in);
+		if(rc)
 			goto fail;
 	} else if(strcmp(argv[1], "get") == 0) {
 		if(store_run_get(s, argv[2], &run, &err))

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
@@ -68,6 +69,78 @@ static void test_check(void)
 	is_int(jsonx_check(deep + 40, 120, 64, 1000, NULL, &err), HERR_OK, "nesting 60 passes");
 }
 
+/* jsonx_plain_len counts what json-c writes with JSON_C_TO_STRING_PLAIN,
+ * byte for byte: every escape class, NULs inside strings, keys that need
+ * escaping, numbers as parsed, empty and nested containers. The text is
+ * made from a parse of the same input, so the measured tree keeps none. */
+static void test_plain_len(void)
+{
+	static const char *const docs[] = {
+		"[null,true,false,0,-12,1.50,1e3,-0.0,18446744073709551615]",
+		"\"\"", "[]", "{}", "[[],{},[{}]]",
+		"\"a/b \\\\ \\\" \\b\\f\\n\\r\\t \\u0001 \\u001f \\u0000 x\\u007f \"",
+		"\"h\xc3\xa9 \xe4\xb8\x96 \xf0\x9f\x98\x80 \\ud83d\\ude00\"",
+		"{\"k/\\n\\\"\":1,\"a\":[1,2.25,null,true,\"s\"],\"o\":{\"p\":{}}}",
+		"[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":null,"
+		"\"tool_calls\":[{\"id\":\"c1\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}]",
+	};
+	struct herror err;
+
+	for(size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		struct json_object *a = NULL, *b = NULL;
+		size_t want = 0;
+
+		herr_clear(&err);
+		if(jsonx_parse(docs[i], strlen(docs[i]), 64, &a, &err) ||
+		   jsonx_parse(docs[i], strlen(docs[i]), 64, &b, &err)) {
+			ok(0, "parse %s: %s", docs[i], err.msg);
+			continue;
+		}
+		json_object_to_json_string_length(b, JSON_C_TO_STRING_PLAIN, &want);
+		ok(jsonx_plain_len(a) == want, "plain length of %s: %zu, json-c wrote %zu", docs[i],
+		   jsonx_plain_len(a), want);
+		json_object_put(a);
+		json_object_put(b);
+	}
+	{
+		struct json_object *s = json_object_new_string_len("a\0b\x01/", 5);
+
+		is_int(jsonx_plain_len(s), 2 + 1 + 6 + 1 + 6 + 2, "a string with a NUL and a control byte");
+		json_object_put(s);
+	}
+	is_int(jsonx_plain_len(NULL), 4, "NULL is null");
+}
+
+/* jsonx_shallow: the same text, the members shared, not copied. */
+static void test_shallow(void)
+{
+	struct json_object *o = NULL, *c, *a;
+	const char *doc = "{\"a\":[1,{\"b\":\"x/y\"}],\"s\":\"long text\",\"n\":null}";
+	struct herror err;
+	char *want;
+
+	herr_clear(&err);
+	if(jsonx_parse(doc, strlen(doc), 64, &o, &err)) {
+		ok(0, "parse: %s", err.msg);
+		return;
+	}
+	c = jsonx_shallow(o);
+	want = strdup(jsonx_text(o, NULL));
+	is_str(jsonx_text(c, NULL), want, "a shallow copy of an object serialises the same");
+	ok(json_object_object_get(c, "s") == json_object_object_get(o, "s"), "  its members are shared");
+	json_object_put(c);
+	a = json_object_object_get(o, "a");
+	c = jsonx_shallow(a);
+	ok(c != a && json_object_array_get_idx(c, 1) == json_object_array_get_idx(a, 1),
+	   "an array's copy shares its elements");
+	json_object_put(c);
+	c = jsonx_shallow(json_object_object_get(o, "s"));
+	ok(c == json_object_object_get(o, "s"), "another value: a new reference to it");
+	json_object_put(c);
+	free(want);
+	json_object_put(o);
+}
+
 int main(void)
 {
 	struct herror err;
@@ -98,5 +171,7 @@ int main(void)
 	ok(jsonx_get_str(o, "i") == NULL, "non-string member gives NULL");
 	json_object_put(o);
 	test_check();
+	test_plain_len();
+	test_shallow();
 	return tap_done();
 }

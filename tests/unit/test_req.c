@@ -48,6 +48,7 @@ int main(void)
 	ok(req_header(&r, "Origin") == NULL, "absent header");
 	is_int(req_read_json(&r), HERR_OK, "JSON body parsed");
 	ok(r.json && json_object_is_type(r.json, json_type_object), "JSON object kept");
+	is_int(buf_len(&r.body), 0, "  and the body text dropped once parsed");
 	req_reset(&r);
 	ok(r.path == NULL && r.json == NULL, "reset frees per-request state");
 	done(&r, &io);

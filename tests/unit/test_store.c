@@ -177,9 +177,22 @@ static void sessions_runs_memory(void)
 	is_str(store_run_status_name(run.status), "queued", "status still queued");
 	is_int(run.worker_pid, 42, "worker pid");
 	is_str(run.session_id, "s2", "session id");
-	is_str(run.request, "{\"input\":\"hi\"}", "request kept for the runner");
 	ok(run.created_at > 0 && run.updated_at >= run.created_at, "times");
 	store_run_release(&run);
+	{
+		char *req = NULL;
+
+		is_int(store_run_take_request(s, "run_1", &req, &err), HERR_OK, "take the request");
+		is_str(req, "{\"input\":\"hi\"}", "  as it was given, for the runner");
+		free(req);
+		is_int(store_run_take_request(s, "run_1", &req, &err), HERR_OK, "take it again");
+		ok(req == NULL, "  it is gone from the row");
+		is_int(store_run_get(s, "run_1", &run, &err), HERR_OK, "  the run reads as before");
+		is_str(run.session_id, "s2", "  with its fields");
+		store_run_release(&run);
+		is_int(store_run_take_request(s, "run_x", &req, &err), HERR_NOT_FOUND,
+		       "  a missing run's request: run_not_found");
+	}
 	is_int(store_run_get(s, "run_x", &run, &err), HERR_NOT_FOUND, "get missing run");
 	is_str(err.code, "run_not_found", "code run_not_found");
 
@@ -711,8 +724,14 @@ static void migration_v5(void)
 	       "items of responses stored before v5 resolve");
 	free(item);
 	is_int(store_run_get(s, "old", &r, &err), HERR_OK, "a run from v4 reads");
-	ok(r.status == STORE_RUN_QUEUED && r.request == NULL, "queued, no request");
+	ok(r.status == STORE_RUN_QUEUED, "queued");
 	store_run_release(&r);
+	{
+		char *req = NULL;
+
+		is_int(store_run_take_request(s, "old", &req, &err), HERR_OK, "its request: none");
+		ok(req == NULL, "  (NULL)");
+	}
 	store_close(s);
 }
 
