@@ -21,6 +21,11 @@
 #      that fails on the mirror would fail every run. HERMES_CROSS_ARCHES="arm64 armhf"
 #      runs both, or scripts/cross.sh armhf alone (CROSS_SOURCES: see
 #      docs/install.md)
+#   6. scripts/board.sh ARCH for each ARCH of HERMES_BOARD_ARCHES (default
+#      "arm64"; empty: none): that package installed with apt on an
+#      emulated board and served through the board's lighttpd
+#      (tests/cross/t0300-board-install.sh, counted with build/cross-ARCH).
+#      Its Debian root is made in the background from the start.
 #   Both trees together took 4.5 minutes on the 2-core CI machine (CI's
 #   limit is 20); keep the whole run under about 12.
 #
@@ -57,6 +62,21 @@ fi
 
 say "autoreconf -fi"
 autoreconf -fi || die_build "autoreconf failed"
+
+# The emulated boards' Debian roots (scripts/board.sh) take minutes, mostly
+# one core running a second stage under qemu: made in the background while
+# the trees build and test, used after the cross legs.
+BOARD_ARCHES=${HERMES_BOARD_ARCHES-arm64}
+declare -A board_root_pid=()
+if [ -n "$BOARD_ARCHES" ]; then
+	bash "$ROOT/scripts/deps.sh" debootstrap qemu-user-static || die_build "scripts/deps.sh (board tools) failed"
+	mkdir -p "$ROOT/build"
+	for arch in $BOARD_ARCHES; do
+		say "scripts/board.sh $arch --root-only, in the background (output in build/board-$arch.root.out)"
+		bash "$ROOT/scripts/board.sh" "$arch" --root-only > "$ROOT/build/board-$arch.root.out" 2>&1 &
+		board_root_pid[$arch]=$!
+	done
+fi
 
 rm -rf "$ROOT/build/ci" "$ROOT/build/o2"
 mkdir -p "$ROOT/build/ci" "$ROOT/build/o2"
@@ -97,6 +117,24 @@ for arch in $CROSS_ARCHES; do
 	cross_rc[$arch]=$?
 	echo "cross $arch: exit ${cross_rc[$arch]} after $((SECONDS - start)) s"
 	[ "${cross_rc[$arch]}" -eq 0 ] || tail -n 80 "$ROOT/build/cross-$arch.out"
+done
+
+# ---- boards ------------------------------------------------------------------
+# scripts/board.sh ARCH: the package of the cross leg installed with apt on
+# an emulated board and served through its lighttpd (t0300, counted with
+# build/cross-ARCH).
+declare -A board_rc=()
+for arch in $BOARD_ARCHES; do
+	start=$SECONDS
+	wait "${board_root_pid[$arch]}"
+	root_rc=$?
+	echo "board $arch: root ready (exit $root_rc) $((SECONDS - start)) s after the cross legs"
+	[ "$root_rc" -eq 0 ] || tail -n 40 "$ROOT/build/board-$arch.root.out"
+	say "scripts/board.sh $arch (output in build/board-$arch.out)"
+	bash "$ROOT/scripts/board.sh" "$arch" > "$ROOT/build/board-$arch.out" 2>&1
+	board_rc[$arch]=$?
+	echo "board $arch: exit ${board_rc[$arch]} after $((SECONDS - start)) s"
+	[ "${board_rc[$arch]}" -eq 0 ] || tail -n 60 "$ROOT/build/board-$arch.out"
 done
 
 # ---- count ----------------------------------------------------------------
@@ -141,6 +179,18 @@ for arch in $CROSS_ARCHES; do
 		! printf '%s\n' "${failed_names[@]}" | grep -q "^cross-$arch/"; then
 		failed=$((failed + 1))
 		failed_names+=("scripts/cross.sh $arch (exit ${cross_rc[$arch]}, no failing test result)")
+	fi
+done
+
+# The boards' results are in build/cross-ARCH (counted above, when that
+# arch had a cross leg); a board that ran no test is a failure.
+for arch in $BOARD_ARCHES; do
+	trs=$ROOT/build/cross-$arch/tests/cross/t0300-board-install.trs
+	if [ ! -f "$trs" ]; then
+		failed=$((failed + 1))
+		failed_names+=("scripts/board.sh $arch ran no test (exit ${board_rc[$arch]}; see build/board-$arch.out)")
+	elif ! printf ' %s ' $CROSS_ARCHES | grep -q " $arch "; then
+		count_tree "$ROOT/build/cross-$arch/tests/cross"
 	fi
 done
 
