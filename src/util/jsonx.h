@@ -18,7 +18,8 @@ struct json_object;
 #define JSONX_MAX_DEPTH 64
 
 /* Parse exactly len bytes as one JSON value, nesting at most max_depth.
- * On success *out is a new reference the caller puts with json_object_put().
+ * On success *out is a new reference the caller puts with json_object_put()
+ * (NULL for the text "null": callers check the type they want).
  * Malformed, truncated, trailing garbage or too deep → HERR_BAD_REQUEST with
  * code invalid_json and a message saying where. */
 enum herr jsonx_parse(const char *text, size_t len, int max_depth,
