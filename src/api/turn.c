@@ -33,7 +33,7 @@ static enum herr take_slot(struct api_turn *t, const char *kind)
 		LOG_WARN("turn runs without persistence or concurrency cap: %s", serr.msg);
 		return HERR_OK;
 	}
-	rc = store_turn_begin(t->store, (long)getpid(), kind ? kind : "chat",
+	rc = store_turn_begin(t->store, (long)getpid(), kind ? kind : "chat", t->session_id,
 			      (int)t->app->cfg.max_concurrent_runs, &t->slot, &t->r->err);
 	if(rc == HERR_RATE_LIMIT)
 		resp_header(t->r, "Retry-After", "1");

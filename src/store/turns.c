@@ -55,8 +55,8 @@ static enum herr sweep(struct store *s, int *count, struct herror *err)
 	return rc;
 }
 
-enum herr store_turn_begin(struct store *s, long pid, const char *kind, int max, int64_t *id,
-			   struct herror *err)
+enum herr store_turn_begin(struct store *s, long pid, const char *kind, const char *session_id,
+			   int max, int64_t *id, struct herror *err)
 {
 	sqlite3_stmt *st;
 	int count = 0;
@@ -72,17 +72,37 @@ enum herr store_turn_begin(struct store *s, long pid, const char *kind, int max,
 		herr_set_status(err, 429, "rate_limit_error");
 	}
 	if(!rc)
-		rc = store_db_prepare(s, "INSERT INTO turns(pid, kind, started_at) VALUES(?1, ?2, ?3)",
-				      &st, err);
+		rc = store_db_prepare(s, "INSERT INTO turns(pid, kind, started_at, session_id)"
+				      " VALUES(?1, ?2, ?3, ?4)", &st, err);
 	if(!rc) {
 		sqlite3_bind_int64(st, 1, pid);
 		store_db_bind_text(st, 2, kind);
 		sqlite3_bind_double(st, 3, store_db_now());
+		store_db_bind_text(st, 4, session_id && *session_id ? session_id : NULL);
 		rc = store_db_step_done(s, st, "register a turn", err);
 		*id = sqlite3_last_insert_rowid(s->db);
 		sqlite3_finalize(st);
 	}
 	return store_db_finish(s, rc, err);
+}
+
+enum herr store_turn_in_session(struct store *s, const char *session_id, long *pid,
+				struct herror *err)
+{
+	sqlite3_stmt *st;
+	int count = 0;
+	enum herr rc = sweep(s, &count, err);
+
+	*pid = 0;
+	if(rc || !count)
+		return rc;
+	if((rc = store_db_prepare(s, "SELECT pid FROM turns WHERE session_id = ?1 LIMIT 1", &st, err)))
+		return rc;
+	store_db_bind_text(st, 1, session_id);
+	if(sqlite3_step(st) == SQLITE_ROW)
+		*pid = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return HERR_OK;
 }
 
 void store_turn_end(struct store *s, int64_t id)
