@@ -540,9 +540,11 @@ enum herr store_memory_set(struct store *s, const char *key, int64_t id, const c
  * process died); if fewer than max (max <= 0: no cap), register one for
  * pid in session_id (may be NULL) and set *id. Over the cap:
  * HERR_RATE_LIMIT, code rate_limit_exceeded, "Too many concurrent runs
- * (max N)". */
+ * (max N)". With STORE_TURN_ALONE, another turn in progress in session_id
+ * is HERR_CONFLICT session_busy (checked in the same transaction). */
+#define STORE_TURN_ALONE 1u
 enum herr store_turn_begin(struct store *s, long pid, const char *kind, const char *session_id,
-			   int max, int64_t *id, struct herror *err)
+			   unsigned flags, int max, int64_t *id, struct herror *err)
 	__attribute__((warn_unused_result));
 
 /* Inside a transaction: *pid gets a live process with a turn in progress

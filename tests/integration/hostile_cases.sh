@@ -14,7 +14,8 @@
 #       object, too deep, too large; query parameters out of range or
 #       garbage; odd and overlong path ids; session headers that are not
 #       UTF-8 text; a fork title of two lines; each refusal logged with its
-#       reason; a DELETE while a turn runs in the session; the responder
+#       reason; a DELETE and a second turn while a turn runs in the session
+#       (from another process: plain CGI); the responder
 #       SIGKILLed in the middle of a session chat stream and a background
 #       response's worker SIGKILLed (state.db intact, the next requests
 #       work); the responder's descriptors and memory over ~300 such
@@ -180,6 +181,11 @@ PY
 	CGI_HOME=$home cgi_post "/api/sessions/$sid" '{"title":"renamed mid-turn"}' REQUEST_METHOD=PATCH \
 		"HTTP_AUTHORIZATION=Bearer $HK"
 	is "$RESP_STATUS $(jget 'j["title"]')" "200 renamed mid-turn" "$where: PATCH (plain CGI) while the turn runs renames"
+	# Found: two turns at once in one session interleaved their messages, and
+	# each answer's transcript held the other's.
+	CGI_HOME=$home cgi_post "/api/sessions/$sid/chat" '{"message":"a second turn at once"}' \
+		"HTTP_AUTHORIZATION=Bearer $HK"
+	check_envelope 409 session_busy "$where: a second turn (plain CGI) in the session while one runs → 409 session_busy"
 	wait "$pid"
 	like "$(grep -c 'run.completed' "$T/hold.sse")" '^1$' "$where: the turn completes"
 	hreq GET "/api/sessions/$sid/messages"

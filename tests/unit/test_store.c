@@ -583,7 +583,7 @@ static void session_page_and_remove(void)
 	char id[8], *prompt = NULL, seen[40] = { 0 }, last[8] = "", cur[8] = "";
 	const char *after = NULL;
 	int pages = 0, total = 0;
-	int64_t gone = -1, turn = 0;
+	int64_t gone = -1, turn = 0, t2 = 0;
 
 	for(int i = 0; i < 30; i++) {
 		snprintf(id, sizeof(id), "pg%02d", i);
@@ -639,8 +639,14 @@ static void session_page_and_remove(void)
 				    NULL, NULL, &err), HERR_OK, "the run is cancelled");
 	/* a turn in progress in the session (a live process) holds it too;
 	 * one whose process died does not */
-	is_int(store_turn_begin(s, (long)getpid(), "chat", "pg00", 0, &turn, &err), HERR_OK,
-	       "a turn in progress in pg00");
+	is_int(store_turn_begin(s, (long)getpid(), "chat", "pg00", STORE_TURN_ALONE, 0, &turn, &err),
+	       HERR_OK, "a turn in progress in pg00");
+	is_int(store_turn_begin(s, (long)getpid(), "chat", "pg00", STORE_TURN_ALONE, 0, &t2, &err),
+	       HERR_CONFLICT, "a second one alone in pg00 is refused");
+	is_str(err.code, "session_busy", "code session_busy");
+	is_int(store_turn_begin(s, (long)getpid(), "chat", "pg00", 0, 0, &t2, &err), HERR_OK,
+	       "one not alone is let in");
+	store_turn_end(s, t2);
 	is_int(store_session_remove(s, "pg00", &gone, &err), HERR_CONFLICT, "delete refused");
 	ok(strstr(err.msg, "turn in progress") != NULL, "naming the turn: %s", err.msg);
 	store_turn_end(s, turn);
