@@ -64,7 +64,7 @@ run_hostile_cases() {
 	HB=${1%/}
 	HK=$2
 	local where=$3 home=$4 log=$5 sid rid pid fds0 fds1 rss0 rss1 i n xri worker
-	local runner_pid
+	local runner_pid long
 
 	hjson POST /api/sessions '{"title":"hostile"}'
 	sid=$(jget 'j.get("id") or ""')
@@ -120,8 +120,24 @@ run_hostile_cases() {
 	check_envelope 400 invalid_query_string "$where: 70 query parameters → 400 invalid_query_string"
 
 	# ---- path ids ----------------------------------------------------------
-	hreq GET "/api/sessions/$(printf 'a%.0s' $(seq 1 255))"
-	check_envelope 404 session_not_found "$where: a 255-byte session id → 404 session_not_found"
+	hreq GET "/api/sessions/$(printf 'a%.0s' $(seq 1 256))"
+	check_envelope 404 session_not_found "$where: a 256-byte session id → 404 session_not_found"
+	# Found: a session named by a 256-byte X-Hermes-Session-Id (allowed) was
+	# stored under its first 127 bytes: the next turn under the same header
+	# lost the history, and /api/sessions/{id} could not find it.
+	long=$(printf 'L%.0s' $(seq 1 256))
+	up_script '[{"reply":"first"},{"reply":"second"}]'
+	for i in 1 2; do
+		hjson POST /v1/chat/completions "{\"messages\":[{\"role\":\"user\",\"content\":\"turn $i\"}]}" \
+			-H "X-Hermes-Session-Id: $long"
+	done
+	is "$RESP_STATUS $(hdr X-Hermes-Session-Id)" "200 $long" "$where: a 256-byte X-Hermes-Session-Id is echoed whole"
+	hreq GET "/api/sessions/$long/messages"
+	is "$RESP_STATUS $(jget '[m["content"] for m in j["data"]]')" \
+		'200 ["turn 1", "first", "turn 2", "second"]' \
+		"$where: ... and GET /api/sessions/{that id}/messages holds both turns"
+	hreq DELETE "/api/sessions/$long"
+	is "$RESP_STATUS" 200 "$where: ... and DELETE finds it"
 	hreq DELETE "/api/sessions/$(printf 'a%.0s' $(seq 1 300))"
 	check_envelope 404 not_found "$where: a 300-byte session id → 404 (no route)"
 	hreq GET "/api/sessions/%C3%A9%20x/messages"
