@@ -30,7 +30,6 @@
 #include "util/log.h"
 #include "util/privs.h"
 
-#define REQUEST_MAX_DEPTH 64
 
 static volatile sig_atomic_t stop_flag;
 
@@ -168,7 +167,7 @@ static enum herr work(struct agent_env *env, const struct store_run *run, struct
 	enum herr rc;
 
 	herr_clear(&herr);
-	if(!run->request || jsonx_parse(run->request, strlen(run->request), REQUEST_MAX_DEPTH, &req,
+	if(!run->request || jsonx_parse(run->request, strlen(run->request), JSONX_STORED_DEPTH, &req,
 					&herr) || !json_object_is_type(req, json_type_object)) {
 		json_object_put(req);
 		json_object_put(sent);

@@ -69,6 +69,22 @@ out:
 	return rc;
 }
 
+struct json_object *jsonx_parse_stored(const char *text)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+
+	if(!text || !(tok = json_tokener_new_ex(JSONX_STORED_DEPTH)))
+		return NULL;
+	o = json_tokener_parse_ex(tok, text, -1);
+	if(json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
 const char *jsonx_text(struct json_object *obj, size_t *len)
 {
 	const char *s;

@@ -99,6 +99,29 @@ run_hostile_cases() {
 	hjson POST /v1/responses '{"input":"hi","background":true,"background":"yes"}'
 	check_envelope 400 invalid_type "$where: a duplicate key: the last value is checked"
 
+	# Found: a tool schema nested 30 deep (the edge allows 64) was stored,
+	# read back with json-c's default depth of 32, taken for corrupt JSON and
+	# the stored response deleted: GET was 404, chaining off it 400.
+	"$PYTHON" -c 'import sys; k = 60; sys.stdout.write("{\"input\":\"deep schema\",\"BG\"\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":" + "{\"a\":" * k + "1" + "}" * k + "}]}")' > "$T/schema.tmpl"
+	sed 's/"BG"//' "$T/schema.tmpl" > "$T/schema.json"
+	up_script '[{"reply":"schema seen"}]'
+	hreq POST /v1/responses -H 'Content-Type: application/json' --data-binary "@$T/schema.json"
+	rid=$(jget 'j.get("id") or ""')
+	is "$RESP_STATUS" 200 "$where: a response with a tool schema nested 60 deep → 200"
+	hreq GET "/v1/responses/$rid"
+	is "$RESP_STATUS $(jget 'j["id"]')" "200 $rid" "$where: ... it reads back (GET → 200)"
+	hjson POST /v1/responses "{\"input\":\"next\",\"previous_response_id\":\"$rid\"}"
+	is "$RESP_STATUS" 200 "$where: ... and a response chains off it"
+	sed 's/"BG"/"background":true,/' "$T/schema.tmpl" > "$T/schema-bg.json"
+	up_script '[{"reply":"schema seen in the background"}]'
+	hreq POST /v1/responses -H 'Content-Type: application/json' --data-binary "@$T/schema-bg.json"
+	rid=$(jget 'j.get("id") or ""')
+	is "$(resp_wait "$HB" "$HK" "$rid" 'completed|failed|cancelled' 60)" completed \
+		"$where: the same in the background: the worker reads its request, completes"
+	hreq GET "/v1/responses/$rid?stream=true"
+	is "$RESP_STATUS $(grep -c '^event: response\.\(created\|completed\)$' "$RESP_BODY")" "200 2" \
+		"$where: ... and its resumed stream holds response.created and response.completed"
+
 	# ---- query parameters ---------------------------------------------------
 	# Found: limit=-1 said "from 0 to 200" while 0 is refused too.
 	hreq GET "/api/sessions?limit=-1"
