@@ -60,6 +60,18 @@ wait_file_match() {
 	return 1
 }
 
+# slow_stream SID MESSAGE REPLY OUT: POST MESSAGE to .../SID/chat/stream in
+# the background (STREAM_PID), the upstream answering REPLY two characters
+# at a time, 0.15 s apart, into OUT; returns once the first delta is there.
+STREAM_PID=
+slow_stream() {
+	up_script "[{\"reply\":\"$3\",\"chunk_size\":2,\"delay\":0.15}]"
+	curl -sN --max-time 60 -H "Authorization: Bearer $HK" -H 'Content-Type: application/json' \
+		--data-binary "{\"message\":\"$2\"}" "$HB/api/sessions/$1/chat/stream" > "$4" 2>/dev/null &
+	STREAM_PID=$!
+	wait_file_match "$4" 'assistant.delta' 30 || diag "no delta in $(head -c 300 "$4")"
+}
+
 run_hostile_cases() {
 	HB=${1%/}
 	HK=$2
@@ -206,12 +218,8 @@ PY
 	# ---- a DELETE while a turn runs in the session -----------------------
 	# Found: DELETE removed a session while a chat turn in it was streaming;
 	# the turn then said it completed, and nothing of it was kept.
-	up_script '[{"reply":"a slow answer in many small pieces","chunk_size":2,"delay":0.15}]'
-	curl -sN --max-time 60 -H "Authorization: Bearer $HK" -H 'Content-Type: application/json' \
-		--data-binary '{"message":"hold the session"}' "$HB/api/sessions/$sid/chat/stream" \
-		> "$T/hold.sse" 2>/dev/null &
-	pid=$!
-	wait_file_match "$T/hold.sse" 'assistant.delta' 30 || diag "no delta in $(head -c 300 "$T/hold.sse")"
+	slow_stream "$sid" "hold the session" "a slow answer in many small pieces" "$T/hold.sse"
+	pid=$STREAM_PID
 	# from another process: the one responder is busy with the stream
 	CGI_HOME=$home cgi REQUEST_METHOD=DELETE PATH_INFO="/api/sessions/$sid" \
 		"HTTP_AUTHORIZATION=Bearer $HK"
@@ -237,14 +245,10 @@ PY
 	hjson POST /api/sessions '{"title":"killed"}'
 	sid=$(jget 'j.get("id") or ""')
 	pid=$(responder_pid "$HB" "$HK")
-	up_script '[{"reply":"this stream is cut short by a SIGKILL of the responder","chunk_size":2,"delay":0.15}]'
-	curl -sN --max-time 60 -H "Authorization: Bearer $HK" -H 'Content-Type: application/json' \
-		--data-binary '{"message":"before the kill"}' "$HB/api/sessions/$sid/chat/stream" \
-		> "$T/kill.sse" 2>/dev/null &
-	i=$!
-	wait_file_match "$T/kill.sse" 'assistant.delta' 30 || diag "no delta in $(head -c 300 "$T/kill.sse")"
+	slow_stream "$sid" "before the kill" "this stream is cut short by a SIGKILL of the responder" \
+		"$T/kill.sse"
 	kill -KILL "$pid" 2>/dev/null
-	wait "$i"
+	wait "$STREAM_PID"
 	is "$(grep -c 'run.completed' "$T/kill.sse")" 0 "$where: the killed stream ends without run.completed"
 	is "$(db_ok "$home")" ok "$where: after SIGKILL of the responder mid-stream: integrity_check ok"
 	up_script '[{"reply":"after the kill"}]'
