@@ -279,9 +279,10 @@ static void config_error_answer(struct app *app, struct req *r)
 }
 
 /* One line for a request answered with an error: a failure (5xx but 503)
- * is an ERROR; a refused request (4xx: bad input, unknown id, too large;
- * 503: busy or the store unavailable) an INFO line saying why, as the
- * client is told. The message may quote client text: sanitised. */
+ * is an ERROR; a refused request (4xx: bad input, unknown id, too large)
+ * an INFO line saying why, as the client is told. A 503 is logged where
+ * it is decided (once per process for a responder running as root). The
+ * message may quote client text: sanitised. */
 static void log_refusal(const struct req *r, const char *path)
 {
 	char msg[HERR_MSG_MAX], method[16];
@@ -291,7 +292,7 @@ static void log_refusal(const struct req *r, const char *path)
 	str_sanitize(method, sizeof(method), r->method ? r->method : "-");
 	if(st >= 500 && st != 503)
 		LOG_ERR("%s %s -> %d %s: %s", method, path, st, r->err.code, msg);
-	else if(st >= 400)
+	else if(st >= 400 && st < 500)
 		LOG_INFO("%s %s -> %d %s: %s", method, path, st, r->err.code, msg);
 }
 
