@@ -241,6 +241,21 @@ PY
 	hreq DELETE "/api/sessions/$sid"
 	is "$RESP_STATUS $(jget 'j["messages_deleted"]')" "200 2" "$where: DELETE after the turn → 200"
 
+	# Found: a session stream whose answer could not be saved ended with
+	# run.completed and no word of it (the JSON answer and chat streams warn).
+	hjson POST /api/sessions '{"title":"unsaved"}'
+	sid=$(jget 'j.get("id") or ""')
+	sqlite_home "$home" "CREATE TRIGGER hermes_test_refuse BEFORE INSERT ON messages
+		WHEN NEW.role = 'assistant' AND NEW.session_id = '$sid'
+		BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+	slow_stream "$sid" "save me" "not saved" "$T/unsaved.sse"
+	wait "$STREAM_PID"
+	sqlite_home "$home" "DROP TRIGGER hermes_test_refuse;"
+	like "$(grep -A1 '^event: run.completed' "$T/unsaved.sse" | sed -n 's/^data: //p' |
+		"$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["hermes"]["warnings"][0])' 2>&1)" \
+		'assistant message of this turn was not saved' \
+		"$where: a session stream whose answer was not saved says so in run.completed (hermes.warnings)"
+
 	# ---- the responder SIGKILLed in the middle of a session chat stream -------
 	hjson POST /api/sessions '{"title":"killed"}'
 	sid=$(jget 'j.get("id") or ""')
