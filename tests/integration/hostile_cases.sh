@@ -134,6 +134,14 @@ run_hostile_cases() {
 	is "$RESP_STATUS $(grep -c '^event: response\.\(created\|completed\)$' "$RESP_BODY")" "200 2" \
 		"$where: ... and its resumed stream holds response.created and response.completed"
 
+	# Found: a string with an embedded NUL was read as the C string before
+	# it: "model":"local\u0000x" was routed to the model "local".
+	hjson POST /v1/chat/completions '{"model":"hermes-agent\u0000x","messages":[{"role":"user","content":"hi"}]}'
+	check_envelope 400 invalid_value "$where: chat: a model name with \\u0000 in it → 400 invalid_value"
+	is "$(jget 'j["error"]["param"]')" model "$where: ... param model"
+	hjson POST /v1/responses '{"model":"hermes-agent\u0000x","input":"hi","background":true}'
+	check_envelope 400 invalid_value "$where: background response: a model name with \\u0000 → 400 invalid_value"
+
 	# ---- query parameters ---------------------------------------------------
 	# Found: limit=-1 said "from 0 to 200" while 0 is refused too.
 	hreq GET "/api/sessions?limit=-1"
