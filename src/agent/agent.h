@@ -25,7 +25,10 @@ struct tool_config;
 #define AGENT_STOP_SHUTDOWN 2
 
 #define AGENT_MAX_TURNS_DEFAULT 90
-#define AGENT_SESSION_ID_MAX 128
+/* Room for a session id and its NUL: ids of up to 256 bytes are accepted
+ * (X-Hermes-Session-Id, a run's session_id), and every buffer that holds
+ * one must hold all of it - a cut id names another session. */
+#define AGENT_SESSION_ID_MAX 257
 
 struct agent_opts {
 	struct llm_opts llm;           /* upstream; the turn sets its interrupt and tick */

@@ -40,7 +40,7 @@ enum herr agent_resp_row_load(struct store *s, const char *id, struct json_objec
 	*row = NULL;
 	if(rc)
 		return rc;
-	rc = jsonx_parse(text, strlen(text), JSONX_MAX_DEPTH, &o, err);
+	rc = jsonx_parse(text, strlen(text), JSONX_STORED_DEPTH, &o, err);
 	free(text);
 	if(rc || !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
@@ -95,7 +95,7 @@ int64_t agent_resp_event_next(struct store *s, const char *run_id)
 			const char *text = jsonx_get_str(row, "event");
 
 			after = json_object_get_int64(json_object_object_get(row, "seq"));
-			ev = text ? json_tokener_parse(text) : NULL;
+			ev = jsonx_parse_stored(text);
 			if(jsonx_get_str(ev, "type") &&
 			   json_object_object_get_ex(ev, "sequence_number", &v) &&
 			   json_object_get_int64(v) >= next)

@@ -124,7 +124,7 @@ static enum herr check_message(struct req *r, struct json_object *m, size_t i, c
 {
 	char param[HERR_PARAM_MAX];
 	struct api_fields f;
-	struct json_object *v;
+	struct json_object *v = NULL;
 	const char *s;
 	enum herr rc;
 
@@ -137,7 +137,10 @@ static enum herr check_message(struct req *r, struct json_object *m, size_t i, c
 	   (rc = api_field_str(&f, "tool_call_id", 0, &s, NULL)) ||
 	   (rc = api_field_str(&f, "name", 0, &s, NULL)))
 		return rc;
-	return HERR_OK;
+	if(!v)
+		return HERR_OK;
+	snprintf(param, sizeof(param), "messages[%zu].tool_calls", i);
+	return api_ctools_check_calls(v, param, &r->err);
 }
 
 static enum herr tool_tail(struct req *r, struct chat_in *in, struct json_object *msgs,

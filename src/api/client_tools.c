@@ -237,6 +237,36 @@ enum herr api_ctools_check(const struct api_ctools *ct, const char *const *tools
 	return HERR_OK;
 }
 
+enum herr api_ctools_check_calls(struct json_object *calls, const char *param,
+				 struct herror *err)
+{
+	static const char *const types[] = { "function", NULL };
+	char at[HERR_PARAM_MAX], fat[HERR_PARAM_MAX + 16];
+	struct api_fields f;
+	struct json_object *fn;
+	const char *s;
+	enum herr rc;
+
+	for(size_t i = 0; i < json_object_array_length(calls); i++) {
+		struct json_object *c = json_object_array_get_idx(calls, i);
+
+		snprintf(at, sizeof(at), "%s[%zu]", param, i);
+		if(!json_object_is_type(c, json_type_object))
+			return api_field_type_error(err, at, "an object", c);
+		api_field_init(&f, c, at, err);
+		if((rc = api_field_str(&f, "id", API_FIELD_REQUIRED, &s, NULL)) ||
+		   (rc = api_field_enum(&f, "type", 0, types, &s)) ||
+		   (rc = api_field_object(&f, "function", API_FIELD_REQUIRED, &fn)))
+			return rc;
+		snprintf(fat, sizeof(fat), "%s.function", at);
+		api_field_init(&f, fn, fat, err);
+		if((rc = api_field_str(&f, "name", API_FIELD_REQUIRED, &s, NULL)) ||
+		   (rc = api_field_str(&f, "arguments", API_FIELD_REQUIRED, &s, NULL)))
+			return rc;
+	}
+	return HERR_OK;
+}
+
 void api_ctools_apply(const struct api_ctools *ct, struct agent_opts *o)
 {
 	if(ct->none || !json_object_array_length(ct->tools))

@@ -44,6 +44,15 @@ struct api_ctools {
 enum herr api_ctools_parse(struct api_ctools *ct, struct json_object *body, bool responses,
 			   struct herror *err) __attribute__((warn_unused_result));
 
+/* The tool_calls of an assistant message in a chat history (calls, a
+ * borrowed array; param names it, "messages[1].tool_calls"): each an
+ * object with a string id, type "function" when given, and a function
+ * object with string name and arguments, as OpenAI checks them. Else 400
+ * at the member (messages[1].tool_calls[0].function.arguments): the
+ * history is sent upstream as it is. */
+enum herr api_ctools_check_calls(struct json_object *calls, const char *param,
+				 struct herror *err) __attribute__((warn_unused_result));
+
 /* 400 tool_name_conflict when a client tool has the name of a server tool
  * enabled under toolsets (NULL: the default set). */
 enum herr api_ctools_check(const struct api_ctools *ct, const char *const *toolsets,

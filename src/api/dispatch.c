@@ -278,6 +278,24 @@ static void config_error_answer(struct app *app, struct req *r)
 		 "API key).");
 }
 
+/* One line for a request answered with an error: a failure (5xx but 503)
+ * is an ERROR; a refused request (4xx: bad input, unknown id, too large)
+ * an INFO line saying why, as the client is told. A 503 is logged where
+ * it is decided (once per process for a responder running as root). The
+ * message may quote client text: sanitised. */
+static void log_refusal(const struct req *r, const char *path)
+{
+	char msg[HERR_MSG_MAX], method[16];
+	int st = r->err.status;
+
+	str_sanitize(msg, sizeof(msg), r->err.msg);
+	str_sanitize(method, sizeof(method), r->method ? r->method : "-");
+	if(st >= 500 && st != 503)
+		LOG_ERR("%s %s -> %d %s: %s", method, path, st, r->err.code, msg);
+	else if(st >= 400 && st < 500)
+		LOG_INFO("%s %s -> %d %s: %s", method, path, st, r->err.code, msg);
+}
+
 void api_serve(struct app *app, struct req *r, struct hio *io)
 {
 	enum herr begin = req_begin(r, io, REQ_BODY_MAX);
@@ -304,9 +322,7 @@ void api_serve(struct app *app, struct req *r, struct hio *io)
 answer:
 	str_sanitize(path, sizeof(path), r->path ? r->path : "-");
 	if(r->err.rc && !r->status) {
-		if(r->err.status >= 500 && r->err.status != 503)
-			LOG_ERR("%s %s -> %d %s: %s", r->method, path, r->err.status,
-				r->err.code, r->err.msg);
+		log_refusal(r, path);
 		if(resp_error(r, &r->err))
 			LOG_DEBUG("client went away before the error answer");
 	}

@@ -87,9 +87,19 @@ enum herr api_field_str(const struct api_fields *f, const char *key, unsigned fl
 	enum herr rc = member(f, key, flags, json_type_string, "a string", &v);
 
 	if(!rc && v) {
+		size_t n = (size_t)json_object_get_string_len(v);
+		char p[HERR_PARAM_MAX];
+
 		*out = json_object_get_string(v);
-		if(len)
-			*len = (size_t)json_object_get_string_len(v);
+		if(len) {
+			*len = n;
+		} else if(memchr(*out, '\0', n)) {
+			/* read as a C string, "local\u0000x" would be "local" */
+			*out = NULL;
+			path(f, key, p, sizeof(p));
+			return herr_set(f->err, HERR_BAD_REQUEST, "invalid_value", p,
+					"Invalid '%s': the string holds a NUL character (\\u0000).", p);
+		}
 	}
 	return rc;
 }

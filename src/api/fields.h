@@ -39,7 +39,9 @@ void api_field_init(struct api_fields *f, struct json_object *obj, const char *p
 enum herr api_field_bool(const struct api_fields *f, const char *key, unsigned flags, bool *out)
 	__attribute__((warn_unused_result));
 
-/* A string member; *out borrowed, *len (may be NULL) its byte length. */
+/* A string member; *out borrowed, *len (may be NULL) its byte length.
+ * Without len the caller reads a C string: a NUL inside it is then 400
+ * invalid_value (with len, the caller decides). */
 enum herr api_field_str(const struct api_fields *f, const char *key, unsigned flags,
 			const char **out, size_t *len) __attribute__((warn_unused_result));
 

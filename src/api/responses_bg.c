@@ -231,7 +231,7 @@ struct reader {
 static enum herr reader_row(void *ctx, struct sse *s, int64_t seq, const char *text, bool *done)
 {
 	struct reader *rd = ctx;
-	struct json_object *ev = json_tokener_parse(text), *v;
+	struct json_object *ev = jsonx_parse_stored(text), *v;
 	const char *type = jsonx_get_str(ev, "type");
 	enum herr rc = HERR_OK;
 

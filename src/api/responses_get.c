@@ -60,7 +60,7 @@ static enum herr load(struct app *app, struct req *r, const char *id, struct jso
 	if(rc)
 		return rc;
 	herr_clear(&perr);
-	if(jsonx_parse(text, strlen(text), JSONX_MAX_DEPTH, &obj, &perr) ||
+	if(jsonx_parse(text, strlen(text), JSONX_STORED_DEPTH, &obj, &perr) ||
 	   !json_object_is_type(obj, json_type_object) || !jsonx_get_str(obj, "id") ||
 	   strcmp(jsonx_get_str(obj, "id"), id) != 0) {
 		LOG_WARN("state.db: stored response %s is not a Response object; deleting it", id);

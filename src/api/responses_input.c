@@ -242,7 +242,7 @@ static enum herr reference_item(struct parse *p, struct json_object *item, size_
 		*p->err = serr;
 		return rc;
 	}
-	ref = json_tokener_parse(text);
+	ref = jsonx_parse_stored(text);
 	free(text);
 	if(!rc && rid)
 		call_session(p, rid);
@@ -498,7 +498,7 @@ static enum herr resolve_previous(struct api_resp_in *in, struct json_object *bo
  * instructions are kept for a turn that gives none. */
 static void previous_transcript(struct api_resp_in *in, const char *stored)
 {
-	struct json_object *o = stored ? json_tokener_parse(stored) : NULL, *hs, *tr;
+	struct json_object *o = jsonx_parse_stored(stored), *hs, *tr;
 	const char *inst;
 
 	if(!json_object_object_get_ex(o, "hermes_store", &hs)) {

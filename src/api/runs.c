@@ -62,7 +62,7 @@ void api_runs_reading(const struct cfg *c, const char *run_id)
 
 static void add_json_text(struct json_object *o, const char *key, const char *text)
 {
-	struct json_object *v = text ? json_tokener_parse(text) : NULL;
+	struct json_object *v = jsonx_parse_stored(text);
 
 	json_object_object_add(o, key, v);
 }

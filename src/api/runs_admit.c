@@ -169,7 +169,7 @@ static enum herr previous_response(struct runs_admit *a, const char *prev, struc
 				prev);
 	if(rc)
 		return rc;
-	o = json_tokener_parse(text);
+	o = jsonx_parse_stored(text);
 	if(json_object_object_get_ex(o, "hermes_store", &hs) &&
 	   json_object_object_get_ex(hs, "transcript", &tr) &&
 	   json_object_is_type(tr, json_type_array))

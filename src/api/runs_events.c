@@ -214,7 +214,7 @@ static enum herr run_row(void *ctx, struct sse *s, int64_t seq, const char *text
 	snprintf(id, sizeof(id), "%lld", (long long)seq);
 	if(sse_event(s, id, NULL, text, strlen(text)))
 		return HERR_IO;
-	ev = json_tokener_parse(text);
+	ev = jsonx_parse_stored(text);
 	*done = terminal_event(jsonx_get_str(ev, "event"));
 	json_object_put(ev);
 	return HERR_OK;

@@ -13,6 +13,7 @@
 #include "http/req.h"
 #include "util/auth.h"
 #include "util/str.h"
+#include "util/utf8.h"
 
 static enum herr one(struct app *app, struct req *r, const char *name, bool is_id, char *out)
 {
@@ -29,9 +30,11 @@ static enum herr one(struct app *app, struct req *r, const char *name, bool is_i
 	if(auth_key_state(app->cfg.api_key) == AUTH_KEY_MISSING)
 		return herr_set(&r->err, HERR_FORBIDDEN, "api_key_required", NULL,
 				"%s requires API key authentication: set API_SERVER_KEY.", name);
-	if(str_has_ctl(t, len))
+	/* Stored and echoed back: a session id in the list must be text. */
+	if(str_has_ctl(t, len) || !utf8_valid(t, len))
 		return herr_set(&r->err, HERR_BAD_REQUEST, is_id ? "invalid_session_id" : "invalid_session_key",
-				NULL, is_id ? "Invalid session ID" : "Invalid session key");
+				NULL, "Invalid %s: it must be UTF-8 text without control characters.",
+				is_id ? "session ID" : "session key");
 	if(len > API_SESSION_HDR_MAX)
 		return herr_set(&r->err, HERR_BAD_REQUEST, is_id ? "invalid_session_id" : "invalid_session_key",
 				NULL, is_id ? "Session ID too long" : "Session key too long");

@@ -66,13 +66,9 @@ enum herr api_session_messages(void *vapp, struct req *r)
 
 	if(!s)
 		return r->err.rc;
-	if((rc = api_query_count(r, "limit", API_MESSAGES_LIMIT_MAX, &limit)) ||
-	   (rc = api_query_count(r, "after", LONG_MAX,
-				 &after)))
+	if((rc = api_query_count(r, "limit", 1, API_MESSAGES_LIMIT_MAX, &limit)) ||
+	   (rc = api_query_count(r, "after", 0, LONG_MAX, &after)))
 		return rc;
-	if(limit < 1)
-		return herr_set(&r->err, HERR_BAD_REQUEST, "invalid_value", "limit",
-				"limit must be an integer from 1 to %d.", API_MESSAGES_LIMIT_MAX);
 	if((rc = store_session_get(s, id, &row, &r->err)))
 		return rc;
 	json_object_put(row);
@@ -112,7 +108,6 @@ enum herr api_session_fork(void *vapp, struct req *r)
 	struct api_fields f;
 	char cid[AGENT_SESSION_ID_MAX];
 	int64_t upto = 0, copied = 0;
-	size_t tlen = 0;
 	enum herr rc;
 
 	if(!s)
@@ -120,12 +115,10 @@ enum herr api_session_fork(void *vapp, struct req *r)
 	if((rc = api_sessions_body(r)))
 		return rc;
 	api_field_init(&f, r->json, NULL, &r->err);
+	/* the title as POST /api/sessions and PATCH take it: one line */
 	if((rc = api_field_int(&f, "message_id", 0, 1, INT64_MAX, &upto)) ||
-	   (rc = api_field_str(&f, "title", 0, &child.title, &tlen)))
+	   (rc = api_session_text(r, "title", API_SESSION_TITLE_MAX, false, &child.title)))
 		return rc;
-	if(tlen > API_SESSION_TITLE_MAX)
-		return herr_set(&r->err, HERR_BAD_REQUEST, "string_above_max_length", "title",
-				"'title' is longer than %d bytes.", API_SESSION_TITLE_MAX);
 	agent_new_session_id(cid, sizeof(cid));
 	child.id = cid;
 	if((rc = store_session_fork(s, id, &child, upto, &copied, &r->err)))

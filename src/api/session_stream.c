@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent/result_extras.h"
 #include "http/req.h"
 #include "http/resp.h"
 #include "util/jsonx.h"
@@ -210,6 +211,9 @@ void api_session_stream_finish(struct session_stream *ss, const struct agent_res
 		jsonx_add_bool(o, "completed", res->status == AGENT_COMPLETED);
 		jsonx_add_owned(o, "messages", json_object_get(messages));
 		jsonx_add_owned(o, "usage", api_session_usage(res));
+		/* as the JSON answer and chat streams say it: what was not saved */
+		if(res->persist_failures)
+			jsonx_add_owned(o, "hermes", agent_result_extras(res));
 		send_event(ss, "run.completed", o);
 	}
 	send_event(ss, "done", json_object_new_object());

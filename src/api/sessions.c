@@ -42,7 +42,7 @@ void api_session_public(struct json_object *row)
 				json_object_new_boolean(json_object_get_int(v) != 0));
 }
 
-enum herr api_query_count(struct req *r, const char *name, long max, long *out)
+enum herr api_query_count(struct req *r, const char *name, long min, long max, long *out)
 {
 	const struct query *q;
 	const char *s;
@@ -51,9 +51,9 @@ enum herr api_query_count(struct req *r, const char *name, long max, long *out)
 	if(rc)
 		return rc;
 	s = query_get(q, name);
-	if(s && !str_to_long(s, 0, max, out))
+	if(s && !str_to_long(s, min, max, out))
 		return herr_set(&r->err, HERR_BAD_REQUEST, "invalid_value", name,
-				"%s must be an integer from 0 to %ld.", name, max);
+				"%s must be an integer from %ld to %ld.", name, min, max);
 	return HERR_OK;
 }
 
@@ -92,12 +92,10 @@ enum herr api_sessions_list(void *vapp, struct req *r)
 
 	if(!s)
 		return r->err.rc;
-	if((rc = req_query(r, &q)) || (rc = api_query_count(r, "limit", API_SESSIONS_LIMIT_MAX, &limit)) ||
-	   (rc = api_query_count(r, "offset", 1000000000L, &offset)))
+	if((rc = req_query(r, &q)) ||
+	   (rc = api_query_count(r, "limit", 1, API_SESSIONS_LIMIT_MAX, &limit)) ||
+	   (rc = api_query_count(r, "offset", 0, 1000000000L, &offset)))
 		return rc;
-	if(limit < 1)
-		return herr_set(&r->err, HERR_BAD_REQUEST, "invalid_value", "limit",
-				"limit must be an integer from 1 to %d.", API_SESSIONS_LIMIT_MAX);
 	source = query_get(q, "source");
 	cursor = query_get(q, "cursor");
 	if(cursor && !*cursor)
@@ -126,10 +124,8 @@ enum herr api_sessions_list(void *vapp, struct req *r)
 	return rc;
 }
 
-/* An optional string member of at most max bytes without control bytes
- * (newlines allowed when multiline). */
-static enum herr text_field(struct req *r, const char *key, size_t max, bool multiline,
-			    const char **out)
+enum herr api_session_text(struct req *r, const char *key, size_t max, bool multiline,
+			   const char **out)
 {
 	struct api_fields f;
 	size_t len = 0;
@@ -160,10 +156,10 @@ enum herr api_sessions_create(void *vapp, struct req *r)
 	if(!s)
 		return r->err.rc;
 	if((rc = api_sessions_body(r)) ||
-	   (rc = text_field(r, "title", API_SESSION_TITLE_MAX, false, &ss.title)) ||
-	   (rc = text_field(r, "system_prompt", 1u << 20, true, &ss.system_prompt)))
+	   (rc = api_session_text(r, "title", API_SESSION_TITLE_MAX, false, &ss.title)) ||
+	   (rc = api_session_text(r, "system_prompt", 1u << 20, true, &ss.system_prompt)))
 		return rc;
-	if(!ss.system_prompt && (rc = text_field(r, "system_message", 1u << 20, true, &ss.system_prompt)))
+	if(!ss.system_prompt && (rc = api_session_text(r, "system_message", 1u << 20, true, &ss.system_prompt)))
 		return rc;
 	agent_new_session_id(id, sizeof(id));
 	ss.id = id;
@@ -200,7 +196,7 @@ enum herr api_session_update(void *vapp, struct req *r)
 	if(!json_object_object_get_ex(r->json, "title", NULL))
 		return herr_set(&r->err, HERR_BAD_REQUEST, "missing_required_parameter", "title",
 				"Missing required parameter: 'title'.");
-	if((rc = text_field(r, "title", API_SESSION_TITLE_MAX, false, &title)) ||
+	if((rc = api_session_text(r, "title", API_SESSION_TITLE_MAX, false, &title)) ||
 	   (rc = store_session_set_title(s, id, title && *title ? title : NULL, &r->err)) ||
 	   (rc = store_session_summary(s, id, &row, &r->err)))
 		return rc;

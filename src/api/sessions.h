@@ -11,6 +11,9 @@
 #ifndef HERMES_API_SESSIONS_H
 #define HERMES_API_SESSIONS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "util/err.h"
 
 struct app;
@@ -54,9 +57,16 @@ struct json_object *api_session_message_public(struct json_object *row, const ch
  * is {} (these bodies are optional), anything else as req_read_json. */
 enum herr api_sessions_body(struct req *r) __attribute__((warn_unused_result));
 
-/* Read a non-negative integer query parameter name of r into *out (left
- * alone when absent), at most max: else 400 invalid_value. */
-enum herr api_query_count(struct req *r, const char *name, long max, long *out)
+/* Read an integer query parameter name of r into *out (left alone when
+ * absent), from min to max: else 400 invalid_value naming that range. */
+enum herr api_query_count(struct req *r, const char *name, long min, long max, long *out)
 	__attribute__((warn_unused_result));
+
+/* The optional string member key of the body (r->json) into *out
+ * (borrowed; NULL when absent or null): at most max bytes (400
+ * string_above_max_length), without control bytes unless multiline
+ * (400 invalid_value). Titles and system prompts are read with it. */
+enum herr api_session_text(struct req *r, const char *key, size_t max, bool multiline,
+			   const char **out) __attribute__((warn_unused_result));
 
 #endif

@@ -22,7 +22,7 @@
 
 /* The store and a concurrency slot. Without a store the turn runs
  * unpersisted and uncapped (logged), as before the store existed. */
-static enum herr take_slot(struct api_turn *t, const char *kind)
+static enum herr take_slot(struct api_turn *t, const char *kind, bool alone)
 {
 	struct herror serr;
 	enum herr rc;
@@ -33,8 +33,9 @@ static enum herr take_slot(struct api_turn *t, const char *kind)
 		LOG_WARN("turn runs without persistence or concurrency cap: %s", serr.msg);
 		return HERR_OK;
 	}
-	rc = store_turn_begin(t->store, (long)getpid(), kind ? kind : "chat",
-			      (int)t->app->cfg.max_concurrent_runs, &t->slot, &t->r->err);
+	rc = store_turn_begin(t->store, (long)getpid(), kind ? kind : "chat", t->session_id,
+			      alone ? STORE_TURN_ALONE : 0, (int)t->app->cfg.max_concurrent_runs,
+			      &t->slot, &t->r->err);
 	if(rc == HERR_RATE_LIMIT)
 		resp_header(t->r, "Retry-After", "1");
 	t->slot_held = rc == HERR_OK;
@@ -89,7 +90,7 @@ enum herr api_turn_begin(struct api_turn *t, struct app *app, struct req *r,
 	   (in->ctools && (rc = api_ctools_check(in->ctools, tool_narrow_list(&t->narrow,
 					app->tools.toolsets), &r->err))))
 		return rc;
-	if((rc = take_slot(t, in->kind)))
+	if((rc = take_slot(t, in->kind, in->stored)))
 		return rc;
 	herr_clear(&herr);
 	if(in->tool_results && !(in->session_id && *in->session_id))

@@ -48,7 +48,9 @@ struct api_turn_in {
 	                                     not the derived one (a new Responses chain) */
 	bool stored;                      /* session_id names a stored session whose
 	                                     history (from its rotation tip) the turn
-	                                     continues (session chat) */
+	                                     continues (session chat); one turn at a
+	                                     time: another one in progress there is
+	                                     409 session_busy */
 	const char *model;                /* the request's "model"; may be NULL */
 	const struct api_ctools *ctools;  /* the client's tools; may be NULL */
 	bool body_toolsets;               /* the body's "hermes.toolsets" narrows too */

@@ -203,6 +203,10 @@ enum herr req_read_body(struct req *r)
 	return HERR_OK;
 }
 
+/* What a request nests, stored and read back, must parse again. */
+_Static_assert(REQ_JSON_DEPTH + 16 <= JSONX_STORED_DEPTH,
+	       "JSONX_STORED_DEPTH leaves no room above REQ_JSON_DEPTH");
+
 enum herr req_read_json(struct req *r)
 {
 	enum herr rc;

@@ -40,7 +40,8 @@ struct route {
 };
 
 #define ROUTE_PARAMS_MAX 4
-#define ROUTE_PARAM_LEN 256
+/* 256 bytes and the NUL: a session id as long as X-Hermes-Session-Id allows. */
+#define ROUTE_PARAM_LEN 257
 
 struct route_params {
 	size_t n;

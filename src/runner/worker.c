@@ -30,7 +30,6 @@
 #include "util/log.h"
 #include "util/privs.h"
 
-#define REQUEST_MAX_DEPTH 64
 
 static volatile sig_atomic_t stop_flag;
 
@@ -162,7 +161,7 @@ static struct json_object *take_request(struct store *s, const char *id)
 	herr_clear(&herr);
 	if(store_run_take_request(s, id, &text, &herr))
 		LOG_WARN("run %s: request not read: %s", id, herr.msg);
-	else if(text && (jsonx_parse(text, strlen(text), REQUEST_MAX_DEPTH, &req, &herr) ||
+	else if(text && (jsonx_parse(text, strlen(text), JSONX_STORED_DEPTH, &req, &herr) ||
 			 !json_object_is_type(req, json_type_object))) {
 		json_object_put(req);
 		req = NULL;

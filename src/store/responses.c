@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 
+#include "util/jsonx.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -134,7 +135,7 @@ enum herr store_response_get(struct store *s, const char *id, char **json, char 
 	if(!*json)
 		return herr_set(err, HERR_NOT_FOUND, "response_not_found", NULL,
 				"Response %s not found.", id);
-	parsed = json_tokener_parse(*json);
+	parsed = jsonx_parse_stored(*json);
 	if(!parsed) {
 		LOG_WARN("state.db: stored response %s holds corrupt JSON; deleting it", id);
 		free(*json);

@@ -141,6 +141,11 @@ static const char *const migrations[] = {
 	"  created_at REAL NOT NULL,"
 	"  answered_at REAL,"
 	"  PRIMARY KEY (run_id, request_id)) WITHOUT ROWID;",
+
+	/* 7: the session of a turn in progress, so that DELETE of a session
+	 * waits for the turns streaming into it (as it waits for its runs). */
+	"ALTER TABLE turns ADD COLUMN session_id TEXT;"
+	"CREATE INDEX turns_session ON turns(session_id);",
 };
 
 #define LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

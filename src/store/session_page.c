@@ -80,18 +80,24 @@ enum herr store_session_system_prompt(struct store *s, const char *id, char **ou
 }
 
 /* Inside the transaction: HERR_CONFLICT session_in_use naming a live run
- * that uses session id, if there is one. */
+ * that uses session id, or else a live turn in progress in it. */
 static enum herr check_idle(struct store *s, const char *id, struct herror *err)
 {
 	struct json_object *run = NULL;
+	long pid = 0;
 	enum herr rc = store_db_get_one(s, "SELECT id, status FROM runs WHERE session_id = ?1 AND"
 					" status IN ('queued', 'running', 'waiting_for_approval',"
 					" 'stopping') LIMIT 1", id, "no_live_run", "Live run of session",
 					&run, err);
 
+
 	if(rc == HERR_NOT_FOUND) {
 		herr_clear(err);
-		return HERR_OK;
+		if((rc = store_turn_in_session(s, id, &pid, err)) || !pid)
+			return rc;
+		return herr_set(err, HERR_CONFLICT, "session_in_use", NULL,
+				"Session %s is in use by a turn in progress (process %ld); wait "
+				"for it to end, then delete the session.", id, pid);
 	}
 	if(!rc)
 		rc = herr_set(err, HERR_CONFLICT, "session_in_use", NULL,

@@ -257,8 +257,9 @@ enum herr store_session_system_prompt(struct store *s, const char *id, char **ou
 				      struct herror *err) __attribute__((warn_unused_result));
 
 /* Delete session id with its messages and todo list, in one transaction,
- * unless a live run (queued, running, waiting for approval, stopping) uses
- * it: HERR_CONFLICT (session_in_use, naming the run). *messages (may be
+ * unless a live run (queued, running, waiting for approval, stopping) or a
+ * turn in progress in a live process uses it: HERR_CONFLICT
+ * (session_in_use, naming the run or the turn's process). *messages (may be
  * NULL) gets how many messages went. HERR_NOT_FOUND (session_not_found). */
 enum herr store_session_remove(struct store *s, const char *id, int64_t *messages,
 			       struct herror *err) __attribute__((warn_unused_result));
@@ -543,10 +544,20 @@ enum herr store_memory_set(struct store *s, const char *key, int64_t id, const c
 
 /* Count the turns in progress in every process (forgetting those whose
  * process died); if fewer than max (max <= 0: no cap), register one for
- * pid and set *id. Over the cap: HERR_RATE_LIMIT, code
- * rate_limit_exceeded, "Too many concurrent runs (max N)". */
-enum herr store_turn_begin(struct store *s, long pid, const char *kind, int max, int64_t *id,
-			   struct herror *err) __attribute__((warn_unused_result));
+ * pid in session_id (may be NULL) and set *id. Over the cap:
+ * HERR_RATE_LIMIT, code rate_limit_exceeded, "Too many concurrent runs
+ * (max N)". With STORE_TURN_ALONE, another turn in progress in session_id
+ * is HERR_CONFLICT session_busy (checked in the same transaction). */
+#define STORE_TURN_ALONE 1u
+enum herr store_turn_begin(struct store *s, long pid, const char *kind, const char *session_id,
+			   unsigned flags, int max, int64_t *id, struct herror *err)
+	__attribute__((warn_unused_result));
+
+/* Inside a transaction: *pid gets a live process with a turn in progress
+ * in session_id (the turns of dead processes are forgotten first), 0 when
+ * there is none. */
+enum herr store_turn_in_session(struct store *s, const char *session_id, long *pid,
+				struct herror *err) __attribute__((warn_unused_result));
 
 /* The turn ended. */
 void store_turn_end(struct store *s, int64_t id);

@@ -55,34 +55,72 @@ static enum herr sweep(struct store *s, int *count, struct herror *err)
 	return rc;
 }
 
-enum herr store_turn_begin(struct store *s, long pid, const char *kind, int max, int64_t *id,
-			   struct herror *err)
+/* *pid: a process with a turn in progress in session_id (0: none), after
+ * sweep. */
+static enum herr session_turn(struct store *s, const char *session_id, long *pid,
+			      struct herror *err)
+{
+	sqlite3_stmt *st;
+	enum herr rc = store_db_prepare(s, "SELECT pid FROM turns WHERE session_id = ?1 LIMIT 1",
+					&st, err);
+
+	*pid = 0;
+	if(rc)
+		return rc;
+	store_db_bind_text(st, 1, session_id);
+	if(sqlite3_step(st) == SQLITE_ROW)
+		*pid = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return HERR_OK;
+}
+
+enum herr store_turn_begin(struct store *s, long pid, const char *kind, const char *session_id,
+			   unsigned flags, int max, int64_t *id, struct herror *err)
 {
 	sqlite3_stmt *st;
 	int count = 0;
+	long other = 0;
 	enum herr rc = store_db_begin(s, err);
 
 	*id = 0;
 	if(rc)
 		return rc;
 	rc = sweep(s, &count, err);
+	if(!rc && (flags & STORE_TURN_ALONE) && session_id && count &&
+	   !(rc = session_turn(s, session_id, &other, err)) && other)
+		rc = herr_set(err, HERR_CONFLICT, "session_busy", NULL,
+			      "Session %s has a turn in progress (process %ld); send the next "
+			      "message when it has ended.", session_id, other);
 	if(!rc && max > 0 && count >= max) {
 		rc = herr_set(err, HERR_RATE_LIMIT, "rate_limit_exceeded", NULL,
 			      "Too many concurrent runs (max %d)", max);
 		herr_set_status(err, 429, "rate_limit_error");
 	}
 	if(!rc)
-		rc = store_db_prepare(s, "INSERT INTO turns(pid, kind, started_at) VALUES(?1, ?2, ?3)",
-				      &st, err);
+		rc = store_db_prepare(s, "INSERT INTO turns(pid, kind, started_at, session_id)"
+				      " VALUES(?1, ?2, ?3, ?4)", &st, err);
 	if(!rc) {
 		sqlite3_bind_int64(st, 1, pid);
 		store_db_bind_text(st, 2, kind);
 		sqlite3_bind_double(st, 3, store_db_now());
+		store_db_bind_text(st, 4, session_id && *session_id ? session_id : NULL);
 		rc = store_db_step_done(s, st, "register a turn", err);
 		*id = sqlite3_last_insert_rowid(s->db);
 		sqlite3_finalize(st);
 	}
 	return store_db_finish(s, rc, err);
+}
+
+enum herr store_turn_in_session(struct store *s, const char *session_id, long *pid,
+				struct herror *err)
+{
+	int count = 0;
+	enum herr rc = sweep(s, &count, err);
+
+	*pid = 0;
+	if(rc || !count)
+		return rc;
+	return session_turn(s, session_id, pid, err);
 }
 
 void store_turn_end(struct store *s, int64_t id)

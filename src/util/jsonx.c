@@ -14,7 +14,7 @@ enum herr jsonx_parse(const char *text, size_t len, int max_depth,
 	struct json_tokener *tok;
 	struct json_object *obj;
 	enum json_tokener_error jerr;
-	size_t used;
+	size_t used = 0;
 	enum herr rc = HERR_OK;
 
 	*out = NULL;
@@ -27,7 +27,21 @@ enum herr jsonx_parse(const char *text, size_t len, int max_depth,
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	obj = json_tokener_parse_ex(tok, text, (int)len);
 	jerr = json_tokener_get_error(tok);
-	used = json_tokener_get_parse_end(tok);
+	/* A number or literal at the very end ("5", "null") is complete only
+	 * at a terminator: give json-c the NUL it waits for. */
+	if(jerr == json_tokener_continue && len) {
+		struct json_object *fin = json_tokener_parse_ex(tok, "", 1);
+
+		if(json_tokener_get_error(tok) == json_tokener_success) {
+			obj = fin;
+			jerr = json_tokener_success;
+			used = len;
+		} else {
+			json_object_put(fin);
+		}
+	}
+	if(!used)
+		used = json_tokener_get_parse_end(tok);
 	if(jerr == json_tokener_continue || (jerr == json_tokener_success && !obj && len == 0)) {
 		rc = herr_set(err, HERR_BAD_REQUEST, "invalid_json", NULL,
 			      "Invalid JSON in request body: unexpected end of input.");
@@ -54,6 +68,22 @@ out:
 	json_object_put(obj);
 	json_tokener_free(tok);
 	return rc;
+}
+
+struct json_object *jsonx_parse_stored(const char *text)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+
+	if(!text || !(tok = json_tokener_new_ex(JSONX_STORED_DEPTH)))
+		return NULL;
+	o = json_tokener_parse_ex(tok, text, -1);
+	if(json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
 }
 
 const char *jsonx_text(struct json_object *obj, size_t *len)

@@ -17,8 +17,21 @@ struct json_object;
 
 #define JSONX_MAX_DEPTH 64
 
+/* JSON this program stored itself (a Response object, a run's admitted
+ * request, an event) wraps what a request sent - nested up to
+ * REQ_JSON_DEPTH (64) at the edge - in a few levels more, so it is read
+ * back with more room: a tool schema 30 deep was read as "corrupt" (the
+ * json-c default is 32) and the stored response deleted. */
+#define JSONX_STORED_DEPTH 96
+
+/* Parse text that this program stored (JSONX_STORED_DEPTH; json-c's
+ * grammar, as json_tokener_parse): a new reference, or NULL when text is
+ * NULL or not JSON. */
+struct json_object *jsonx_parse_stored(const char *text);
+
 /* Parse exactly len bytes as one JSON value, nesting at most max_depth.
- * On success *out is a new reference the caller puts with json_object_put().
+ * On success *out is a new reference the caller puts with json_object_put()
+ * (NULL for the text "null": callers check the type they want).
  * Malformed, truncated, trailing garbage or too deep → HERR_BAD_REQUEST with
  * code invalid_json and a message saying where. */
 enum herr jsonx_parse(const char *text, size_t len, int max_depth,

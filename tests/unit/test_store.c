@@ -583,6 +583,8 @@ static void messages_paged_and_fork(void)
 /* The sessions API's views: pages by offset and after a cursor (ties in
  * started_at broken by id), the preview, the stored prompt, and the delete
  * that a live run refuses. */
+static int count(const char *sql);
+
 static void session_page_and_remove(void)
 {
 	struct herror err;
@@ -594,7 +596,7 @@ static void session_page_and_remove(void)
 	char id[8], *prompt = NULL, seen[40] = { 0 }, last[8] = "", cur[8] = "";
 	const char *after = NULL;
 	int pages = 0, total = 0;
-	int64_t gone = -1;
+	int64_t gone = -1, turn = 0, t2 = 0;
 
 	for(int i = 0; i < 30; i++) {
 		snprintf(id, sizeof(id), "pg%02d", i);
@@ -648,7 +650,22 @@ static void session_page_and_remove(void)
 	is_str(err.code, "session_in_use", "code session_in_use");
 	is_int(store_run_transition(s, "run_holds", STORE_RUN_BIT(STORE_RUN_QUEUED), STORE_RUN_CANCELLED,
 				    NULL, NULL, &err), HERR_OK, "the run is cancelled");
+	/* a turn in progress in the session (a live process) holds it too;
+	 * one whose process died does not */
+	is_int(store_turn_begin(s, (long)getpid(), "chat", "pg00", STORE_TURN_ALONE, 0, &turn, &err),
+	       HERR_OK, "a turn in progress in pg00");
+	is_int(store_turn_begin(s, (long)getpid(), "chat", "pg00", STORE_TURN_ALONE, 0, &t2, &err),
+	       HERR_CONFLICT, "a second one alone in pg00 is refused");
+	is_str(err.code, "session_busy", "code session_busy");
+	is_int(store_turn_begin(s, (long)getpid(), "chat", "pg00", 0, 0, &t2, &err), HERR_OK,
+	       "one not alone is let in");
+	store_turn_end(s, t2);
+	is_int(store_session_remove(s, "pg00", &gone, &err), HERR_CONFLICT, "delete refused");
+	ok(strstr(err.msg, "turn in progress") != NULL, "naming the turn: %s", err.msg);
+	store_turn_end(s, turn);
+	raw("INSERT INTO turns(pid, kind, started_at, session_id) VALUES(2147483646, 'chat', 0, 'pg00')");
 	is_int(store_session_remove(s, "pg00", &gone, &err), HERR_OK, "then deleted");
+	is_int(count("SELECT count(*) FROM turns"), 0, "the dead process's turn forgotten");
 	is_int((int)gone, 1, "with its one message");
 	is_int(store_session_remove(s, "pg00", NULL, &err), HERR_NOT_FOUND, "gone");
 	store_close(s);
@@ -906,7 +923,7 @@ static void store_additions_v6(void)
 	s = open_home(h2, 0, 0, &err);
 	ok(s != NULL, "migrates to the latest: %s", err.msg);
 	snprintf(db, sizeof(db), "%s/state.db", h2);
-	is_int(count("PRAGMA user_version"), 6, "schema version 6");
+	is_int(count("PRAGMA user_version"), store_schema_latest(), "schema version latest");
 	idempotency(s);
 	steer(s);
 	approvals(s);

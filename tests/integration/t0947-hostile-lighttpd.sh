@@ -1,0 +1,24 @@
+#!/bin/bash
+# tests/integration/t0947-hostile-lighttpd.sh: a hostile client against the
+# sessions API, background responses, client tools and model routing
+# through a real lighttpd with the shipped lighttpd/lighttpd.conf.in (one
+# responder), the scripted upstream and the hermes-runner daemon
+# (tests/integration/hostile_cases.sh).
+# SPDX-License-Identifier: MIT
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/chat_cases.sh"
+. "$top_srcdir/tests/integration/runs_cases.sh"
+. "$top_srcdir/tests/integration/hostile_cases.sh"
+
+need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sqlite3 lighttpd
+
+start_upstream up
+
+runs_env "$T/home"
+start_lighttpd hostile / "$T/home" 1
+run_hostile_cases "http://127.0.0.1:$LIGHTTPD_PORT" "$TEST_KEY" lighttpd "$T/home" \
+	"$LIGHTTPD_DIR/hermes-fcgi.log"
+stop_pid "$LIGHTTPD_PID"
+stop_runner "$T/home"
+
+done_testing
