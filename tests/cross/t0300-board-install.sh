@@ -72,13 +72,8 @@ board sh -c 'cat > /tmp/hermes-fcgi.deb' < "$DEB"
 # Offline: apt on the board knows no source (nothing to download from), so
 # every dependency must already be in the root.
 board sh -c ': > /etc/apt/sources.list; rm -f /etc/apt/sources.list.d/*'
-if board env DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/hermes-fcgi.deb \
-	> "$T/install.log" 2>&1; then
-	pass "apt-get install ./hermes-fcgi_${version}_$CROSS_ARCH.deb on the board"
-else
-	fail "apt-get install ./hermes-fcgi_${version}_$CROSS_ARCH.deb on the board" "$(tail -n 30 "$T/install.log")"
-	done_testing
-fi
+step_ok "apt-get install ./hermes-fcgi_${version}_$CROSS_ARCH.deb on the board" "$T/install.log" \
+	board env DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/hermes-fcgi.deb || done_testing
 like "$(board getent passwd hermes)" '^hermes:x:[0-9]+:[0-9]+:[^:]*:/var/lib/hermes:/usr/sbin/nologin$' \
 	"postinst: the hermes user, home /var/lib/hermes, no login shell"
 is "$(board stat -c '%U:%G %a' /var/lib/hermes /var/lib/hermes/.hermes /var/lib/hermes/.hermes/.env 2>&1 | tr '\n' ' ')" \
@@ -170,25 +165,14 @@ like "$(tr '\0' ' ' < "/proc/${RPID:-0}/cmdline" 2>&1)" "/usr/bin/hermes-runner"
 # What systemd and the admin would do before: lighttpd and the units stop.
 for p in $(board cat /srv/l/lighttpd.pid); do kill "$p" 2>/dev/null; done
 for p in $(board cat /run/spawn.pid); do kill "$p" 2>/dev/null; done
-if board env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q hermes-fcgi > "$T/remove.log" 2>&1; then
-	pass "apt-get remove hermes-fcgi on the board"
-else
-	fail "apt-get remove hermes-fcgi on the board" "$(tail -n 30 "$T/remove.log")"
-fi
-left=
-for _ in $(seq 1 100); do
-	left=$(board_pkg_procs | tr '\n' ' ')
-	[ -n "$left" ] || break
-	sleep 0.2
-done
+step_ok "apt-get remove hermes-fcgi on the board" "$T/remove.log" \
+	board env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q hermes-fcgi
+left=$(until_empty board_pkg_procs)
 is "$left" "" "after remove nothing of the package runs on the board (prerm stopped the runner)"
 ok "remove deletes the programs" board test ! -e /usr/bin/hermes-fcgi
 is "$(board sed -n 's/^API_SERVER_KEY=//p' /var/lib/hermes/.hermes/.env 2>&1)" "$KEY" "remove keeps /var/lib/hermes: the key"
-if board env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q hermes-fcgi > "$T/purge.log" 2>&1; then
-	pass "apt-get purge hermes-fcgi on the board"
-else
-	fail "apt-get purge hermes-fcgi on the board" "$(tail -n 30 "$T/purge.log")"
-fi
+step_ok "apt-get purge hermes-fcgi on the board" "$T/purge.log" \
+	board env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q hermes-fcgi
 ok "purge deletes /var/lib/hermes" board test ! -e /var/lib/hermes
 is "$(board sh -c 'ls /etc/lighttpd/conf-enabled/ | grep -c hermes')" 0 "purge disables the lighttpd module"
 ok "the board's lighttpd config is valid after purge" board lighttpd -tt -f /etc/lighttpd/lighttpd.conf

@@ -1058,6 +1058,31 @@ jq_py() {
 
 # ---- the Debian package ---------------------------------------------------------
 
+# step_ok NAME LOG CMD...: run CMD with its output in LOG; pass NAME, or
+# fail it with LOG's last lines (and return 1).
+step_ok() {
+	local name=$1 log=$2
+	shift 2
+	if "$@" > "$log" 2>&1; then
+		pass "$name"
+	else
+		fail "$name" "$(tail -n 30 "$log")"
+		return 1
+	fi
+}
+
+# until_empty CMD...: run CMD every 0.2 s, for up to 20 s, until it prints
+# nothing; print what it printed last (one line).
+until_empty() {
+	local out= i
+	for i in $(seq 1 100); do
+		out=$("$@" | tr '\n' ' ')
+		[ -n "$out" ] || break
+		sleep 0.2
+	done
+	printf '%s' "$out"
+}
+
 # deb_missing DEB: the files every hermes-fcgi package holds (programs, man
 # pages, lighttpd and Apache configurations, systemd units) that DEB lacks;
 # nothing when it has them all. t0990 (native) and tests/cross/t0200

@@ -98,12 +98,7 @@ pkg_procs() {
 }
 
 # ---- install --------------------------------------------------------------------
-if "${APT[@]}" install "$DEB" > "$T/install.log" 2>&1; then
-	pass "apt-get install ./hermes-fcgi_*.deb"
-else
-	fail "apt-get install ./hermes-fcgi_*.deb" "$(tail -n 30 "$T/install.log")"
-	done_testing
-fi
+step_ok "apt-get install ./hermes-fcgi_*.deb" "$T/install.log" "${APT[@]}" install "$DEB" || done_testing
 like "$(getent passwd hermes)" '^hermes:x:[0-9]+:[0-9]+:[^:]*:/var/lib/hermes:/usr/sbin/nologin$' \
 	"postinst: the hermes user, home /var/lib/hermes, no login shell"
 uid=$(id -u hermes)
@@ -243,17 +238,8 @@ stop_pid "$SITE_HTTPD_PID"
 # What systemd and the admin would do before: lighttpd and the units stop.
 stop_pid "$LPID"
 stop_pid $(pids_in_file "$SPID")
-if "${APT[@]}" remove hermes-fcgi > "$T/remove.log" 2>&1; then
-	pass "apt-get remove hermes-fcgi"
-else
-	fail "apt-get remove hermes-fcgi" "$(tail -n 30 "$T/remove.log")"
-fi
-left=
-for i in $(seq 1 100); do
-	left=$(pkg_procs | tr '\n' ' ')
-	[ -n "$left" ] || break
-	sleep 0.1
-done
+step_ok "apt-get remove hermes-fcgi" "$T/remove.log" "${APT[@]}" remove hermes-fcgi
+left=$(until_empty pkg_procs)
 is "$left" "" "after remove nothing of the package runs (prerm stopped the runner a responder started)"
 [ -z "$left" ] || stop_pid $left
 ok "remove deletes the programs" test ! -e /usr/bin/hermes-fcgi
@@ -261,11 +247,7 @@ is "$(sed -n 's/^API_SERVER_KEY=//p' /var/lib/hermes/.hermes/.env 2>&1)" "$KEY" 
 ok "remove keeps /var/lib/hermes: state.db" test -s /var/lib/hermes/.hermes/state.db
 
 # ---- purge ---------------------------------------------------------------------------
-if "${APT[@]}" purge hermes-fcgi > "$T/purge.log" 2>&1; then
-	pass "apt-get purge hermes-fcgi"
-else
-	fail "apt-get purge hermes-fcgi" "$(tail -n 30 "$T/purge.log")"
-fi
+step_ok "apt-get purge hermes-fcgi" "$T/purge.log" "${APT[@]}" purge hermes-fcgi
 ok "purge deletes /var/lib/hermes" test ! -e /var/lib/hermes
 is "$(dpkg-query -W -f='${db:Status-Abbrev}' hermes-fcgi 2>/dev/null)" "" "purge leaves no trace in dpkg's database"
 is "$(ls /etc/lighttpd/conf-enabled/ /etc/apache2/conf-enabled/ | grep -c hermes)" 0 \
