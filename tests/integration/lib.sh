@@ -804,6 +804,7 @@ start_site_httpd() {
 #                 lines enabled) or mod_cgid; the wrapper's
 #                 two settings are edited as its comment says; ARG is
 #                 HERMES_HOME
+# APACHE_SITE_EXTRA: directives appended to the site's file.
 # Sets APACHE_PORT, APACHE_PID, APACHE_DIR. When run as root, Apache's
 # workers (and the responders mod_fcgid/mod_cgid start) run as apache_user:
 # the state dir is made reachable, HERMES_HOME is given to that user and the
@@ -876,6 +877,8 @@ start_apache() {
 		echo "# shared hosting: everything is in $webdir/.htaccess" > "$dir/site.conf"
 		;;
 	esac || bail_out "apache/render.sh for $variant failed"
+	# APACHE_SITE_EXTRA: more directives for the site (e.g. one responder).
+	[ -z "${APACHE_SITE_EXTRA:-}" ] || printf '%s\n' "$APACHE_SITE_EXTRA" >> "$dir/site.conf"
 	"$top_srcdir/apache/render.sh" test-httpd PORT="$APACHE_PORT" STATEDIR="$dir" \
 		SITE="$dir/site.conf" MODULES_DIR="$mods" RUN_USER="$user" \
 		RUN_GROUP="$group" > "$dir/httpd.conf" ||

@@ -1,0 +1,26 @@
+#!/bin/bash
+# tests/integration/t0948-hostile-apache.sh: a hostile client against the
+# sessions API, background responses, client tools and model routing
+# through a real Apache httpd + mod_fcgid with the shipped
+# apache/hermes-fcgid.conf.in (one responder: FcgidMaxProcessesPerClass 1),
+# the scripted upstream and the hermes-runner daemon
+# (tests/integration/hostile_cases.sh). Where Apache answers a request
+# itself, the cases assert its answer and that the next request works.
+# SPDX-License-Identifier: MIT
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/chat_cases.sh"
+. "$top_srcdir/tests/integration/runs_cases.sh"
+. "$top_srcdir/tests/integration/hostile_cases.sh"
+
+need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sqlite3
+
+start_upstream up
+
+runs_env "$T/home"
+APACHE_SITE_EXTRA='FcgidMaxProcessesPerClass 1' start_apache_fcgid hostile / "$T/home"
+HOSTILE_SERVER=apache run_hostile_cases "http://127.0.0.1:$APACHE_PORT" "$TEST_KEY" \
+	"apache fcgid" "$T/home" "$APACHE_DIR/error.log"
+stop_pid "$APACHE_PID"
+stop_runner "$T/home"
+
+done_testing
