@@ -190,6 +190,35 @@ run_hostile_cases() {
 	hreq GET "/v1/responses/resp_nope?stream=true&starting_after=-5"
 	like "$RESP_STATUS" '^(400|404)$' "$where: resume of an unknown id with starting_after=-5 → 4xx, not 5xx"
 
+	# ---- requests the web server in front may answer itself ----------------
+	# What reaches hermes-fcgi differs by server: HOSTILE_FRONT (an
+	# associative array the test declares) gives, per case, "hermes STATUS
+	# [CODE]" (hermes-fcgi answers: an envelope with CODE, or STATUS alone)
+	# or "server STATUS" (the server answers itself: no hermes envelope).
+	# Either way no 5xx, and the responder lives on.
+	pid=$(responder_pid "$HB" "$HK")
+	long=$(printf 'u%.0s' $(seq 1 9000))
+	front_case pct_ff "an id of %FF%FE (not UTF-8)" GET "/api/sessions/%FF%FE"
+	front_case raw_ff "an id of the raw bytes FF FE" GET "/api/sessions/$(printf '\377\376')"
+	front_case overlong_utf8 "a path with %C0%AF (overlong /)" GET "/v1/models/%C0%AF"
+	front_case nul "a path with %00" GET "/api/sessions/a%00b"
+	front_case enc_slash "a path with %2F" GET "/api/sessions/a%2Fb/messages"
+	front_case dotdot "a path with %2e%2e%2f" GET "/v1/responses/%2e%2e%2fx"
+	front_case long_uri "a 9,000-byte path" GET "/api/sessions/$long"
+	front_case long_query "a 9,000-byte query" GET "/api/sessions?x=$long"
+	front_case big_header "a 9,000-byte header" GET /api/sessions -H "X-Big: $long"
+	front_case ctl_header "a header value with a control byte" GET /api/sessions \
+		-H "$(printf 'X-Ctl: a\001b')"
+	front_case bad_name "a header name with a space" GET /api/sessions -H 'Bad Name: x'
+	front_case tab_session "an X-Hermes-Session-Id with a tab in it" POST /v1/chat/completions \
+		-H 'Content-Type: application/json' --data-binary '{"messages":[{"role":"user","content":"hi"}]}' \
+		-H "$(printf 'X-Hermes-Session-Id: a\tb')"
+	local -a many=()
+	for i in $(seq 1 120); do many+=(-H "X-N$i: v"); done
+	front_case many_headers "120 headers" GET /api/sessions "${many[@]}"
+	is "$(responder_pid "$HB" "$HK")" "$pid" \
+		"$where: the same responder answered all of those (none crashed)"
+
 	# ---- session headers ---------------------------------------------------
 	# Found: an X-Hermes-Session-Id that is not UTF-8 was stored as a session
 	# id, and from then on GET /api/sessions answered invalid UTF-8.
@@ -338,6 +367,38 @@ PY
 		ok "$where: the responder's memory stays put (${rss0} kB -> ${rss1} kB, at most +4 MB)" \
 			test "$((rss1 - rss0))" -le 4096
 	fi
+}
+
+# front_case NAME LABEL METHOD PATH [curl args...]: one request the server
+# in front may answer itself; checked against HOSTILE_FRONT[NAME] (see
+# run_hostile_cases), then GET /health must answer 200.
+front_case() {
+	local name=$1 label="$where: $2" method=$3 path=$4 want kind st code
+	shift 4
+	want=${HOSTILE_FRONT[$name]:-}
+	[ -n "$want" ] || bail_out "HOSTILE_FRONT[$name] is not set"
+	read -r kind st code <<< "$want"
+	curl -s --max-time 60 --path-as-is -X "$method" -D "$RESP_HDRS.raw" -o "$RESP_BODY" \
+		-H "Authorization: Bearer $HK" "$@" "$HB$path" > /dev/null
+	RESP_STATUS=$(awk 'NR == 1 { print $2 }' "$RESP_HDRS.raw")
+	tr -d '\r' < "$RESP_HDRS.raw" | awk 'NF' > "$RESP_HDRS"
+	case $kind in
+	hermes)
+		if [ -n "$code" ]; then
+			check_envelope "$st" "$code" "$label → $st $code from hermes-fcgi"
+		else
+			is "$RESP_STATUS" "$st" "$label → $st from hermes-fcgi"
+		fi
+		;;
+	server)
+		is "$RESP_STATUS $(jget 'isinstance(j, dict) and "error" in j' | sed 's/^<invalid json>$/false/')" \
+			"$st false" \
+			"$label → $st from the server itself (no hermes-fcgi envelope)"
+		;;
+	*) bail_out "HOSTILE_FRONT[$name]: $want" ;;
+	esac
+	http GET "$HB/health"
+	is "$RESP_STATUS" 200 "$label: ... and the next request works"
 }
 
 # hostile_session: a new session's id (for the matrix).

@@ -12,6 +12,15 @@
 
 need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sqlite3 lighttpd
 
+# What lighttpd answers itself and what it passes on (hostile_cases.sh).
+declare -A HOSTILE_FRONT=(
+	[pct_ff]='server 400' [raw_ff]='server 400' [overlong_utf8]='server 400'
+	[nul]='server 400' [enc_slash]='hermes 404 not_found' [dotdot]='hermes 404 not_found'
+	[long_uri]='server 431' [long_query]='server 431' [big_header]='server 431'
+	[ctl_header]='server 400' [bad_name]='server 400'
+	[tab_session]='hermes 400 invalid_session_id' [many_headers]='hermes 200'
+)
+
 start_upstream up
 
 runs_env "$T/home"
