@@ -5,6 +5,8 @@
 # hermes-runner daemon.
 # SPDX-License-Identifier: MIT
 #
+# The test declares HOSTILE_FRONT (bash associative array, see
+# run_hostile_cases) before it calls run_hostile_cases.
 # Sourced after lib.sh, chat_cases.sh (chat_env, up_script, up_wait_requests,
 # pycheck, check, sqlite_home, responder_pid) and runs_cases.sh (runs_env).
 # Gives:
@@ -13,7 +15,13 @@
 #       type of every typed member (hostile_matrix.py); bodies that are no
 #       object, too deep, too large; query parameters out of range or
 #       garbage; odd and overlong path ids; session headers that are not
-#       UTF-8 text; a fork title of two lines; each refusal logged with its
+#       UTF-8 text; requests the server in front may answer itself (odd
+#       bytes in the path, long URIs and headers, too many headers, an
+#       unknown method: as the test's HOSTILE_FRONT table says, then the
+#       next request works on the same responder); chunked and
+#       100-continue bodies, bodies cut short, a broken chunk size; the
+#       responder SIGKILLed before a head (the server's own answer, as
+#       HOSTILE_FRONT[dead] says); a fork title of two lines; each refusal logged with its
 #       reason; a DELETE and a second turn while a turn runs in the session
 #       (from another process: plain CGI); the responder
 #       SIGKILLed in the middle of a session chat stream and a background
@@ -216,6 +224,34 @@ run_hostile_cases() {
 	local -a many=()
 	for i in $(seq 1 120); do many+=(-H "X-N$i: v"); done
 	front_case many_headers "120 headers" GET /api/sessions "${many[@]}"
+	front_case brew "an unknown method (BREW)" BREW /api/sessions
+	# Bodies the server has to frame: chunked, after 100-continue.
+	hreq POST /api/sessions -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' \
+		--data-binary '{"title":"chunked"}'
+	is "$RESP_STATUS $(jget 'j.get("title")')" "201 chunked" "$where: a chunked request body → 201"
+	hreq POST /api/sessions -H 'Content-Type: application/json' -H 'Expect: 100-continue' \
+		--data-binary '{"title":"expect"}'
+	is "$RESP_STATUS $(jget 'j.get("title")')" "201 expect" "$where: a body after Expect: 100-continue → 201"
+	# Bodies cut short by a client that goes away, and a broken chunk size.
+	"$PYTHON" - "$HB" "$HK" > "$T/cut.out" 2>&1 <<'PY'
+import socket, sys, time, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+head = ("POST %s/api/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+        "Content-Type: application/json\r\n" % (u.path, sys.argv[2])).encode()
+for rest in (b"Content-Length: 1000\r\n\r\n{\"title\":", b"Content-Length: 1000\r\n\r\n",
+             b"Transfer-Encoding: chunked\r\n\r\n5\r\n{\"tit"):
+    s = socket.create_connection((u.hostname, u.port))
+    s.sendall(head + rest)
+    time.sleep(0.3)
+    s.close()
+s = socket.create_connection((u.hostname, u.port))
+s.settimeout(30)
+s.sendall(head + b"Transfer-Encoding: chunked\r\n\r\nZZ\r\nxx\r\n0\r\n\r\n")
+print(s.recv(12).decode("latin-1"))
+PY
+	is "$(cat "$T/cut.out")" "HTTP/1.1 400" "$where: a broken chunk size → 400"
+	http GET "$HB/health"
+	is "$RESP_STATUS" 200 "$where: after three bodies cut short by the client, the next request works"
 	is "$(responder_pid "$HB" "$HK")" "$pid" \
 		"$where: the same responder answered all of those (none crashed)"
 
@@ -311,6 +347,31 @@ PY
 	is "$(jget '[m["role"] for m in j["data"]]')" '["user", "user", "assistant"]' \
 		"$where: the killed turn kept its user message, the next one both"
 
+	# ---- the responder SIGKILLed before the head of a JSON answer ----------
+	# The server reports the dead responder itself (HOSTILE_FRONT[dead]).
+	pid=$(responder_pid "$HB" "$HK")
+	up_script '[{"reply":"a slow answer, never sent","chunk_size":2,"delay":0.3}]'
+	curl -s --max-time 60 -D "$T/dead.hdrs" -o "$T/dead.body" -H "Authorization: Bearer $HK" \
+		-H 'Content-Type: application/json' \
+		--data-binary '{"messages":[{"role":"user","content":"die before the head"}]}' \
+		"$HB/v1/chat/completions" > /dev/null &
+	STREAM_PID=$!
+	# (if the request has not reached the upstream by then, the kill still
+	# comes before the head)
+	up_wait_requests 1 > /dev/null
+	kill -KILL "$pid" 2>/dev/null
+	wait "$STREAM_PID"
+	RESP_STATUS=$(awk 'NR == 1 { print $2 }' "$T/dead.hdrs")
+	cp "$T/dead.body" "$RESP_BODY"
+	front_check dead "$where: the responder SIGKILLed before the head of a JSON answer"
+	# lighttpd answers 503 for a second while it restarts the responder.
+	for i in $(seq 1 300); do
+		hreq GET /health/detailed
+		[ "$RESP_STATUS" = 200 ] && break
+		sleep 0.1
+	done
+	is "$RESP_STATUS" 200 "$where: ... and a new responder answers"
+
 	# ---- a background response's worker SIGKILLed ------------------------------
 	up_script '[{"reply":"a background answer that never ends","never_end":true}]'
 	hjson POST /v1/responses '{"input":"background, to be killed","background":true}'
@@ -373,15 +434,24 @@ PY
 # in front may answer itself; checked against HOSTILE_FRONT[NAME] (see
 # run_hostile_cases), then GET /health must answer 200.
 front_case() {
-	local name=$1 label="$where: $2" method=$3 path=$4 want kind st code
+	local name=$1 label="$where: $2" method=$3 path=$4
 	shift 4
-	want=${HOSTILE_FRONT[$name]:-}
-	[ -n "$want" ] || bail_out "HOSTILE_FRONT[$name] is not set"
-	read -r kind st code <<< "$want"
 	curl -s --max-time 60 --path-as-is -X "$method" -D "$RESP_HDRS.raw" -o "$RESP_BODY" \
 		-H "Authorization: Bearer $HK" "$@" "$HB$path" > /dev/null
 	RESP_STATUS=$(awk 'NR == 1 { print $2 }' "$RESP_HDRS.raw")
 	tr -d '\r' < "$RESP_HDRS.raw" | awk 'NF' > "$RESP_HDRS"
+	front_check "$name" "$label"
+	http GET "$HB/health"
+	is "$RESP_STATUS" 200 "$label: ... and the next request works"
+}
+
+# front_check NAME LABEL: the answer in RESP_STATUS/RESP_BODY is the one
+# HOSTILE_FRONT[NAME] says.
+front_check() {
+	local name=$1 label=$2 want kind st code
+	want=${HOSTILE_FRONT[$name]:-}
+	[ -n "$want" ] || bail_out "HOSTILE_FRONT[$name] is not set"
+	read -r kind st code <<< "$want"
 	case $kind in
 	hermes)
 		if [ -n "$code" ]; then
@@ -397,8 +467,6 @@ front_case() {
 		;;
 	*) bail_out "HOSTILE_FRONT[$name]: $want" ;;
 	esac
-	http GET "$HB/health"
-	is "$RESP_STATUS" 200 "$label: ... and the next request works"
 }
 
 # hostile_session: a new session's id (for the matrix).

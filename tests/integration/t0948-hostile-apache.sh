@@ -17,7 +17,9 @@ need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sqlite3
 # What Apache answers itself and what it passes on (hostile_cases.sh): it
 # decodes %FF and %C0%AF for hermes-fcgi, refuses %00 and an encoded slash
 # (AllowEncodedSlashes Off) with a 404 of its own, a long URI with 414, a
-# long or bad header and more than 100 headers (LimitRequestFields) with 400.
+# long or bad header and more than 100 headers (LimitRequestFields) with 400;
+# it passes an unknown method on, and answers a dead responder with its own
+# 500 ("End of script output before headers").
 declare -A HOSTILE_FRONT=(
 	[pct_ff]='hermes 404 session_not_found' [raw_ff]='hermes 404 session_not_found'
 	[overlong_utf8]='hermes 404 not_found'
@@ -25,6 +27,7 @@ declare -A HOSTILE_FRONT=(
 	[long_uri]='server 414' [long_query]='server 414' [big_header]='server 400'
 	[ctl_header]='server 400' [bad_name]='server 400'
 	[tab_session]='hermes 400 invalid_session_id' [many_headers]='server 400'
+	[brew]='hermes 405 method_not_allowed' [dead]='server 500'
 )
 
 start_upstream up
