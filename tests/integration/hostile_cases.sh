@@ -210,6 +210,9 @@ run_hostile_cases() {
 	front_case raw_ff "an id of the raw bytes FF FE" GET "/api/sessions/$(printf '\377\376')"
 	front_case overlong_utf8 "a path with %C0%AF (overlong /)" GET "/v1/models/%C0%AF"
 	front_case nul "a path with %00" GET "/api/sessions/a%00b"
+	# Apache decodes %0A into PATH_INFO: the log must not get a forged line.
+	front_case newline "a path with %0A" GET "/api/sessions/x%0AFORGED%20line"
+	is "$(grep -c '^FORGED' "$log")" 0 "$where: ... and the log has no line it forged"
 	front_case enc_slash "a path with %2F" GET "/api/sessions/a%2Fb/messages"
 	front_case dotdot "a path with %2e%2e%2f" GET "/v1/responses/%2e%2e%2fx"
 	front_case long_uri "a 9,000-byte path" GET "/api/sessions/$long"

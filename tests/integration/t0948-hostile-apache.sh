@@ -15,7 +15,7 @@
 need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sqlite3
 
 # What Apache answers itself and what it passes on (hostile_cases.sh): it
-# decodes %FF and %C0%AF for hermes-fcgi, refuses %00 and an encoded slash
+# decodes %FF, %C0%AF and %0A for hermes-fcgi, refuses %00 and an encoded slash
 # (AllowEncodedSlashes Off) with a 404 of its own, a long URI with 414, a
 # long or bad header and more than 100 headers (LimitRequestFields) with 400;
 # it passes an unknown method on, and answers a dead responder with its own
@@ -23,6 +23,7 @@ need "$HERMES_FCGI" "$HERMESCTL" "$PYTHON" curl sqlite3
 declare -A HOSTILE_FRONT=(
 	[pct_ff]='hermes 404 session_not_found' [raw_ff]='hermes 404 session_not_found'
 	[overlong_utf8]='hermes 404 not_found'
+	[newline]='hermes 404 session_not_found'
 	[nul]='server 404' [enc_slash]='server 404' [dotdot]='server 404'
 	[long_uri]='server 414' [long_query]='server 414' [big_header]='server 400'
 	[ctl_header]='server 400' [bad_name]='server 400'
