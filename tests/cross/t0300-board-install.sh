@@ -107,20 +107,11 @@ is "$(board readlink /etc/lighttpd/conf-enabled/15-hermes.conf)" "../conf-availa
 	"lighty-enable-mod hermes enables the module"
 APORT=$(free_port)
 WPORT=$(free_port)
-board sh -c "mkdir -p /srv/l/htdocs /srv/l/conf && chown www-data: /srv/l &&
+pkg_lighttpd_conf /srv/l "$WPORT" | board sh -c "mkdir -p /srv/l/htdocs /srv/l/conf && chown www-data: /srv/l &&
 	for f in 10-fastcgi.conf 15-hermes.conf; do
 		sed 's/127\\.0\\.0\\.1:8642/127.0.0.1:$APORT/' /etc/lighttpd/conf-enabled/\$f > /srv/l/conf/\$f
 	done
-	cat > /srv/l/lighttpd.conf" <<EOF
-server.document-root = "/srv/l/htdocs"
-server.bind          = "127.0.0.1"
-server.port          = $WPORT
-server.pid-file      = "/srv/l/lighttpd.pid"
-server.errorlog      = "/srv/l/error.log"
-server.username      = "www-data"
-server.groupname     = "www-data"
-include "/srv/l/conf/*.conf"
-EOF
+	cat > /srv/l/lighttpd.conf"
 board lighttpd -tt -f /srv/l/lighttpd.conf > "$T/tt.out" 2>&1 ||
 	fail "the board's lighttpd accepts the module" "$(cat "$T/tt.out")"
 board lighttpd -D -f /srv/l/lighttpd.conf < /dev/null > "$T/lighttpd.out" 2>&1 &

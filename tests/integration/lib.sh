@@ -1086,6 +1086,22 @@ until_empty() {
 	printf '%s' "$out"
 }
 
+# pkg_lighttpd_conf DIR PORT: a lighttpd.conf of a test's own for the
+# package's lighttpd modules copied into DIR/conf: 127.0.0.1:PORT (the
+# modules add their own port), as www-data, pid file and error log in DIR.
+pkg_lighttpd_conf() {
+	cat <<EOF
+server.document-root = "$1/htdocs"
+server.bind          = "127.0.0.1"
+server.port          = $2
+server.pid-file      = "$1/lighttpd.pid"
+server.errorlog      = "$1/error.log"
+server.username      = "www-data"
+server.groupname     = "www-data"
+include "$1/conf/*.conf"
+EOF
+}
+
 # deb_missing DEB: the files every hermes-fcgi package holds (programs, man
 # pages, lighttpd and Apache configurations, systemd units) that DEB lacks;
 # nothing when it has them all. t0990 (native) and tests/cross/t0200

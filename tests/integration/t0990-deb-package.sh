@@ -164,16 +164,7 @@ for f in 10-fastcgi.conf 15-hermes.conf; do
 	sed "s/127\.0\.0\.1:8642/127.0.0.1:$APORT/" "/etc/lighttpd/conf-enabled/$f" > "$L/conf/$f"
 done
 like "$(cat "$L/conf/15-hermes.conf")" "127.0.0.1:$APORT" "the module serves 127.0.0.1:8642 (moved to a free port here)"
-cat > "$L/lighttpd.conf" <<EOF2
-server.document-root = "$L/htdocs"
-server.bind          = "127.0.0.1"
-server.port          = $WPORT
-server.pid-file      = "$L/lighttpd.pid"
-server.errorlog      = "$L/error.log"
-server.username      = "www-data"
-server.groupname     = "www-data"
-include "$L/conf/*.conf"
-EOF2
+pkg_lighttpd_conf "$L" "$WPORT" > "$L/lighttpd.conf"
 track_log "$L/error.log"
 lighttpd -tt -f "$L/lighttpd.conf" > "$L/tt.out" 2>&1 || fail "lighttpd -tt accepts the module" "$(cat "$L/tt.out")"
 lighttpd -D -f "$L/lighttpd.conf" < /dev/null > "$L/out" 2>&1 &
