@@ -113,8 +113,7 @@ static struct json_object *offered_tools(const struct agent_opts *o)
 {
 	struct json_object *tools = tool_schemas(toolsets_of(o));
 
-	for(size_t i = 0; o->client_tools && i < json_object_array_length(o->client_tools); i++)
-		json_object_array_add(tools, json_object_get(json_object_array_get_idx(o->client_tools, i)));
+	jsonx_array_extend(tools, o->client_tools);
 	return tools;
 }
 

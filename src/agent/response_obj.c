@@ -391,10 +391,8 @@ struct json_object *agent_resp_transcript(struct json_object *history, struct js
 				    struct json_object *tool_results, struct json_object *messages)
 {
 	struct json_object *a = json_object_new_array();
-	size_t n = history ? json_object_array_length(history) : 0;
 
-	for(size_t i = 0; i < n; i++)
-		json_object_array_add(a, json_object_get(json_object_array_get_idx(history, i)));
+	jsonx_array_extend(a, history);
 	if(user) {
 		struct json_object *u = json_object_new_object();
 
@@ -402,12 +400,8 @@ struct json_object *agent_resp_transcript(struct json_object *history, struct js
 		jsonx_add_owned(u, "content", json_object_get(user));
 		json_object_array_add(a, u);
 	}
-	n = tool_results ? json_object_array_length(tool_results) : 0;
-	for(size_t i = 0; i < n; i++)
-		json_object_array_add(a, json_object_get(json_object_array_get_idx(tool_results, i)));
-	n = messages ? json_object_array_length(messages) : 0;
-	for(size_t i = 0; i < n; i++)
-		json_object_array_add(a, json_object_get(json_object_array_get_idx(messages, i)));
+	jsonx_array_extend(a, tool_results);
+	jsonx_array_extend(a, messages);
 	return a;
 }
 

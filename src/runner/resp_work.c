@@ -143,15 +143,11 @@ enum herr runner_resp_begin(struct resp_work *w, struct store *s, const char *ru
 static struct json_object *transcript(struct resp_work *w, const struct agent_result *res)
 {
 	struct json_object *hs = NULL, *tr = NULL, *a = json_object_new_array();
-	size_t n;
 
-	if(json_object_object_get_ex(w->row, STORE_MEMBER, &hs) &&
-	   json_object_object_get_ex(hs, "transcript", &tr) && json_object_is_type(tr, json_type_array))
-		for(size_t i = 0; i < json_object_array_length(tr); i++)
-			json_object_array_add(a, json_object_get(json_object_array_get_idx(tr, i)));
-	n = res->messages ? json_object_array_length(res->messages) : 0;
-	for(size_t i = 0; i < n; i++)
-		json_object_array_add(a, json_object_get(json_object_array_get_idx(res->messages, i)));
+	if(json_object_object_get_ex(w->row, STORE_MEMBER, &hs))
+		json_object_object_get_ex(hs, "transcript", &tr);
+	jsonx_array_extend(a, tr);
+	jsonx_array_extend(a, res->messages);
 	return a;
 }
 

@@ -66,10 +66,8 @@ static void read_input(struct json_object *req, struct agent_input *in, struct j
 	struct json_object *input = NULL, *hist = NULL, *last, *content;
 	size_t n;
 
-	if(json_object_object_get_ex(req, "history", &hist) &&
-	   json_object_is_type(hist, json_type_array))
-		for(size_t i = 0; i < json_object_array_length(hist); i++)
-			json_object_array_add(sent, json_object_get(json_object_array_get_idx(hist, i)));
+	json_object_object_get_ex(req, "history", &hist);
+	jsonx_array_extend(sent, hist);
 	json_object_object_get_ex(req, "input", &input);
 	if(json_object_is_type(input, json_type_string)) {
 		in->user = json_object_get_string(input);

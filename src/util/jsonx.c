@@ -98,16 +98,24 @@ const char *jsonx_text(struct json_object *obj, size_t *len)
 	return s;
 }
 
+void jsonx_array_extend(struct json_object *dst, struct json_object *src)
+{
+	size_t n;
+
+	if(!json_object_is_type(src, json_type_array))
+		return;
+	n = json_object_array_length(src);
+	for(size_t i = 0; i < n; i++)
+		json_object_array_add(dst, json_object_get(json_object_array_get_idx(src, i)));
+}
+
 struct json_object *jsonx_shallow(struct json_object *obj)
 {
 	struct json_object *c;
-	size_t n;
 
 	if(json_object_is_type(obj, json_type_array)) {
-		n = json_object_array_length(obj);
-		c = json_object_new_array_ext((int)n);
-		for(size_t i = 0; i < n; i++)
-			json_object_array_add(c, json_object_get(json_object_array_get_idx(obj, i)));
+		c = json_object_new_array_ext((int)json_object_array_length(obj));
+		jsonx_array_extend(c, obj);
 		return c;
 	}
 	if(!json_object_is_type(obj, json_type_object))

@@ -53,6 +53,10 @@ enum herr jsonx_check(const char *text, size_t len, int max_depth, size_t max_va
  * is freed or changed. */
 const char *jsonx_text(struct json_object *obj, size_t *len);
 
+/* Append src's elements to the array dst, each a new reference; src NULL
+ * or not an array: nothing. */
+void jsonx_array_extend(struct json_object *dst, struct json_object *src);
+
 /* A new object or array holding obj's members or elements, shared (any
  * other value: a new reference to it). Its jsonx_text is obj's text, and
  * it goes when the copy is put: json-c keeps a serialisation with the
