@@ -86,21 +86,6 @@ static bool probe_cgroup(char *dir, size_t cap)
 	return access(dir, W_OK) == 0 && access(probe, W_OK) == 0;
 }
 
-static bool listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for(const char *p = list; p && *p;) {
-		size_t len = strcspn(p, ", ");
-
-		if(len == n && strncmp(p, name, n) == 0)
-			return true;
-		p += len;
-		p += strspn(p, ", ");
-	}
-	return false;
-}
-
 static void add_missing(struct tool_confine *tc, const char *what)
 {
 	size_t len = strlen(tc->missing);
@@ -314,11 +299,11 @@ enum herr tool_confine_init(struct tool_confine *tc, const struct cfg *c, struct
 				"tools.backend / HERMES_TOOLS_BACKEND must be native or bubblewrap, "
 				"not '%s'", c->tools_backend);
 	}
-	if(listed(off, "landlock"))
+	if(str_list_has(off, ", ", "landlock"))
 		tc->f.landlock_abi = 0;
-	if(listed(off, "userns"))
+	if(str_list_has(off, ", ", "userns"))
 		tc->f.userns = false;
-	if(listed(off, "cgroup"))
+	if(str_list_has(off, ", ", "cgroup"))
 		tc->f.cgroup_pids = false;
 	find_missing(tc);
 	if(tc->missing[0])

@@ -27,6 +27,7 @@
 #include "tools/skills.h"
 #include "util/jsonx.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 #define FILES_SHOWN 200
@@ -48,26 +49,13 @@ static bool never_passed(const struct tool_ctx *ctx, const char *name)
 	return !tool_env_name_passes(name, &r);
 }
 
-static bool in_list(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for(const char *p = list; p && *p;) {
-		size_t k = strcspn(p, ",");
-		if(k == n && strncmp(p, name, n) == 0)
-			return true;
-		p += k + (p[k] == ',');
-	}
-	return false;
-}
-
 /* Add name to the comma list pt; false if it does not fit (pt unchanged). */
 static bool pass_add(struct buf *pt, const char *name)
 {
 	char *saved;
 	bool ok = true;
 
-	if(in_list(buf_str(pt), name))
+	if(str_list_has(buf_str(pt), ",", name))
 		return true;
 	saved = xstrdup(buf_str(pt));
 	if(buf_addf(pt, "%s%s", buf_len(pt) ? "," : "", name)) {

@@ -59,6 +59,21 @@ bool str_starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+bool str_list_has(const char *list, const char *seps, const char *name)
+{
+	size_t n = strlen(name);
+
+	for(const char *p = list; p && *p;) {
+		size_t len = strcspn(p, seps);
+
+		if(len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len;
+		p += strspn(p, seps);
+	}
+	return false;
+}
+
 bool str_ieq(const char *a, const char *b)
 {
 	for(; *a && *b; a++, b++)

@@ -21,6 +21,10 @@ bool str_to_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* True if s starts with prefix. */
 bool str_starts(const char *s, const char *prefix);
 
+/* True if name is one of the items of list, items separated by runs of
+ * the bytes in seps (list NULL: none). */
+bool str_list_has(const char *list, const char *seps, const char *name);
+
 /* ASCII case-insensitive equality. */
 bool str_ieq(const char *a, const char *b);
 

@@ -24,6 +24,11 @@ int main(void)
 	ok(str_starts("/v1/models", "/v1/"), "starts");
 	ok(!str_starts("/v", "/v1"), "shorter does not start");
 	ok(str_ieq("Content-Type", "content-type"), "case-insensitive equal");
+	ok(str_list_has("landlock, userns,cgroup", ", ", "userns"), "list item after a comma and a space");
+	ok(str_list_has("landlock, userns,cgroup", ", ", "cgroup"), "last list item");
+	ok(!str_list_has("landlock, userns", ", ", "user"), "a prefix of an item is not an item");
+	ok(!str_list_has("a b,c", ",", "b"), "only the given separators split");
+	ok(!str_list_has(NULL, ",", "a"), "no list holds nothing");
 	t = str_trim("  ab c \t", 8, &tl);
 	ok(tl == 4 && t[0] == 'a', "trim both sides");
 	ok(str_has_ctl("a\nb", 3), "newline is control");
