@@ -25,17 +25,13 @@ set -uo pipefail
 
 die() { printf 'board-ns.sh: %s\n' "$*" >&2; exit 2; }
 
-# The ELF header of the target's programs: what binfmt_misc matches.
-binfmt_entry() {
+# The emulator of ARCH and the ELF header of its programs (what binfmt_misc
+# matches, under this mask).
+ELF_MASK='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
+target() {
 	case $1 in
-	arm64) printf ':hermes-qemu-aarch64:M::%s:%s:%s:F' \
-		'\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00' \
-		'\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff' \
-		/usr/bin/qemu-aarch64-static ;;
-	armhf) printf ':hermes-qemu-arm:M::%s:%s:%s:F' \
-		'\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x28\x00' \
-		'\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff' \
-		/usr/bin/qemu-arm-static ;;
+	arm64) emu=qemu-aarch64 magic='\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00' ;;
+	armhf) emu=qemu-arm magic='\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x28\x00' ;;
 	*) return 1 ;;
 	esac
 }
@@ -48,10 +44,9 @@ case $cmd in
 start)
 	[ $# -ge 2 ] || die "usage: board-ns.sh start ARCH ROOT [SCRATCH]"
 	arch=$1 root=$(cd "$2" && pwd) || die "no root $2"
-	entry=$(binfmt_entry "$arch") || die "unknown ARCH $arch (arm64 or armhf)"
-	emu=${entry##*:/}
-	emu=/${emu%:F}
-	[ -x "$emu" ] || die "$emu is missing: bash scripts/deps.sh qemu-user-static"
+	target "$arch" || die "unknown ARCH $arch (arm64 or armhf)"
+	[ -x "/usr/bin/$emu-static" ] || die "/usr/bin/$emu-static is missing: bash scripts/deps.sh qemu-user-static"
+	entry=":hermes-$emu:M::$magic:$ELF_MASK:/usr/bin/$emu-static:F"
 	dir=$root
 	if [ $# -ge 3 ]; then
 		# A copy, not an overlay: dpkg renames directories, which overlayfs
@@ -94,11 +89,7 @@ start)
 	st=$(cat "$ready")
 	rm -f "$ready"
 	[ "$st" = ok ] || { kill "$up" 2>/dev/null; die "${st:-the namespace did not get ready}"; }
-	# The holder is the process that sleeps; its parent (unshare) ends with it.
-	for _ in $(seq 1 100); do
-		[ "$(readlink "/proc/$holder/exe" 2>/dev/null)" != /usr/bin/bash ] && break
-		sleep 0.05
-	done
+	# The holder (it goes on as sleep); its parent, unshare, ends with it.
 	echo "$holder"
 	;;
 dir)
